@@ -1,0 +1,1 @@
+"""Package data: bundled profiles, translations, the report schema and UI assets."""

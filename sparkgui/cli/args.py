@@ -1,0 +1,85 @@
+"""Command-line options (design.md, "Headless CLI"). Kept import-light so `--help` answers at once."""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+EXIT_READY = 0
+EXIT_WARNINGS = 1
+EXIT_NOT_READY = 2
+EXIT_USAGE = 3
+EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130
+
+EPILOG = """\
+exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 bad usage or profile, 4 internal error.
+
+examples:
+  sparkgui --headless                         check this network against the bundled Sparkup profile
+  sparkgui --headless --json report.json      also write the JSON report
+  sparkgui --headless --profile venue.toml --lang fr
+"""
+
+
+class UsageError(Exception):
+    """Bad command-line usage; the message says what to change."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message}\nRun 'sparkgui --headless --help' for the options.")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="sparkgui",
+        description="Checks that this network is ready for a live audience-interaction platform. "
+        "Without --headless, opens the window.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--headless", action="store_true", help="run in the terminal, without a window")
+    parser.add_argument("--profile", metavar="FILE", help="profile to check (default: the bundled Sparkup profile)")
+    parser.add_argument("--json", metavar="FILE|-", help="write the JSON report to FILE, or to standard output with -")
+    parser.add_argument("--pdf", metavar="FILE", help="write the PDF summary for the venue's IT to FILE")
+    parser.add_argument("--hold", metavar="SECONDS", type=_seconds, help="length of the WebSocket hold test")
+    parser.add_argument("--long-hold", action="store_true", help="run the 10-minute WebSocket hold test")
+    route = parser.add_mutually_exclusive_group()
+    route.add_argument("--proxy", metavar="URL", help="use this proxy (http://host:port)")
+    route.add_argument("--pac", metavar="URL", help="choose the proxy with this PAC file")
+    route.add_argument("--no-proxy", action="store_true", help="connect directly, ignoring any proxy setting")
+    parser.add_argument("--proxy-user", metavar="USER", help="user name for the proxy (the password is asked for)")
+    parser.add_argument(
+        "--demo",
+        nargs="?",
+        const="default",
+        metavar="SCENARIO",
+        help="run an offline demonstration instead of real checks",
+    )
+    parser.add_argument("--lang", choices=("en", "fr"), help="language of the texts (default: the system's)")
+    parser.add_argument(
+        "--resolver",
+        metavar="IP[:PORT]",
+        action="append",
+        help="ask this DNS server instead of the system's (repeatable)",
+    )
+    parser.add_argument("--event", metavar="NAME", help="event name, for the PDF header")
+    parser.add_argument("--venue", metavar="NAME", help="venue name, for the PDF header")
+    parser.add_argument("--contact", metavar="TEXT", help="organiser contact, for the PDF header")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"expected seconds above 0 and at most 3600, got {text}")
+    return value
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    return build_parser().parse_args(argv)

@@ -1,0 +1,109 @@
+"""`sparkgui --headless`: run the engine in a terminal, print progress and a summary, write the report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from sparkgui.cli.args import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_NOT_READY,
+    EXIT_READY,
+    EXIT_USAGE,
+    EXIT_WARNINGS,
+    UsageError,
+)
+from sparkgui.cli.progress import TerminalProgress
+from sparkgui.cli.summary import print_summary
+from sparkgui.core.atomic import WriteError
+from sparkgui.core.context import NetworkSettings
+from sparkgui.core.engine import prepare_run
+from sparkgui.core.environment import describe_environment
+from sparkgui.core.i18n import system_language
+from sparkgui.core.model import Verdict
+from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
+from sparkgui.core.report import build_report, write_report
+
+EXIT_FOR_VERDICT = {
+    Verdict.READY: EXIT_READY,
+    Verdict.READY_WITH_WARNINGS: EXIT_WARNINGS,
+    Verdict.NOT_READY: EXIT_NOT_READY,
+    Verdict.INCOMPLETE: EXIT_INTERNAL,
+}
+
+# Options the design names whose features land with later work: refuse them clearly rather than ignore them.
+NOT_YET = {
+    "pdf": "--pdf",
+    "hold": "--hold",
+    "long_hold": "--long-hold",
+    "proxy": "--proxy",
+    "pac": "--pac",
+    "proxy_user": "--proxy-user",
+    "demo": "--demo",
+}
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    try:
+        _refuse_unavailable(args)
+        profile = _load_profile(args.profile)
+        network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []))
+        _check_output_path(args.json)
+    except (UsageError, ProfileError, ValueError) as exc:
+        print(f"sparkgui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    lang = args.lang or system_language()
+    json_to_stdout = args.json == "-"
+    summary_stream = sys.stderr if json_to_stdout else sys.stdout
+    progress = TerminalProgress(sys.stderr, lang, live=sys.stderr.isatty())
+    run = prepare_run(profile, network, progress)
+    try:
+        outcome = asyncio.run(run.execute())
+    except KeyboardInterrupt:
+        print("\nsparkgui: cancelled.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    report = build_report(outcome, profile, describe_environment(network), lang=lang)
+    print_summary(outcome, profile, lang, summary_stream)
+    if args.json:
+        if json_to_stdout:
+            from sparkgui.core.report import dumps
+
+            sys.stdout.write(dumps(report).decode("utf-8"))
+            sys.stdout.flush()
+        else:
+            try:
+                digest = write_report(report, args.json)
+            except WriteError as exc:
+                print(f"sparkgui: {exc}", file=sys.stderr)
+                return EXIT_INTERNAL
+            print(f"JSON report: {args.json} (SHA-256 {digest})", file=summary_stream)
+    return EXIT_FOR_VERDICT[outcome.verdict]
+
+
+def _refuse_unavailable(args: argparse.Namespace) -> None:
+    given = [flag for attr, flag in NOT_YET.items() if getattr(args, attr, None) not in (None, False)]
+    if given:
+        raise UsageError(f"{', '.join(given)}: not available in this version of sparkgui yet.")
+
+
+def _load_profile(path: str | None) -> Profile:
+    return load_profile(path) if path else load_bundled_profile()
+
+
+def _check_output_path(path: str | None) -> None:
+    """Refuse an output path that cannot work before spending a whole run on it."""
+    if not path or path == "-":
+        return
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise UsageError(f"--json {path}: is a folder; give a file name.")
+    if not folder.is_dir():
+        raise UsageError(f"--json {path}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"--json {path}: the folder {folder} is not writable; choose another one.")

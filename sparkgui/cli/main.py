@@ -1,0 +1,28 @@
+"""`sparkgui`: the window by default, the headless run with --headless."""
+
+from __future__ import annotations
+
+import sys
+
+from sparkgui.cli.args import EXIT_USAGE, UsageError, parse
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parse(argv)
+    except UsageError as exc:
+        print(f"sparkgui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.version:
+        from sparkgui import __version__
+
+        print(f"sparkgui {__version__}")
+        return 0
+    if args.headless:
+        from sparkgui.cli.headless import run_headless
+
+        return run_headless(args)
+    from sparkgui.cli.gui_launcher import launch_gui
+
+    return launch_gui(args)

@@ -1,0 +1,68 @@
+"""Live progress on stderr: a status line redrawn in place on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from typing import TextIO
+
+from sparkgui.core.events import NullSink
+from sparkgui.core.i18n import Text, tr
+from sparkgui.core.model import CheckInfo, CheckRecord, Status
+
+STATUS_TAGS = {
+    Status.PASS: "PASS",
+    Status.WARN: "WARN",
+    Status.FAIL: "FAIL",
+    Status.SKIPPED: "SKIP",
+    Status.ERROR: "ERR ",
+}
+_COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.SKIPPED: "90", Status.ERROR: "35"}
+
+
+class TerminalProgress(NullSink):
+    def __init__(self, stream: TextIO, lang: str, live: bool) -> None:
+        self.stream, self.lang, self.live = stream, lang, live
+        self.total = 0
+        self.finished = 0
+        self.running: dict[str, str] = {}
+
+    def run_started(self, checks: Sequence[CheckInfo]) -> None:
+        self.total = len(checks)
+        self._line(tr("Running {count} checks…", count=self.total).render(self.lang))
+
+    def check_started(self, info: CheckInfo) -> None:
+        self.running[info.id] = ""
+        self._status()
+
+    def check_progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
+        self.running[info.id] = message.render(self.lang)
+        self._status()
+
+    def check_finished(self, record: CheckRecord) -> None:
+        self.running.pop(record.id, None)
+        self.finished += 1
+        status = record.result.status
+        tag = STATUS_TAGS[status]
+        if self.live:
+            tag = f"\x1b[{_COLOURS[status]}m{tag}\x1b[0m"
+        self._line(f"{tag} {record.id} — {record.result.summary.render(self.lang)}")
+        self._status()
+
+    def _line(self, text: str) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[2K")
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def _status(self) -> None:
+        if not self.live or not self.running:
+            if self.live:
+                self.stream.write("\r\x1b[2K")
+                self.stream.flush()
+            return
+        check_id, message = next(iter(self.running.items()))
+        width = shutil.get_terminal_size((100, 20)).columns - 1
+        text = f"[{self.finished}/{self.total}] {check_id} {message}"
+        self.stream.write("\r\x1b[2K" + text[:width])
+        self.stream.flush()

@@ -1,0 +1,47 @@
+"""The stable cause codes (design.md). Reports, remedies and tests key on these values."""
+
+from enum import StrEnum
+
+
+class Cause(StrEnum):
+    OK = "ok"
+    DNS_NXDOMAIN = "dns.nxdomain"
+    DNS_NO_ADDRESS = "dns.no_address"  # the name exists but has no A or AAAA record
+    DNS_SERVFAIL = "dns.servfail"
+    DNS_TIMEOUT = "dns.timeout"
+    DNS_NO_RESOLVER = "dns.no_resolver"
+    DNS_HIJACKED = "dns.hijacked"
+    TCP_REFUSED = "tcp.refused"
+    TCP_TIMEOUT = "tcp.timeout"
+    TCP_UNREACHABLE = "tcp.unreachable"
+    TLS_UNTRUSTED = "tls.untrusted"
+    TLS_INTERCEPTED = "tls.intercepted"
+    TLS_HOSTNAME_MISMATCH = "tls.hostname_mismatch"
+    TLS_EXPIRED = "tls.expired"
+    TLS_BLOCKED = "tls.blocked"
+    TLS_TIMEOUT = "tls.timeout"  # the handshake got no answer in time
+    TLS_HANDSHAKE_FAILED = "tls.handshake_failed"  # the peer does not speak TLS as expected
+    HTTP_CAPTIVE_PORTAL = "http.captive_portal"
+    HTTP_BLOCKED = "http.blocked"
+    HTTP_UNEXPECTED_STATUS = "http.unexpected_status"
+    HTTP_TIMEOUT = "http.timeout"  # the request got no answer in time
+    HTTP_CONNECTION_LOST = "http.connection_lost"  # the connection broke during the request
+    PROXY_AUTH_REQUIRED = "proxy.auth_required"
+    PROXY_AUTH_FAILED = "proxy.auth_failed"
+    PROXY_CONNECT_DENIED = "proxy.connect_denied"
+    PROXY_UNREACHABLE = "proxy.unreachable"
+    PROXY_PAC_ERROR = "proxy.pac_error"
+    WS_UPGRADE_REJECTED = "ws.upgrade_rejected"
+    WS_HANDSHAKE_TIMEOUT = "ws.handshake_timeout"
+    WS_ECHO_FAILED = "ws.echo_failed"
+    WS_DROPPED = "ws.dropped"
+    WS_IDLE_TIMEOUT = "ws.idle_timeout"
+    NET_HIGH_LATENCY = "net.high_latency"
+    NET_JITTER = "net.jitter"
+    NET_PACKET_LOSS = "net.packet_loss"
+    NET_LOW_BANDWIDTH = "net.low_bandwidth"
+    IPV6_BROKEN = "ipv6.broken"
+    SKIPPED_PREREQUISITE = "skipped.prerequisite"  # a check this one needs did not pass
+    SKIPPED_CANCELLED = "skipped.cancelled"  # the run was cancelled before this check finished
+    SKIPPED_NOT_APPLICABLE = "skipped.not_applicable"  # nothing to test (e.g. no IPv6 address)
+    INTERNAL_ERROR = "internal.error"

@@ -1,0 +1,157 @@
+"""DNS check: does the venue's resolver give the platform's real addresses for this name?"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from typing import Any
+
+from sparkgui.core.causes import Cause
+from sparkgui.core.checks.base import Check, failed, passed
+from sparkgui.core.context import CheckScope, RunContext
+from sparkgui.core.hostnames import parent_domain
+from sparkgui.core.i18n import tr
+from sparkgui.core.model import CheckInfo, CheckResult
+from sparkgui.core.net.resolver import (
+    Lookup,
+    NoResolverError,
+    QueryOutcome,
+    Rcode,
+    lookup,
+    make_resolver,
+    resolver_names,
+)
+
+CANARY_PARENT = "example.com"  # IANA keeps it free of wildcards: a random name under it must not exist
+
+
+def dns_info(host: str) -> CheckInfo:
+    return CheckInfo("dns", host, (), tr("DNS lookup of {host}", host=host))
+
+
+class DnsCheck(Check):
+    def __init__(self, host: str) -> None:
+        super().__init__(dns_info(host))
+        self.host = host
+
+    async def run(self, scope: CheckScope) -> CheckResult:
+        run = scope.run
+        timeout = run.profile.timeouts.dns
+        try:
+            resolver = make_resolver(run.network.resolvers)
+        except NoResolverError as exc:
+            return failed(
+                Cause.DNS_NO_RESOLVER,
+                tr("This computer has no DNS resolver configured, so no name can be looked up."),
+                tr("Ask the venue's IT to hand out working DNS servers through DHCP."),
+                {"detail": str(exc)},
+            )
+        resolvers = ", ".join(resolver_names(resolver))
+        scope.progress(0.1, tr("Asking {resolvers} for {host}", resolvers=resolvers, host=self.host))
+        found = await lookup(resolver, self.host, timeout)
+        evidence = _evidence(found)
+        host = self.host
+        if found.addresses:
+            hijack = await _hijack_reason(run, found)
+            if hijack:
+                evidence["hijack"] = hijack
+                return failed(
+                    Cause.DNS_HIJACKED,
+                    tr(
+                        "The resolver sends {host} somewhere the platform does not live (a portal or a block page).",
+                        host=host,
+                    ),
+                    tr(
+                        "Ask the venue's IT to let the DHCP-provided DNS servers resolve {host} normally, "
+                        "without a captive portal, DNS filter or redirection.",
+                        host=host,
+                    ),
+                    evidence,
+                )
+            return passed(
+                tr(
+                    "{host} resolves to {count} address(es) in {ms} ms.",
+                    host=host,
+                    count=len(found.addresses),
+                    ms=found.elapsed_ms,
+                ),
+                evidence,
+                addresses=found.addresses,
+            )
+        return _diagnose_failure(host, found, evidence, timeout)
+
+
+def _diagnose_failure(host: str, found: Lookup, evidence: dict[str, Any], timeout: float) -> CheckResult:
+    rcodes = {found.a.rcode, found.aaaa.rcode}
+    remedy_resolve = tr(
+        "Ask the venue's IT to make the DNS servers handed out by DHCP resolve {host} (allow *.{domain}).",
+        host=host,
+        domain=parent_domain(host),
+    )
+    if Rcode.NXDOMAIN in rcodes:
+        return failed(
+            Cause.DNS_NXDOMAIN,
+            tr("The venue's DNS says {host} does not exist.", host=host),
+            remedy_resolve,
+            evidence,
+        )
+    if Rcode.SERVFAIL in rcodes:
+        return failed(
+            Cause.DNS_SERVFAIL,
+            tr("The venue's DNS server failed to answer for {host}.", host=host),
+            remedy_resolve,
+            evidence,
+        )
+    if Rcode.TIMEOUT in rcodes:
+        return failed(
+            Cause.DNS_TIMEOUT,
+            tr("No DNS server answered for {host} within {seconds} s.", host=host, seconds=f"{timeout:g}"),
+            tr(
+                "Ask the venue's IT to check that the DNS servers handed out by DHCP are reachable and answer "
+                "(UDP and TCP port 53)."
+            ),
+            evidence,
+        )
+    return failed(
+        Cause.DNS_NO_ADDRESS,
+        tr("{host} exists in the venue's DNS but has no address.", host=host),
+        remedy_resolve,
+        evidence,
+    )
+
+
+async def _hijack_reason(run: RunContext, found: Lookup) -> str:
+    """Why the answer cannot be the platform's, or '' when it looks genuine."""
+    sinkholes = [a for a in found.addresses if ipaddress.ip_address(a).is_unspecified]
+    if sinkholes:
+        return f"answered with {', '.join(sinkholes)}, the address DNS filters use to block a name"
+    if not run.network.dns_canary:
+        return ""
+    canary: tuple[str, ...] = await run.shared("dns-canary", lambda: _canary_addresses(run))
+    shared = sorted(set(canary) & set(found.addresses))
+    if shared:
+        return f"a name that cannot exist resolved to the same address ({', '.join(shared)})"
+    return ""
+
+
+async def _canary_addresses(run: RunContext) -> tuple[str, ...]:
+    """Addresses the resolver gives for a random name that does not exist: any answer at all is a lie."""
+    resolver = make_resolver(run.network.resolvers)
+    canary = await lookup(resolver, f"sparkgui-{secrets.token_hex(6)}.{CANARY_PARENT}", run.profile.timeouts.dns)
+    return canary.addresses
+
+
+def _evidence(found: Lookup) -> dict[str, Any]:
+    return {
+        "resolvers": list(found.resolvers),
+        "addresses": list(found.addresses),
+        "queries": [_query_evidence(q) for q in (found.a, found.aaaa)],
+        "elapsed_ms": found.elapsed_ms,
+    }
+
+
+def _query_evidence(q: QueryOutcome) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": q.rdtype, "rcode": str(q.rcode), "answers": list(q.addresses), "ms": q.elapsed_ms}
+    if q.detail:
+        data["detail"] = q.detail
+    return data

@@ -1,0 +1,154 @@
+"""TCP checks: can this machine open a connection to the platform on its port (443)?
+
+`tcp:` races the addresses with Happy Eyeballs; `ipv6:` reports, separately, an IPv6 path that is offered
+but broken while IPv4 carries the connection, so it costs no time and is never a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sparkgui.core.causes import Cause
+from sparkgui.core.checks.base import Check, failed, passed, skipped, warned
+from sparkgui.core.context import CheckScope
+from sparkgui.core.i18n import Text, tr
+from sparkgui.core.model import CheckInfo, CheckResult
+from sparkgui.core.net.connector import Attempt, Connection, Outcome, family_of, happy_eyeballs
+
+
+def tcp_info(host: str, port: int) -> CheckInfo:
+    return CheckInfo(
+        "tcp", f"{host}:{port}", (f"dns:{host}",), tr("Connection to {host} on TCP port {port}", host=host, port=port)
+    )
+
+
+def ipv6_info(host: str, port: int) -> CheckInfo:
+    target = host if port == 443 else f"{host}:{port}"
+    return CheckInfo("ipv6", target, (f"tcp:{host}:{port}",), tr("IPv6 path to {host}", host=host))
+
+
+async def connect(scope: CheckScope, host: str, port: int) -> Connection:
+    """Open a connection to `host` over the addresses its DNS check found (the caller closes it)."""
+    addresses: Sequence[str] = scope.run.handoff(f"dns:{host}")["addresses"]
+    network = scope.run.network
+    return await happy_eyeballs(addresses, port, scope.run.profile.timeouts.connect, network.happy_eyeballs_delay)
+
+
+class TcpCheck(Check):
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(tcp_info(host, port))
+        self.host, self.port = host, port
+
+    async def run(self, scope: CheckScope) -> CheckResult:
+        scope.progress(0.1, tr("Connecting to {host} on port {port}", host=self.host, port=self.port))
+        connection = await connect(scope, self.host, self.port)
+        connection.close()
+        evidence: dict[str, Any] = {
+            "port": self.port,
+            "attempts": [a.as_evidence() for a in connection.attempts],
+            "elapsed_ms": connection.elapsed_ms,
+        }
+        winner = connection.winner
+        if winner is not None:
+            evidence["connected_to"] = winner.address
+            return passed(
+                tr(
+                    "{host} accepts connections on TCP port {port} ({ms} ms).",
+                    host=self.host,
+                    port=self.port,
+                    ms=winner.elapsed_ms,
+                ),
+                evidence,
+                attempts=tuple(connection.attempts),
+            )
+        return self._diagnose(connection.attempts, evidence)
+
+    def _diagnose(self, attempts: list[Attempt], evidence: dict[str, Any]) -> CheckResult:
+        outcome = deciding_outcome(attempts)
+        host, port = self.host, self.port
+        allow = tr("Ask the venue's IT to allow outgoing TCP port {port} to {host} (HTTPS).", host=host, port=port)
+        if outcome is Outcome.REFUSED:
+            return failed(
+                Cause.TCP_REFUSED,
+                tr("Connections to {host} on port {port} are actively rejected.", host=host, port=port),
+                allow,
+                evidence,
+            )
+        if outcome is Outcome.UNREACHABLE:
+            return failed(
+                Cause.TCP_UNREACHABLE,
+                tr("There is no network route to {host}.", host=host),
+                tr(
+                    "Ask the venue's IT to check the Internet route (gateway, firewall) towards {host} "
+                    "on TCP port {port}.",
+                    host=host,
+                    port=port,
+                ),
+                evidence,
+            )
+        return failed(
+            Cause.TCP_TIMEOUT,
+            tr("Connections to {host} on port {port} are silently dropped (no answer).", host=host, port=port),
+            allow,
+            evidence,
+        )
+
+
+def deciding_outcome(attempts: Sequence[Attempt]) -> Outcome:
+    """The failure that tells the story: IPv4's if it was tried (most clients rely on it), else IPv6's."""
+    tried = [a for a in attempts if a.outcome not in (Outcome.ABANDONED,)]
+    for family in (4, 6):
+        outcomes = [a.outcome for a in tried if a.family == family]
+        for outcome in (Outcome.REFUSED, Outcome.TIMEOUT, Outcome.UNREACHABLE, Outcome.ERROR):
+            if outcome in outcomes:
+                return outcome
+    return Outcome.TIMEOUT
+
+
+class Ipv6Check(Check):
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(ipv6_info(host, port))
+        self.host, self.port = host, port
+
+    async def run(self, scope: CheckScope) -> CheckResult:
+        addresses = [a for a in scope.run.handoff(f"dns:{self.host}")["addresses"] if family_of(a) == 6]
+        if not addresses:
+            return skipped(
+                Cause.SKIPPED_NOT_APPLICABLE, tr("{host} has no IPv6 address, so only IPv4 is used.", host=self.host)
+            )
+        known: tuple[Attempt, ...] = scope.run.handoff(f"tcp:{self.host}:{self.port}").get("attempts", ())
+        v6 = [a for a in known if a.family == 6 and a.outcome is not Outcome.ABANDONED]
+        if not v6:  # IPv4 won before IPv6 had an answer: ask IPv6 on its own
+            scope.progress(0.2, tr("Trying IPv6 to {host}", host=self.host))
+            connection = await happy_eyeballs(addresses, self.port, scope.run.profile.timeouts.connect)
+            connection.close()
+            v6 = connection.attempts
+        evidence = {"attempts": [a.as_evidence() for a in v6]}
+        if any(a.outcome is Outcome.CONNECTED for a in v6):
+            return passed(tr("IPv6 to {host} works.", host=self.host), evidence)
+        outcome = deciding_outcome(v6)
+        return warned(
+            Cause.IPV6_BROKEN,
+            tr(
+                "{host} offers IPv6 but the IPv6 path does not work ({outcome}); IPv4 carried the check.",
+                host=self.host,
+                outcome=_outcome_text(outcome),
+            ),
+            tr(
+                "Ask the venue's IT to fix IPv6 routing to {host} on TCP port {port}, or to stop announcing IPv6 "
+                "on this network; some devices wait for IPv6 before falling back.",
+                host=self.host,
+                port=self.port,
+            ),
+            evidence,
+        )
+
+
+def _outcome_text(outcome: Outcome) -> Text:
+    texts = {
+        Outcome.REFUSED: tr("rejected"),
+        Outcome.UNREACHABLE: tr("no route"),
+        Outcome.TIMEOUT: tr("no answer"),
+    }
+    return texts.get(outcome, tr("error"))

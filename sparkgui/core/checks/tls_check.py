@@ -1,0 +1,201 @@
+"""TLS check: does a secure connection to the platform verify, as the browser on this machine sees it?
+
+Verifies against the OS trust store. Tells apart an untrusted chain, a certificate for another name, an
+expired one, a handshake cut off (SNI filtering) and TLS inspection (the issuer is not the platform's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sparkgui.core.causes import Cause
+from sparkgui.core.checks.base import Check, failed, passed, warned
+from sparkgui.core.checks.tcp_check import connect
+from sparkgui.core.context import CheckScope
+from sparkgui.core.i18n import tr
+from sparkgui.core.model import CheckInfo, CheckResult
+from sparkgui.core.net.tls import CertificateInfo, Handshake, HandshakeFault, handshake
+
+
+def tls_target(host: str, port: int) -> str:
+    return host if port == 443 else f"{host}:{port}"
+
+
+def tls_info(host: str, port: int) -> CheckInfo:
+    return CheckInfo(
+        "tls", tls_target(host, port), (f"tcp:{host}:{port}",), tr("Secure connection (TLS) to {host}", host=host)
+    )
+
+
+class TlsCheck(Check):
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(tls_info(host, port))
+        self.host, self.port = host, port
+
+    async def _handshake(self, scope: CheckScope, context_name: str) -> Handshake | None:
+        connection = await connect(scope, self.host, self.port)
+        if connection.sock is None:
+            return None
+        context = getattr(scope.run.trust, context_name)
+        sock, connection.sock = connection.sock, None
+        return await handshake(sock, self.host, context, scope.run.profile.timeouts.tls)
+
+    async def run(self, scope: CheckScope) -> CheckResult:
+        scope.progress(0.1, tr("Secure handshake with {host}", host=self.host))
+        expected = scope.run.profile.expected_issuers
+        # Without a list of the platform's issuers, compare with the public roots, in parallel (no extra time).
+        jobs = [self._handshake(scope, "os_store")] + ([] if expected else [self._handshake(scope, "public_roots")])
+        results = await asyncio.gather(*jobs)
+        main = results[0]
+        public = results[1] if len(results) > 1 else None
+        if main is None:
+            return failed(
+                Cause.TCP_TIMEOUT,
+                tr("The connection to {host} could not be opened again for the secure handshake.", host=self.host),
+                tr("Ask the venue's IT to allow outgoing TCP port {port} to {host}.", host=self.host, port=self.port),
+            )
+        evidence: dict[str, Any] = {"sni": self.host, "elapsed_ms": main.elapsed_ms}
+        if main.ok:
+            return self._verified(main, public, evidence, expected)
+        if main.detail:
+            evidence["error"] = main.detail
+        if main.fault is HandshakeFault.VERIFY:
+            return await self._unverified(scope, main, evidence)
+        return self._broken(main, evidence)
+
+    def _verified(
+        self, main: Handshake, public: Handshake | None, evidence: dict[str, Any], expected: tuple[str, ...]
+    ) -> CheckResult:
+        cert = main.certificate
+        evidence.update(protocol=main.protocol, cipher=main.cipher, verified_by="os_trust_store")
+        if cert is not None:
+            evidence.update(cert.as_evidence())
+        issuer = cert.issuer if cert else "?"
+        intercepted_reason = ""
+        if expected and cert is not None and not cert.issued_by_any(expected):
+            intercepted_reason = "issuer_not_expected"
+            evidence["expected_issuers"] = list(expected)
+        elif public is not None:
+            evidence["public_roots"] = "trusted" if public.ok else (public.fault.value + ": " + public.verify_message)
+            if public.fault is HandshakeFault.VERIFY:
+                intercepted_reason = "trusted_by_os_only"
+        if intercepted_reason:
+            evidence["interception"] = intercepted_reason
+            return warned(
+                Cause.TLS_INTERCEPTED,
+                tr(
+                    "The secure connection to {host} is inspected: its certificate comes from {issuer}, "
+                    "not from the platform.",
+                    host=self.host,
+                    issuer=issuer,
+                ),
+                tr(
+                    "Ask the venue's IT to exempt {host} from TLS inspection (SSL decryption); inspection "
+                    "often breaks WebSockets.",
+                    host=self.host,
+                ),
+                evidence,
+            )
+        return passed(
+            tr(
+                "The secure connection to {host} is trusted ({protocol}, issued by {issuer}).",
+                host=self.host,
+                protocol=main.protocol,
+                issuer=issuer,
+            ),
+            evidence,
+        )
+
+    async def _unverified(self, scope: CheckScope, main: Handshake, evidence: dict[str, Any]) -> CheckResult:
+        """Read the certificate that failed (without trusting it) to say why it failed."""
+        peek = await self._handshake(scope, "no_verify")
+        cert: CertificateInfo | None = peek.certificate if peek is not None and peek.ok else None
+        if main.verify_message:
+            evidence["verify_message"] = main.verify_message
+        host = self.host
+        if cert is None:
+            issuer = "?"
+        else:
+            evidence.update(cert.as_evidence())
+            issuer = cert.issuer
+            if not cert.is_current():
+                return failed(
+                    Cause.TLS_EXPIRED,
+                    tr(
+                        "The certificate presented for {host} is outside its validity dates (valid until {date}).",
+                        host=host,
+                        date=cert.not_after.date().isoformat(),
+                    ),
+                    tr(
+                        "Check this computer's date and time. If they are right, the certificate comes from a "
+                        "device on the venue's network: ask the venue's IT to exempt {host} from it.",
+                        host=host,
+                    ),
+                    evidence,
+                )
+            if not cert.covers(host):
+                return failed(
+                    Cause.TLS_HOSTNAME_MISMATCH,
+                    tr(
+                        "Something other than the platform answered for {host}: the certificate is for {subject}.",
+                        host=host,
+                        subject=", ".join(cert.sans[:3]) or cert.subject_cn or "?",
+                    ),
+                    tr(
+                        "Ask the venue's IT to let {host} through on TCP 443 without redirection "
+                        "(captive portal, filter or proxy).",
+                        host=host,
+                    ),
+                    evidence,
+                )
+        return failed(
+            Cause.TLS_UNTRUSTED,
+            tr(
+                "This computer does not trust the certificate presented for {host} (issued by {issuer}).",
+                host=host,
+                issuer=issuer,
+            ),
+            tr(
+                "If the venue inspects TLS, ask its IT to exempt {host} from inspection, or to install its "
+                "inspection CA on this computer; otherwise ask them what intercepts the connection.",
+                host=host,
+            ),
+            evidence,
+        )
+
+    def _broken(self, main: Handshake, evidence: dict[str, Any]) -> CheckResult:
+        host = self.host
+        exempt = tr(
+            "Ask the venue's IT to allow TLS to {host} on TCP 443 (check SNI / URL filtering and "
+            "application-control rules).",
+            host=host,
+        )
+        if main.fault is HandshakeFault.RESET:
+            return failed(
+                Cause.TLS_BLOCKED,
+                tr(
+                    "The secure handshake with {host} was cut off: something on the network blocks it "
+                    "(often SNI filtering).",
+                    host=host,
+                ),
+                exempt,
+                evidence,
+            )
+        if main.fault is HandshakeFault.TIMEOUT:
+            return failed(
+                Cause.TLS_TIMEOUT,
+                tr("The secure handshake with {host} got no answer in time.", host=host),
+                exempt,
+                evidence,
+            )
+        return failed(
+            Cause.TLS_HANDSHAKE_FAILED,
+            tr(
+                "The server answering for {host} on port {port} does not speak TLS as expected.",
+                host=host,
+                port=self.port,
+            ),
+            exempt,
+            evidence,
+        )

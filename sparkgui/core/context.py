@@ -1,0 +1,75 @@
+"""What a check may use while it runs: the profile, the network settings, the trust stores and its
+prerequisites' results. Checks reach the network only through this, so a lab or a test can point them
+at its own resolver and servers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sparkgui.core.i18n import Text
+from sparkgui.core.model import CheckInfo, CheckRecord
+from sparkgui.core.net.connector import HAPPY_EYEBALLS_DELAY
+from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.net.trust import TrustStores
+from sparkgui.core.profile import Profile
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    """How to reach the network: which resolvers, how to race address families, whether to probe DNS."""
+
+    resolvers: ResolverConfig = field(default_factory=ResolverConfig)
+    happy_eyeballs_delay: float = HAPPY_EYEBALLS_DELAY
+    dns_canary: bool = True  # look up a name that cannot exist, to spot a resolver that answers everything
+
+
+ProgressCallback = Callable[[float, Text], None]
+
+
+class RunContext:
+    """Shared by all checks of one run. Owns the run-wide tasks it starts, and cancels them at the end."""
+
+    def __init__(self, profile: Profile, network: NetworkSettings, trust: TrustStores | None = None) -> None:
+        self.profile = profile
+        self.network = network
+        self.trust = trust or TrustStores()
+        self.records: dict[str, CheckRecord] = {}
+        self._shared: dict[str, asyncio.Task[Any]] = {}
+
+    def record(self, check_id: str) -> CheckRecord:
+        return self.records[check_id]
+
+    def handoff(self, check_id: str) -> Mapping[str, Any]:
+        return self.records[check_id].result.handoff
+
+    async def shared(self, key: str, factory: Callable[[], Awaitable[Any]]) -> Any:
+        """Run `factory` once per run, however many checks ask for it, and share its result."""
+        task = self._shared.get(key)
+        if task is None:
+            task = self._shared[key] = asyncio.ensure_future(factory())
+        return await asyncio.shield(task)
+
+    async def close(self) -> None:
+        for task in self._shared.values():
+            task.cancel()
+        if self._shared:
+            await asyncio.wait(self._shared.values())
+            for task in self._shared.values():
+                if not task.cancelled():
+                    task.exception()  # mark retrieved: a failed shared task was already reported to its users
+
+
+@dataclass(frozen=True)
+class CheckScope:
+    """What one running check sees: the run context, and a way to report its own progress."""
+
+    run: RunContext
+    info: CheckInfo
+    report_progress: ProgressCallback
+
+    def progress(self, fraction: float, message: Text) -> None:
+        self.report_progress(max(0.0, min(1.0, fraction)), message)

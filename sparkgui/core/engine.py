@@ -1,0 +1,30 @@
+"""The one entry point the CLI, the GUI and the tests use to run a profile's checks."""
+
+from __future__ import annotations
+
+from sparkgui.core.context import NetworkSettings, RunContext
+from sparkgui.core.events import ProgressSink
+from sparkgui.core.net.trust import TrustStores
+from sparkgui.core.plan import plan_checks
+from sparkgui.core.profile import Profile
+from sparkgui.core.runner import Run, RunOutcome
+
+
+def prepare_run(
+    profile: Profile,
+    network: NetworkSettings | None = None,
+    sink: ProgressSink | None = None,
+    trust: TrustStores | None = None,
+) -> Run:
+    """Plan the checks and return a run to `await run.execute()`; `run.cancel()` stops it at any moment."""
+    context = RunContext(profile, network or NetworkSettings(), trust)
+    return Run(plan_checks(profile), context, sink)
+
+
+async def run_profile(
+    profile: Profile,
+    network: NetworkSettings | None = None,
+    sink: ProgressSink | None = None,
+    trust: TrustStores | None = None,
+) -> RunOutcome:
+    return await prepare_run(profile, network, sink, trust).execute()

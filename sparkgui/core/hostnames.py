@@ -1,0 +1,49 @@
+"""Host-name validation and IDNA conversion, so a profile typo is caught before any check runs."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import idna
+
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+class HostNameError(ValueError):
+    """The text is not a usable DNS host name; the message says why."""
+
+
+def to_ascii_host(text: str) -> str:
+    """Return the lower-case ASCII (punycode) form of a host name, or raise HostNameError."""
+    host = text.strip().rstrip(".")
+    if not host:
+        raise HostNameError("is empty")
+    if _is_ip_literal(host):
+        raise HostNameError("is an IP address; give the platform's host name")
+    if ".." in host or host.startswith("."):
+        raise HostNameError("has an empty label")
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError as exc:
+        raise HostNameError(f"is not a valid internationalised host name ({exc})") from None
+    if len(ascii_host) > 253:
+        raise HostNameError("is longer than 253 characters")
+    for label in ascii_host.split("."):
+        if not _LABEL.match(label):
+            raise HostNameError(f"has an invalid label {label!r} (letters, digits and inner hyphens only)")
+    return ascii_host
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def parent_domain(host: str) -> str:
+    """The last two labels (`app.sparkup.app` → `sparkup.app`), for allow-list wildcards and redirects."""
+    labels = host.split(".")
+    return ".".join(labels[-2:]) if len(labels) > 2 else host

@@ -1,0 +1,91 @@
+"""One translation mechanism for the core and the UI.
+
+Texts are kept as `Text` values (an English template and its parameters) and rendered at the edge
+(JSON report, terminal, window, PDF) in the reader's language. The core stays Qt-free and a result
+computed once can be shown in English and in French.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A translatable sentence: an English template with `{named}` placeholders."""
+
+    template: str
+    params: Mapping[str, str | int | float | Text] = field(default_factory=dict)
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return render(self.template, self.params, lang)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def tr(template: str, **params: str | int | float | Text) -> Text:
+    """Mark a sentence for translation. Scanned by tests: keep the template a literal string."""
+    return Text(template, params)
+
+
+def render(template: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    translated = catalog(lang).get(template, template) if lang != DEFAULT_LANGUAGE else template
+    values = {key: _render_param(value, lang) for key, value in params.items()}
+    try:
+        return translated.format_map(values)
+    except (KeyError, IndexError, ValueError):
+        # A broken translation must never hide the message: fall back to English.
+        return template.format_map(values)
+
+
+def _render_param(value: Any, lang: str) -> Any:
+    return value.render(lang) if isinstance(value, Text) else value
+
+
+def placeholders(template: str) -> set[str]:
+    """The placeholder names of a template, for the catalog completeness test."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@cache
+def catalog(lang: str) -> Mapping[str, str]:
+    """The translations for `lang`, keyed by the English template."""
+    if lang == DEFAULT_LANGUAGE:
+        return {}
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    path = resources.files("sparkgui_resources").joinpath("i18n", f"{lang}.json")
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def system_language(environ: Mapping[str, str] | None = None) -> str:
+    """The user's language if we have it (French or English), from the usual locale variables."""
+    import locale
+    import os
+
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "LANG"):
+        value = env.get(var, "")
+        if value and value not in ("C", "POSIX", "C.UTF-8"):
+            return _supported(value)
+    if environ is None:
+        code = locale.getlocale()[0] or ""
+        if code:
+            return _supported(code)
+    return DEFAULT_LANGUAGE
+
+
+def _supported(code: str) -> str:
+    code = code.split(":")[0].lower()
+    return next((lang for lang in LANGUAGES if code.startswith(lang)), DEFAULT_LANGUAGE)

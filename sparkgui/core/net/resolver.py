@@ -1,0 +1,161 @@
+"""DNS lookups through dnspython's async resolver, with a hard deadline and a classified outcome.
+
+The resolvers are the system's unless a `ResolverConfig` names others (a lab, a test, `--resolver`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+import dns.asyncresolver
+import dns.exception
+import dns.nameserver
+import dns.rdatatype
+import dns.resolver
+
+
+class Rcode(StrEnum):
+    """The outcome of one query, in the terms the DNS check reports."""
+
+    ANSWER = "answer"
+    NO_ANSWER = "no_answer"  # the name exists but has no record of this type
+    NXDOMAIN = "nxdomain"
+    SERVFAIL = "servfail"  # every resolver failed (SERVFAIL, REFUSED, malformed)
+    TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True)
+class ResolverConfig:
+    """Which resolvers to ask. Empty means the system's own (resolv.conf, the Windows registry…)."""
+
+    nameservers: tuple[str, ...] = ()
+    port: int = 53
+    resolv_conf: str | None = None  # read this resolv.conf instead of the system's (Unix; for labs and tests)
+
+    @classmethod
+    def parse(cls, specs: list[str]) -> ResolverConfig:
+        """Read `IP` or `IP:PORT` / `[IPv6]:PORT` items; raise ValueError with a readable message."""
+        addresses: list[str] = []
+        port = 53
+        for spec in specs:
+            host, port_text = _split_host_port(spec.strip())
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                raise ValueError(
+                    f"resolver {spec!r} is not an IP address (like 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:53)"
+                ) from None
+            if port_text:
+                if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+                    raise ValueError(f"resolver {spec!r} has an invalid port {port_text!r}")
+                port = int(port_text)
+            addresses.append(host)
+        return cls(tuple(addresses), port)
+
+
+def _split_host_port(spec: str) -> tuple[str, str]:
+    if spec.startswith("["):
+        host, _, rest = spec[1:].partition("]")
+        return host, rest.removeprefix(":")
+    if spec.count(":") == 1:
+        host, _, port = spec.partition(":")
+        return host, port
+    return spec, ""
+
+
+class NoResolverError(Exception):
+    """The machine has no DNS resolver configured."""
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    rdtype: str
+    rcode: Rcode
+    addresses: tuple[str, ...] = ()
+    detail: str = ""
+    elapsed_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A and AAAA for one name, asked at the same time."""
+
+    host: str
+    resolvers: tuple[str, ...]
+    a: QueryOutcome
+    aaaa: QueryOutcome
+    elapsed_ms: int
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        return self.aaaa.addresses + self.a.addresses
+
+
+def make_resolver(config: ResolverConfig) -> dns.asyncresolver.Resolver:
+    try:
+        if config.resolv_conf and not config.nameservers:
+            resolver = dns.asyncresolver.Resolver(filename=config.resolv_conf)
+        else:
+            resolver = dns.asyncresolver.Resolver(configure=not config.nameservers)
+    except dns.resolver.NoResolverConfiguration as exc:
+        raise NoResolverError(str(exc) or "no nameserver is configured") from None
+    if config.nameservers:
+        resolver.nameservers = [dns.nameserver.Do53Nameserver(ns, config.port) for ns in config.nameservers]
+    if not resolver.nameservers:
+        raise NoResolverError("no nameserver is configured")
+    resolver.cache = None
+    return resolver
+
+
+def resolver_names(resolver: dns.asyncresolver.Resolver) -> tuple[str, ...]:
+    names: list[str] = []
+    for ns in resolver.nameservers:
+        if isinstance(ns, dns.nameserver.Do53Nameserver):
+            address, port = ns.answer_nameserver(), ns.answer_port()
+            names.append(address if port == 53 else f"{address}:{port}")
+        else:
+            names.append(str(ns))
+    return tuple(names)
+
+
+async def lookup(resolver: dns.asyncresolver.Resolver, host: str, timeout: float) -> Lookup:
+    """Ask for A and AAAA concurrently; each query ends within `timeout` seconds."""
+    started = time.perf_counter()
+    a, aaaa = await asyncio.gather(query(resolver, host, "A", timeout), query(resolver, host, "AAAA", timeout))
+    return Lookup(host, resolver_names(resolver), a, aaaa, _ms_since(started))
+
+
+async def query(resolver: dns.asyncresolver.Resolver, host: str, rdtype: str, timeout: float) -> QueryOutcome:
+    started = time.perf_counter()
+
+    def outcome(rcode: Rcode, addresses: tuple[str, ...] = (), detail: str = "") -> QueryOutcome:
+        return QueryOutcome(rdtype, rcode, addresses, detail, _ms_since(started))
+
+    try:
+        # The resolver's own lifetime is the deadline; asyncio.timeout guards against a backend that ignores it.
+        async with asyncio.timeout(timeout + 0.5):
+            answer = await resolver.resolve(host, rdtype, lifetime=timeout, search=False)
+    except dns.resolver.NXDOMAIN:
+        return outcome(Rcode.NXDOMAIN)
+    except dns.resolver.NoAnswer:
+        return outcome(Rcode.NO_ANSWER)
+    except dns.resolver.NoNameservers as exc:
+        return outcome(Rcode.SERVFAIL, detail=_first_line(exc))
+    except (dns.exception.Timeout, TimeoutError):
+        return outcome(Rcode.TIMEOUT, detail=f"no answer within {timeout:g} s")
+    except dns.exception.DNSException as exc:
+        return outcome(Rcode.SERVFAIL, detail=_first_line(exc))
+    addresses = tuple(rdata.to_text() for rdata in answer if rdata.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA))
+    return outcome(Rcode.ANSWER if addresses else Rcode.NO_ANSWER, addresses)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:300]
+
+
+def _ms_since(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)

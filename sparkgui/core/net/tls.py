@@ -1,0 +1,150 @@
+"""One TLS handshake with SNI over an already connected socket, with a deadline and a classified outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+
+class HandshakeFault(StrEnum):
+    NONE = "none"
+    VERIFY = "verify"  # the certificate did not verify
+    RESET = "reset"  # reset or closed during the handshake (e.g. SNI filtering)
+    TIMEOUT = "timeout"
+    PROTOCOL = "protocol"  # the peer does not speak TLS as expected
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    subject_cn: str
+    issuer_cn: str
+    issuer_org: str
+    sans: tuple[str, ...]
+    not_before: dt.datetime
+    not_after: dt.datetime
+
+    @classmethod
+    def from_der(cls, der: bytes) -> CertificateInfo:
+        cert = x509.load_der_x509_certificate(der)
+        try:
+            san_ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+            sans = tuple(san_ext.get_values_for_type(x509.DNSName))
+        except x509.ExtensionNotFound:
+            sans = ()
+        return cls(
+            subject_cn=_name_attr(cert.subject, NameOID.COMMON_NAME),
+            issuer_cn=_name_attr(cert.issuer, NameOID.COMMON_NAME),
+            issuer_org=_name_attr(cert.issuer, NameOID.ORGANIZATION_NAME),
+            sans=sans,
+            not_before=cert.not_valid_before_utc,
+            not_after=cert.not_valid_after_utc,
+        )
+
+    @property
+    def issuer(self) -> str:
+        """The issuer as a person would name it: organisation, then common name."""
+        parts = [p for p in (self.issuer_org, self.issuer_cn) if p]
+        return " — ".join(dict.fromkeys(parts)) or "(unnamed issuer)"
+
+    def is_current(self, now: dt.datetime | None = None) -> bool:
+        now = now or dt.datetime.now(dt.UTC)
+        return self.not_before <= now <= self.not_after
+
+    def covers(self, host: str) -> bool:
+        names = self.sans or ((self.subject_cn,) if self.subject_cn else ())
+        return any(_name_matches(name.lower(), host.lower()) for name in names)
+
+    def issued_by_any(self, words: tuple[str, ...]) -> bool:
+        haystack = f"{self.issuer_org} {self.issuer_cn}".lower()
+        return any(word.lower() in haystack for word in words)
+
+    def as_evidence(self) -> dict[str, object]:
+        return {
+            "issuer": self.issuer,
+            "subject": self.subject_cn,
+            "sans": list(self.sans[:20]),
+            "not_before": self.not_before.isoformat(),
+            "not_after": self.not_after.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Handshake:
+    fault: HandshakeFault
+    elapsed_ms: int
+    protocol: str = ""
+    cipher: str = ""
+    certificate: CertificateInfo | None = None
+    detail: str = ""
+    verify_message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.fault is HandshakeFault.NONE
+
+
+async def handshake(sock: socket.socket, host: str, context: ssl.SSLContext, timeout: float) -> Handshake:
+    """Run a TLS handshake over `sock` (consumed and closed) within `timeout` seconds."""
+    began = time.perf_counter()
+
+    def result(fault: HandshakeFault, detail: str = "", **kwargs: object) -> Handshake:
+        return Handshake(fault, round((time.perf_counter() - began) * 1000), detail=detail[:300], **kwargs)  # type: ignore[arg-type]
+
+    try:
+        async with asyncio.timeout(timeout):
+            _, writer = await asyncio.open_connection(
+                sock=sock, ssl=context, server_hostname=host, ssl_handshake_timeout=timeout + 5
+            )
+    except ssl.SSLCertVerificationError as exc:
+        return result(HandshakeFault.VERIFY, str(exc), verify_message=exc.verify_message or "")
+    except TimeoutError:
+        sock.close()
+        return result(HandshakeFault.TIMEOUT, f"no handshake answer within {timeout:g} s")
+    except (
+        ConnectionResetError,
+        ConnectionAbortedError,
+        BrokenPipeError,
+        ssl.SSLEOFError,
+        ssl.SSLZeroReturnError,
+        asyncio.IncompleteReadError,
+    ) as exc:
+        sock.close()
+        return result(HandshakeFault.RESET, f"{type(exc).__name__}: {exc}")
+    except (ssl.SSLError, OSError) as exc:
+        sock.close()
+        return result(HandshakeFault.PROTOCOL, f"{type(exc).__name__}: {exc}")
+    try:
+        ssl_object: ssl.SSLObject = writer.get_extra_info("ssl_object")
+        der = ssl_object.getpeercert(binary_form=True)
+        cipher = ssl_object.cipher()
+        return result(
+            HandshakeFault.NONE,
+            protocol=ssl_object.version() or "",
+            cipher=cipher[0] if cipher else "",
+            certificate=CertificateInfo.from_der(der) if der else None,
+        )
+    finally:
+        writer.transport.abort()
+
+
+def _name_attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
+    values = name.get_attributes_for_oid(oid)
+    return str(values[0].value) if values else ""
+
+
+def _name_matches(pattern: str, host: str) -> bool:
+    """RFC 6125 matching: exact, or a wildcard standing for exactly one left-most label."""
+    if pattern == host:
+        return True
+    if pattern.startswith("*."):
+        head, _, rest = host.partition(".")
+        return bool(head) and rest == pattern[2:]
+    return False

@@ -1,0 +1,272 @@
+"""Profiles: what to check for one platform, loaded from TOML into frozen, validated dataclasses.
+
+Unknown keys are errors so that a typo never silently drops a check, and every error names the file,
+the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from sparkgui.core.hostnames import HostNameError, to_ascii_host
+
+SCHEMA_VERSION = 1
+BUNDLED_PROFILE = "sparkup"
+
+T = TypeVar("T")
+
+
+class ProfileError(ValueError):
+    """A profile cannot be used. The message names the file, the key and what was expected."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source, self.key, self.problem = source, key, problem
+        where = f"{source}: {key}: " if key else f"{source}: "
+        super().__init__(where + problem)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    host: str  # ASCII (punycode) form
+    purpose: str = ""
+    path: str = "/"
+    port: int = 443
+    display_host: str = ""  # as written in the profile, for people
+
+    @property
+    def label(self) -> str:
+        return self.display_host or self.host
+
+
+@dataclass(frozen=True)
+class WebSocketSpec:
+    url: str
+    hold_seconds: float = 60
+    long_hold_seconds: float = 600
+    heartbeat_seconds: float = 25
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def port(self) -> int:
+        parts = urlsplit(self.url)
+        return parts.port or (443 if parts.scheme == "wss" else 80)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Deadlines in seconds for each network step, so nothing waits on the OS's defaults."""
+
+    dns: float = 3
+    connect: float = 4
+    tls: float = 5
+    http: float = 8
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    endpoints: tuple[Endpoint, ...]
+    description: str = ""
+    websocket: WebSocketSpec | None = None
+    expected_issuers: tuple[str, ...] = ()
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    allowlist: tuple[str, ...] = ()
+    source: str = ""
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Load a profile file; raise ProfileError with an actionable message for any problem."""
+    path = Path(path)
+    source = path.name or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ProfileError(str(path), "", "no such file; check the path") from None
+    except IsADirectoryError:
+        raise ProfileError(str(path), "", "is a folder, not a profile file") from None
+    except OSError as exc:
+        raise ProfileError(str(path), "", f"cannot be read ({exc.strerror or exc})") from None
+    return parse_profile(data, source=source, origin=str(path))
+
+
+def load_bundled_profile(name: str = BUNDLED_PROFILE) -> Profile:
+    """A profile shipped with sparkgui (resources/profiles/NAME.toml)."""
+    if name not in bundled_profile_names():
+        raise ProfileError(name, "", f"no bundled profile of that name; choose {', '.join(bundled_profile_names())}")
+    data = resources.files("sparkgui_resources").joinpath("profiles", f"{name}.toml").read_bytes()
+    return parse_profile(data, source=f"{name}.toml", origin=f"bundled:{name}")
+
+
+def bundled_profile_names() -> list[str]:
+    folder = resources.files("sparkgui_resources").joinpath("profiles")
+    return sorted(item.name.removesuffix(".toml") for item in folder.iterdir() if item.name.endswith(".toml"))
+
+
+def parse_profile(data: bytes, *, source: str, origin: str | None = None) -> Profile:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProfileError(source, "", "is not UTF-8 text; save it as UTF-8") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(source, "", f"is not valid TOML ({exc})") from None
+    return _Reader(source).profile(raw, origin or source)
+
+
+class _Reader:
+    """Walks the TOML tree, checking each key and remembering where it is for error messages."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, problem: str) -> ProfileError:
+        return ProfileError(self.source, key, problem)
+
+    def table(self, raw: Any, key: str, allowed: set[str]) -> Mapping[str, Any]:
+        if not isinstance(raw, dict):
+            raise self.fail(key, f"expected a table, got {_kind(raw)}")
+        for name in raw:
+            if name not in allowed:
+                where = f"{key}.{name}" if key else name
+                raise self.fail(where, f"unknown key; expected one of {', '.join(sorted(allowed))}")
+        return raw
+
+    def value(self, table: Mapping[str, Any], key: str, where: str, kind: type[T], default: T | None = None) -> T:
+        if key not in table:
+            if default is None:
+                raise self.fail(where, f"is required ({kind.__name__})")
+            return default
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(where, f"expected {_kind_name(kind)}, got {_kind(value)}")
+        return value
+
+    def seconds(self, table: Mapping[str, Any], key: str, where: str, default: float) -> float:
+        value = self.value(table, key, where, float, default)
+        if not 0 < value <= 3600:
+            raise self.fail(where, f"expected a number of seconds above 0 and at most 3600, got {value:g}")
+        return value
+
+    def strings(self, table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        items = self.value(table, key, where, list, [])
+        for index, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{where}[{index}]", f"expected a non-empty string, got {_kind(item)}")
+        return tuple(item.strip() for item in items)
+
+    def profile(self, raw: Any, origin: str) -> Profile:
+        top = self.table(
+            raw, "", {"schema", "name", "description", "endpoint", "websocket", "tls", "timeouts", "allowlist"}
+        )
+        schema = self.value(top, "schema", "schema", int)
+        if schema != SCHEMA_VERSION:
+            raise self.fail("schema", f"expected {SCHEMA_VERSION}, got {schema}; this sparkgui reads schema 1")
+        name = self.value(top, "name", "name", str).strip()
+        if not name:
+            raise self.fail("name", "must not be empty")
+        endpoints_raw = self.value(top, "endpoint", "endpoint", list)
+        if not endpoints_raw:
+            raise self.fail("endpoint", "expected at least one [[endpoint]]")
+        endpoints = tuple(self.endpoint(item, f"endpoint[{i + 1}]") for i, item in enumerate(endpoints_raw))
+        seen: set[tuple[str, int]] = set()
+        for index, endpoint in enumerate(endpoints):
+            if (endpoint.host, endpoint.port) in seen:
+                raise self.fail(f"endpoint[{index + 1}].host", f"{_quote(endpoint.host)} is listed twice")
+            seen.add((endpoint.host, endpoint.port))
+        tls = self.table(top.get("tls", {}), "tls", {"expected_issuers"})
+        allowlist = self.table(top.get("allowlist", {}), "allowlist", {"rules"})
+        return Profile(
+            name=name,
+            description=self.value(top, "description", "description", str, "").strip(),
+            endpoints=endpoints,
+            websocket=self.websocket(top["websocket"]) if "websocket" in top else None,
+            expected_issuers=self.strings(tls, "expected_issuers", "tls.expected_issuers"),
+            timeouts=self.timeouts(top.get("timeouts", {})),
+            allowlist=self.strings(allowlist, "rules", "allowlist.rules"),
+            source=origin,
+        )
+
+    def endpoint(self, raw: Any, where: str) -> Endpoint:
+        table = self.table(raw, where, {"host", "purpose", "path", "port"})
+        written = self.value(table, "host", f"{where}.host", str)
+        try:
+            host = to_ascii_host(written)
+        except HostNameError as exc:
+            raise self.fail(f"{where}.host", f"{_quote(written)} is not a valid host name: it {exc}") from None
+        path = self.value(table, "path", f"{where}.path", str, "/")
+        if not path.startswith("/") or any(ch.isspace() for ch in path):
+            raise self.fail(
+                f"{where}.path", f"expected a path starting with '/' and without spaces, got {_quote(path)}"
+            )
+        port = self.value(table, "port", f"{where}.port", int, 443)
+        if not 1 <= port <= 65535:
+            raise self.fail(f"{where}.port", f"expected a TCP port from 1 to 65535, got {port}")
+        return Endpoint(
+            host=host,
+            purpose=self.value(table, "purpose", f"{where}.purpose", str, "").strip(),
+            path=path,
+            port=port,
+            display_host=written.strip().rstrip(".").lower(),
+        )
+
+    def websocket(self, raw: Any) -> WebSocketSpec:
+        table = self.table(raw, "websocket", {"url", "hold_seconds", "long_hold_seconds", "heartbeat_seconds"})
+        url = self.value(table, "url", "websocket.url", str).strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("wss", "ws") or not parts.hostname:
+            raise self.fail("websocket.url", f"expected a wss:// URL with a host, got {_quote(url)}")
+        try:
+            host = to_ascii_host(parts.hostname)
+            port = parts.port
+        except (HostNameError, ValueError) as exc:
+            raise self.fail("websocket.url", f"{_quote(url)} has an invalid host or port ({exc})") from None
+        netloc = host if port is None else f"{host}:{port}"
+        normalised = parts._replace(netloc=netloc, path=parts.path or "/").geturl()
+        return WebSocketSpec(
+            url=normalised,
+            hold_seconds=self.seconds(table, "hold_seconds", "websocket.hold_seconds", 60),
+            long_hold_seconds=self.seconds(table, "long_hold_seconds", "websocket.long_hold_seconds", 600),
+            heartbeat_seconds=self.seconds(table, "heartbeat_seconds", "websocket.heartbeat_seconds", 25),
+        )
+
+    def timeouts(self, raw: Any) -> Timeouts:
+        table = self.table(raw, "timeouts", {"dns", "connect", "tls", "http"})
+        return Timeouts(
+            dns=self.seconds(table, "dns", "timeouts.dns", Timeouts.dns),
+            connect=self.seconds(table, "connect", "timeouts.connect", Timeouts.connect),
+            tls=self.seconds(table, "tls", "timeouts.tls", Timeouts.tls),
+            http=self.seconds(table, "http", "timeouts.http", Timeouts.http),
+        )
+
+
+def _quote(text: str) -> str:
+    """Quote a value as TOML writes it, so the message shows what to look for in the file."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        int: "a whole number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _kind_name(kind: type) -> str:
+    return {int: "a whole number", float: "a number", str: "a string", list: "a list"}.get(kind, kind.__name__)

@@ -1,0 +1,110 @@
+"""The JSON report (`sparkgui.report/1`): the contract other tools read, validated by resources/schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sparkgui import __version__
+from sparkgui.core.atomic import write_atomically
+from sparkgui.core.model import CheckRecord
+from sparkgui.core.profile import Profile
+from sparkgui.core.runner import RunOutcome
+
+SCHEMA = "sparkgui.report/1"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Where the run happened. Never holds a credential or a user name."""
+
+    route_mode: str = "direct"
+    proxy: str | None = None  # host:port only
+    resolvers: Sequence[str] = ()
+    os: str = field(default_factory=lambda: describe_os())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "os": self.os,
+            "route": {"mode": self.route_mode, "proxy": self.proxy},
+            "resolvers": list(self.resolvers),
+        }
+
+
+def describe_os() -> str:
+    system = platform.system() or "unknown"
+    if system == "Darwin":
+        system, release = "macOS", platform.mac_ver()[0]
+    elif system == "Windows":
+        release = platform.version()
+    else:
+        release = platform.release()
+    return f"{system} {release} ({platform.machine()})".strip()
+
+
+def build_report(
+    outcome: RunOutcome,
+    profile: Profile,
+    environment: Environment,
+    *,
+    demo: bool = False,
+    lang: str = "en",
+) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "sparkgui", "version": __version__},
+        "profile": {"name": profile.name, "source": profile.source},
+        "demo": demo,
+        "language": lang,
+        "started_at": outcome.started_at.isoformat(timespec="milliseconds"),
+        "finished_at": outcome.finished_at.isoformat(timespec="milliseconds"),
+        "duration_ms": outcome.duration_ms,
+        "environment": environment.as_json(),
+        "verdict": str(outcome.verdict),
+        "checks": [check_json(record, lang) for record in outcome.records],
+    }
+
+
+def check_json(record: CheckRecord, lang: str = "en") -> dict[str, Any]:
+    info, result = record.info, record.result
+    return {
+        "id": info.id,
+        "kind": info.kind,
+        "target": info.target,
+        "status": str(result.status),
+        "cause": result.cause,
+        "summary": result.summary.render(lang),
+        "remedy": result.remedy.render(lang) if result.remedy else "",
+        "evidence": _jsonable(result.evidence),
+        "duration_ms": result.duration_ms,
+    }
+
+
+def dumps(report: Mapping[str, Any]) -> bytes:
+    return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_report(report: Mapping[str, Any], path: str | Path) -> str:
+    """Write the report atomically; return the SHA-256 of the bytes written (the PDF footer quotes it)."""
+    data = dumps(report)
+    write_atomically(path, data)
+    return sha256_of(data)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,165 @@
+"""Runs planned checks concurrently, each as soon as its prerequisites are done, and can be cancelled
+at any moment without leaving a task, a socket or a file behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from sparkgui.core.causes import Cause
+from sparkgui.core.checks.base import Check, result, skipped
+from sparkgui.core.context import CheckScope, RunContext
+from sparkgui.core.events import NullSink, ProgressSink
+from sparkgui.core.i18n import Text, tr
+from sparkgui.core.model import CheckInfo, CheckRecord, CheckResult, Status, Verdict, verdict_of
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    records: tuple[CheckRecord, ...]  # in plan order
+    cancelled: bool
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    duration_ms: int
+
+    @property
+    def verdict(self) -> Verdict:
+        return verdict_of(self.records, cancelled=self.cancelled)
+
+
+class Run:
+    """One execution of a plan. Create it, `await execute()`, and call `cancel()` from anywhere on the loop."""
+
+    def __init__(self, checks: Sequence[Check], context: RunContext, sink: ProgressSink | None = None) -> None:
+        ids = [check.info.id for check in checks]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a plan must not hold the same check twice")
+        known = set(ids)
+        for check in checks:
+            missing = [dep for dep in check.info.requires if dep not in known]
+            if missing:
+                raise ValueError(f"{check.info.id} requires unplanned checks: {', '.join(missing)}")
+        self.checks = list(checks)
+        self.context = context
+        self.sink: ProgressSink = sink or NullSink()
+        self._done: dict[str, asyncio.Future[CheckRecord]] = {}
+        self._tasks: list[asyncio.Task[CheckRecord]] = []
+        self._cancelled = False
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def cancel(self) -> None:
+        """Stop everything now; `execute` then returns with the unfinished checks skipped."""
+        self._cancelled = True
+        for task in self._tasks:
+            task.cancel()
+
+    async def execute(self) -> RunOutcome:
+        loop = asyncio.get_running_loop()
+        started_at = dt.datetime.now(dt.UTC)
+        began = time.perf_counter()
+        self._done = {check.info.id: loop.create_future() for check in self.checks}
+        self.sink.run_started([check.info for check in self.checks])
+        self._tasks = [asyncio.ensure_future(self._run_one(check)) for check in self.checks]
+        if self._cancelled:
+            self.cancel()
+        try:
+            await asyncio.wait(self._tasks)
+        except asyncio.CancelledError:
+            # The caller itself is being cancelled: stop every check and wait for them to clean up.
+            self.cancel()
+            await asyncio.wait(self._tasks)
+            await self.context.close()
+            raise
+        await self.context.close()
+        for check in self.checks:  # a task cancelled before it ever ran has recorded nothing yet
+            if check.info.id not in self.context.records:
+                self._finish(check.info, _cancelled())
+        records = tuple(self.context.records[check.info.id] for check in self.checks)
+        outcome = RunOutcome(
+            records=records,
+            cancelled=self._cancelled,
+            started_at=started_at,
+            finished_at=dt.datetime.now(dt.UTC),
+            duration_ms=round((time.perf_counter() - began) * 1000),
+        )
+        self.sink.run_finished(outcome)
+        return outcome
+
+    async def _run_one(self, check: Check) -> CheckRecord:
+        info = check.info
+        began = time.perf_counter()
+        try:
+            prerequisites = [await self._done[dep] for dep in info.requires]
+            blocker = next((rec for rec in prerequisites if not rec.result.status.lets_dependents_run), None)
+            if blocker is not None:
+                outcome = _skipped_for(blocker)
+            else:
+                self.sink.check_started(info)
+                scope = CheckScope(self.context, info, lambda fraction, text: self._progress(info, fraction, text))
+                began = time.perf_counter()
+                try:
+                    outcome = await check.run(scope)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # a bug in a check must not take the run down
+                    outcome = _internal_error(exc)
+                outcome = replace(outcome, duration_ms=round((time.perf_counter() - began) * 1000))
+        except asyncio.CancelledError:
+            self._finish(info, _cancelled())
+            raise
+        return self._finish(info, outcome)
+
+    def _finish(self, info: CheckInfo, outcome: CheckResult) -> CheckRecord:
+        record = CheckRecord(info, outcome)
+        self.context.records[info.id] = record
+        future = self._done[info.id]
+        if not future.done():
+            future.set_result(record)
+        self.sink.check_finished(record)
+        return record
+
+    def _progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
+        self.sink.check_progress(info, fraction, message)
+
+
+def _cancelled() -> CheckResult:
+    return skipped(Cause.SKIPPED_CANCELLED, tr("Not finished: the check was cancelled."))
+
+
+def _skipped_for(blocker: CheckRecord) -> CheckResult:
+    """Name the check that really failed, not an intermediate one that was itself skipped."""
+    if blocker.result.cause == Cause.SKIPPED_PREREQUISITE:
+        return replace(blocker.result, duration_ms=0)
+    name = blocker.info.title or Text(blocker.id)
+    return skipped(
+        Cause.SKIPPED_PREREQUISITE,
+        tr("Not run because “{prerequisite}” did not pass.", prerequisite=name),
+        {
+            "prerequisite": blocker.id,
+            "prerequisite_status": str(blocker.result.status),
+            "prerequisite_cause": blocker.result.cause,
+        },
+    )
+
+
+def _internal_error(exc: Exception) -> CheckResult:
+    frames = traceback.extract_tb(exc.__traceback__)[-4:]
+    return result(
+        Status.ERROR,
+        Cause.INTERNAL_ERROR,
+        tr("The checker itself failed on this check; the result is unknown."),
+        tr("This is a bug in sparkgui, not a network fault. Please send the JSON report to the platform's support."),
+        {
+            "exception": type(exc).__name__,
+            "message": str(exc)[:500],
+            "traceback": [f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} in {f.name}" for f in frames],
+        },
+    )

@@ -1,0 +1,86 @@
+"""Helpers shared by the tests: profiles written as TOML, engine runs on loopback, schema validation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Coroutine, Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, TypeVar
+
+import jsonschema
+
+from sparkgui.core.context import NetworkSettings
+from sparkgui.core.engine import run_profile
+from sparkgui.core.model import CheckRecord
+from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.profile import Profile, parse_profile
+from sparkgui.core.report import Environment, build_report
+from sparkgui.core.runner import RunOutcome
+
+T = TypeVar("T")
+TEST_CA_NAME = "sparkgui test CA"
+
+
+@dataclass(frozen=True)
+class Ep:
+    host: str
+    port: int
+    path: str = "/"
+
+
+def profile_toml(
+    endpoints: Iterable[Ep],
+    *,
+    expected_issuers: Iterable[str] = (TEST_CA_NAME,),
+    timeouts: Mapping[str, float] | None = None,
+    extra: str = "",
+) -> str:
+    lines = ["schema = 1", 'name = "Test platform"', ""]
+    for ep in endpoints:
+        lines += ["[[endpoint]]", f'host = "{ep.host}"', f"port = {ep.port}", f'path = "{ep.path}"', ""]
+    lines += ["[tls]", f"expected_issuers = {json.dumps(list(expected_issuers))}", ""]
+    t = {"dns": 1.0, "connect": 1.0, "tls": 1.5, "http": 2.0, **(timeouts or {})}
+    lines += ["[timeouts]"] + [f"{k} = {v}" for k, v in t.items()] + [""]
+    lines += ["[allowlist]", 'rules = ["*.test — TCP 443 (HTTPS and WebSocket)"]', ""]
+    return "\n".join(lines) + extra
+
+
+def make_profile(endpoints: Iterable[Ep], **kwargs: Any) -> Profile:
+    return parse_profile(profile_toml(endpoints, **kwargs).encode(), source="test.toml")
+
+
+def loopback_network(dns_port: int, **kwargs: Any) -> NetworkSettings:
+    return NetworkSettings(resolvers=ResolverConfig(("127.0.0.1",), dns_port), **kwargs)
+
+
+async def run_checks(profile: Profile, dns_port: int, **kwargs: Any) -> RunOutcome:
+    outcome = await run_profile(profile, loopback_network(dns_port, **kwargs))
+    validate_report(build_report(outcome, profile, Environment(resolvers=[f"127.0.0.1:{dns_port}"])))
+    return outcome
+
+
+def by_id(outcome: RunOutcome) -> dict[str, CheckRecord]:
+    return {record.id: record for record in outcome.records}
+
+
+def run(coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+    """Run one test scenario on a fresh event loop, with an outer deadline so a bug cannot hang CI."""
+
+    async def bounded() -> T:
+        async with asyncio.timeout(timeout):
+            return await coro
+
+    return asyncio.run(bounded())
+
+
+def report_schema() -> dict[str, Any]:
+    text = resources.files("sparkgui_resources").joinpath("schema", "report-1.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate_report(report: Mapping[str, Any]) -> None:
+    validator = jsonschema.Draft202012Validator(report_schema(), format_checker=jsonschema.FormatChecker())
+    validator.validate(report)

@@ -1,0 +1,133 @@
+"""Units of logic in the core: verdicts, translation rendering, resolver options, error classification."""
+
+from __future__ import annotations
+
+import errno
+import subprocess
+import sys
+
+import pytest
+
+from sparkgui.core.causes import Cause
+from sparkgui.core.checks.base import Check, passed
+from sparkgui.core.context import CheckScope, NetworkSettings, RunContext
+from sparkgui.core.events import RecordingSink
+from sparkgui.core.i18n import Text, render, system_language, tr
+from sparkgui.core.model import CheckInfo, CheckRecord, CheckResult, Status, Verdict, verdict_of
+from sparkgui.core.net.connector import Outcome, classify_error, interleave
+from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.runner import Run
+from tests.support import Ep, make_profile, run
+
+
+def _record(status: Status) -> CheckRecord:
+    return CheckRecord(CheckInfo("x", status.value), CheckResult(status, "c.c", Text("s")))
+
+
+@pytest.mark.parametrize(
+    ("statuses", "verdict"),
+    [
+        ([Status.PASS, Status.SKIPPED], Verdict.READY),
+        ([Status.PASS, Status.WARN], Verdict.READY_WITH_WARNINGS),
+        ([Status.WARN, Status.FAIL], Verdict.NOT_READY),
+        ([Status.FAIL, Status.ERROR], Verdict.INCOMPLETE),
+    ],
+)
+def test_verdict(statuses: list[Status], verdict: Verdict) -> None:
+    assert verdict_of([_record(s) for s in statuses]) is verdict
+
+
+def test_cancelled_run_is_incomplete() -> None:
+    assert verdict_of([_record(Status.PASS)], cancelled=True) is Verdict.INCOMPLETE
+
+
+def test_text_renders_nested_params_and_survives_a_broken_translation() -> None:
+    inner = tr("DNS lookup of {host}", host="a.test")
+    outer = tr("Not run because “{prerequisite}” did not pass.", prerequisite=inner)
+    assert str(outer) == "Not run because “DNS lookup of a.test” did not pass."
+    assert render("{a} and {b}", {"a": 1, "b": 2}) == "1 and 2"
+
+
+@pytest.mark.parametrize(
+    ("env", "lang"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "fr_FR"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANGUAGE": "fr:en"}, "fr"),
+        ({}, "en"),
+    ],
+)
+def test_system_language(env: dict[str, str], lang: str) -> None:
+    assert system_language(env) == lang
+
+
+def test_resolver_option_parsing() -> None:
+    assert ResolverConfig.parse(["192.0.2.53"]) == ResolverConfig(("192.0.2.53",), 53)
+    assert ResolverConfig.parse(["127.0.0.1:5353"]) == ResolverConfig(("127.0.0.1",), 5353)
+    assert ResolverConfig.parse(["[::1]:5300"]) == ResolverConfig(("::1",), 5300)
+    assert ResolverConfig.parse(["2001:db8::53"]) == ResolverConfig(("2001:db8::53",), 53)
+    with pytest.raises(ValueError, match="not an IP address"):
+        ResolverConfig.parse(["dns.example"])
+    with pytest.raises(ValueError, match="invalid port"):
+        ResolverConfig.parse(["127.0.0.1:99999"])
+
+
+def test_error_classification() -> None:
+    assert classify_error(ConnectionRefusedError()) is Outcome.REFUSED
+    assert classify_error(TimeoutError()) is Outcome.TIMEOUT
+    assert classify_error(OSError(errno.ENETUNREACH, "unreachable")) is Outcome.UNREACHABLE
+    assert classify_error(OSError(errno.EHOSTUNREACH, "no route")) is Outcome.UNREACHABLE
+    assert classify_error(OSError(errno.EPERM, "odd")) is Outcome.ERROR
+
+
+def test_interleave_starts_with_the_first_family() -> None:
+    assert interleave(["::1", "::2", "10.0.0.1", "10.0.0.2"]) == ["::1", "10.0.0.1", "::2", "10.0.0.2"]
+    assert interleave(["10.0.0.1", "::1", "::2"]) == ["10.0.0.1", "::1", "::2"]
+
+
+class _Broken(Check):
+    async def run(self, scope: CheckScope) -> CheckResult:
+        raise RuntimeError("boom")
+
+
+class _Fine(Check):
+    async def run(self, scope: CheckScope) -> CheckResult:
+        scope.progress(0.5, tr("half way"))
+        return passed(tr("fine"))
+
+
+def test_a_check_that_crashes_is_an_error_not_a_crash_and_its_dependents_are_skipped() -> None:
+    checks = [
+        _Broken(CheckInfo("broken", "a", (), tr("Broken check"))),
+        _Fine(CheckInfo("after", "a", ("broken:a",))),
+        _Fine(CheckInfo("other", "b")),
+    ]
+    sink = RecordingSink()
+    context = RunContext(make_profile([Ep("a.test", 443)]), NetworkSettings())
+    outcome = run(Run(checks, context, sink).execute())
+    records = {r.id: r.result for r in outcome.records}
+    assert records["broken:a"].status is Status.ERROR and records["broken:a"].cause == Cause.INTERNAL_ERROR
+    assert "boom" in records["broken:a"].evidence["message"]
+    assert records["after:a"].status is Status.SKIPPED and "Broken check" in str(records["after:a"].summary)
+    assert records["other:b"].status is Status.PASS
+    assert outcome.verdict is Verdict.INCOMPLETE
+    assert ("check_progress", ("other:b", 0.5, "half way")) in sink.events
+
+
+def test_plan_must_be_consistent() -> None:
+    context = RunContext(make_profile([Ep("a.test", 443)]), NetworkSettings())
+    with pytest.raises(ValueError, match="requires unplanned"):
+        Run([_Fine(CheckInfo("after", "a", ("missing:a",)))], context)
+
+
+def test_core_does_not_import_qt() -> None:
+    code = (
+        "import pkgutil, importlib, sys, sparkgui.core as core\n"
+        "for m in pkgutil.walk_packages(core.__path__, 'sparkgui.core.'): importlib.import_module(m.name)\n"
+        "import sparkgui.cli.headless\n"
+        "bad = sorted(n for n in sys.modules if n.startswith(('PySide6', 'shiboken6', 'qasync')))\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr

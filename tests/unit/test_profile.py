@@ -1,0 +1,105 @@
+"""Profiles: validated, frozen, and every error names the file, the key and what was expected."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from sparkgui.core.profile import (
+    ProfileError,
+    bundled_profile_names,
+    load_bundled_profile,
+    load_profile,
+    parse_profile,
+)
+
+GOOD = """
+schema = 1
+name = "Sparkup"
+[[endpoint]]
+host = "app.sparkup.app"
+[[endpoint]]
+host = "bücher.example"
+purpose = "IDN host"
+path = "/healthz"
+"""
+
+
+def parse(text: str, source: str = "myprofile.toml") -> object:
+    return parse_profile(text.encode(), source=source)
+
+
+def test_bundled_profile_loads_through_importlib_resources() -> None:
+    assert "sparkup" in bundled_profile_names()
+    profile = load_bundled_profile()
+    assert profile.name == "Sparkup"
+    assert profile.endpoints[0].host == "app.sparkup.app"
+    assert profile.websocket is not None and profile.websocket.url == "wss://probe.sparkup.app/ws"
+    assert "authoritative" in profile.description and "replaces" in profile.description
+    assert profile.allowlist
+
+
+def test_profile_is_frozen_and_idn_hosts_become_punycode() -> None:
+    profile = parse_profile(GOOD.encode(), source="p.toml")
+    assert profile.endpoints[1].host == "xn--bcher-kva.example"
+    assert profile.endpoints[1].display_host == "bücher.example"
+    assert profile.endpoints[1].path == "/healthz"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        profile.name = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            GOOD.replace('host = "app.sparkup.app"', 'host = "app..sparkup"'),
+            'myprofile.toml: endpoint[1].host: "app..sparkup" is not a valid host name',
+        ),
+        (GOOD + "\n[timeouts]\ndnss = 3\n", "myprofile.toml: timeouts.dnss: unknown key"),
+        (GOOD.replace("schema = 1", "schema = 1\nnmae = 'x'"), "myprofile.toml: nmae: unknown key"),
+        (
+            GOOD.replace('path = "/healthz"', 'path = "/healthz"\nprot = 443'),
+            "myprofile.toml: endpoint[2].prot: unknown key",
+        ),
+        (GOOD.replace("schema = 1", "schema = 2"), "myprofile.toml: schema: expected 1, got 2"),
+        (GOOD.replace('name = "Sparkup"', ""), "myprofile.toml: name: is required"),
+        (GOOD + "\n[timeouts]\nconnect = -1\n", "myprofile.toml: timeouts.connect: expected a number of seconds"),
+        (
+            GOOD + "\n[timeouts]\nconnect = 'four'\n",
+            "myprofile.toml: timeouts.connect: expected a number, got a string",
+        ),
+        (GOOD.replace('path = "/healthz"', 'path = "healthz"'), "myprofile.toml: endpoint[2].path: expected a path"),
+        (GOOD + '\n[websocket]\nurl = "http://x.example/ws"\n', "myprofile.toml: websocket.url: expected a wss:// URL"),
+        (
+            GOOD + "\n[tls]\nexpected_issuers = [1]\n",
+            "myprofile.toml: tls.expected_issuers[0]: expected a non-empty string",
+        ),
+        ('schema = 1\nname = "x"\n', "myprofile.toml: endpoint: is required"),
+        ("schema = 1\nname = [", "myprofile.toml: is not valid TOML"),
+        (GOOD.replace('host = "app.sparkup.app"', 'host = "192.0.2.1"'), "is an IP address"),
+        (GOOD + '[[endpoint]]\nhost = "APP.sparkup.app"\n', 'endpoint[3].host: "app.sparkup.app" is listed twice'),
+    ],
+)
+def test_errors_name_file_key_and_expectation(text: str, message: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse(text)
+    assert message in str(caught.value)
+
+
+def test_unreadable_files_give_actionable_errors(tmp_path: Path) -> None:
+    with pytest.raises(ProfileError, match="no such file; check the path"):
+        load_profile(tmp_path / "missing.toml")
+    with pytest.raises(ProfileError, match="is a folder"):
+        load_profile(tmp_path)
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ProfileError, match="not UTF-8"):
+        load_profile(binary)
+
+
+def test_file_profile_records_its_origin(tmp_path: Path) -> None:
+    path = tmp_path / "venue.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    assert load_profile(path).source == str(path)
