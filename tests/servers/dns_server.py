@@ -35,12 +35,21 @@ class DnsServer:
     _tcp: asyncio.Server | None = None
 
     async def start(self) -> DnsServer:
+        """Bind UDP and TCP on the same port; a random UDP port may be taken for TCP, so retry a few times."""
         loop = asyncio.get_running_loop()
-        transport, _ = await loop.create_datagram_endpoint(lambda: _Udp(self), local_addr=(self.host, self.port))
-        self._udp = transport
-        self.port = transport.get_extra_info("sockname")[1]
-        self._tcp = await asyncio.start_server(self._serve_tcp, self.host, self.port)
-        return self
+        for _ in range(20):
+            transport, _ = await loop.create_datagram_endpoint(lambda: _Udp(self), local_addr=(self.host, self.port))
+            port = transport.get_extra_info("sockname")[1]
+            try:
+                self._tcp = await asyncio.start_server(self._serve_tcp, self.host, port)
+            except OSError:
+                transport.close()
+                if self.port:
+                    raise
+                continue
+            self._udp, self.port = transport, port
+            return self
+        raise OSError("no free port for both UDP and TCP on loopback")
 
     async def stop(self) -> None:
         if self._udp is not None:
