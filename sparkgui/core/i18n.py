@@ -59,14 +59,21 @@ def placeholders(template: str) -> set[str]:
 
 @cache
 def catalog(lang: str) -> Mapping[str, str]:
-    """The translations for `lang`, keyed by the English template."""
+    """The translations for `lang`, keyed by the English template.
+
+    Each area keeps its own file (resources/i18n/<lang>/<area>.json: core, ui, pdf…), merged here, so that
+    parts of the product grow their texts without stepping on each other.
+    """
     if lang == DEFAULT_LANGUAGE:
         return {}
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    path = resources.files("sparkgui_resources").joinpath("i18n", f"{lang}.json")
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    return data
+    folder = resources.files("sparkgui_resources").joinpath("i18n", lang)
+    merged: dict[str, str] = {}
+    for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
+        if item.name.endswith(".json"):
+            merged.update(json.loads(item.read_text(encoding="utf-8")))
+    return merged
 
 
 def system_language(environ: Mapping[str, str] | None = None) -> str:

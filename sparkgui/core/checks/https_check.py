@@ -49,26 +49,18 @@ class HttpsCheck(Check):
     async def run(self, scope: CheckScope) -> CheckResult:
         import aiohttp  # ~0.3 s to import: only when a run needs it
 
-        from sparkgui.core.net.pinned_resolver import PinnedResolver
+        from sparkgui.core.net.http_client import platform_session
 
         host = self.endpoint.host
-        addresses = scope.run.handoff(f"dns:{host}")["addresses"]
         timeouts = scope.run.profile.timeouts
         scope.progress(0.1, tr("GET {url}", url=self.url))
-        connector = aiohttp.TCPConnector(
-            resolver=PinnedResolver(addresses),
-            ssl=scope.run.trust.os_store,
-            happy_eyeballs_delay=scope.run.network.happy_eyeballs_delay,
-            force_close=True,
-            use_dns_cache=False,
-        )
         evidence: dict[str, Any] = {"url": self.url, "method": "GET"}
         began = time.perf_counter()
         timeout = aiohttp.ClientTimeout(total=timeouts.http, sock_connect=timeouts.connect)
         try:
             async with (
-                aiohttp.ClientSession(connector=connector, timeout=timeout, trust_env=False) as session,
-                session.get(self.url, allow_redirects=False, headers={"User-Agent": _user_agent()}) as response,
+                platform_session(scope, host, timeout) as session,
+                session.get(self.url, allow_redirects=False) as response,
             ):
                 body = await response.content.read(BODY_SAMPLE_BYTES)
                 evidence.update(
@@ -163,12 +155,6 @@ def _is_foreign(location: str, host: str) -> bool:
 def _title(text: str) -> str:
     match = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
     return (match.group(1).strip() if match else text.strip())[:200]
-
-
-def _user_agent() -> str:
-    from sparkgui import __version__
-
-    return f"sparkgui/{__version__} (network readiness check)"
 
 
 def _ms(began: float) -> int:
