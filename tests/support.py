@@ -15,6 +15,7 @@ from sparkgui.core.context import NetworkSettings
 from sparkgui.core.engine import run_profile
 from sparkgui.core.model import CheckRecord
 from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.net.routes import RouteConfig
 from sparkgui.core.profile import Profile, parse_profile
 from sparkgui.core.report import Environment, build_report
 from sparkgui.core.runner import RunOutcome
@@ -52,6 +53,8 @@ def make_profile(endpoints: Iterable[Ep], **kwargs: Any) -> Profile:
 
 
 def loopback_network(dns_port: int, **kwargs: Any) -> NetworkSettings:
+    """Loopback resolver, and routes decided without this process's proxy variables unless a test says so."""
+    kwargs.setdefault("route", RouteConfig(environ={}))
     return NetworkSettings(resolvers=ResolverConfig(("127.0.0.1",), dns_port), **kwargs)
 
 

@@ -18,6 +18,7 @@ from sparkgui.cli.args import (
     UsageError,
 )
 from sparkgui.cli.progress import TerminalProgress
+from sparkgui.cli.proxy_options import route_config
 from sparkgui.cli.summary import print_summary
 from sparkgui.core.atomic import WriteError
 from sparkgui.core.context import NetworkSettings
@@ -41,9 +42,6 @@ NOT_YET = {
     "pdf": "--pdf",
     "hold": "--hold",
     "long_hold": "--long-hold",
-    "proxy": "--proxy",
-    "pac": "--pac",
-    "proxy_user": "--proxy-user",
     "demo": "--demo",
 }
 
@@ -52,7 +50,7 @@ def run_headless(args: argparse.Namespace) -> int:
     try:
         _refuse_unavailable(args)
         profile = _load_profile(args.profile)
-        network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []))
+        network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []), route=route_config(args))
         _check_output_path(args.json)
     except (UsageError, ProfileError, ValueError) as exc:
         print(f"sparkgui: {exc}", file=sys.stderr)
@@ -67,7 +65,7 @@ def run_headless(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("\nsparkgui: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    report = build_report(outcome, profile, describe_environment(network), lang=lang)
+    report = build_report(outcome, profile, describe_environment(network, run.context.route_table), lang=lang)
     print_summary(outcome, profile, lang, summary_stream)
     if args.json:
         if json_to_stdout:

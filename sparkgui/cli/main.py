@@ -9,6 +9,10 @@ from sparkgui.cli.args import EXIT_USAGE, UsageError, parse
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--pac-worker"]:  # internal: evaluate a PAC file in a killable child process
+        from sparkgui.core.net.pac_worker import main as pac_worker
+
+        return pac_worker()
     try:
         args = parse(argv)
     except UsageError as exc:

@@ -31,6 +31,8 @@ class Cause(StrEnum):
     PROXY_CONNECT_DENIED = "proxy.connect_denied"
     PROXY_UNREACHABLE = "proxy.unreachable"
     PROXY_PAC_ERROR = "proxy.pac_error"
+    PROXY_INVALID_RESPONSE = "proxy.invalid_response"  # the proxy does not answer in HTTP
+    PROXY_BAD_SETTING = "proxy.bad_setting"  # a proxy setting (environment, system) cannot be understood
     WS_UPGRADE_REJECTED = "ws.upgrade_rejected"
     WS_HANDSHAKE_TIMEOUT = "ws.handshake_timeout"
     WS_ECHO_FAILED = "ws.echo_failed"

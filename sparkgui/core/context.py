@@ -14,6 +14,7 @@ from sparkgui.core.i18n import Text
 from sparkgui.core.model import CheckInfo, CheckRecord
 from sparkgui.core.net.connector import HAPPY_EYEBALLS_DELAY
 from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.net.routes import RouteConfig, RouteTable
 from sparkgui.core.net.trust import TrustStores
 from sparkgui.core.profile import Profile
 
@@ -25,6 +26,7 @@ class NetworkSettings:
     resolvers: ResolverConfig = field(default_factory=ResolverConfig)
     happy_eyeballs_delay: float = HAPPY_EYEBALLS_DELAY
     dns_canary: bool = True  # look up a name that cannot exist, to spot a resolver that answers everything
+    route: RouteConfig = field(default_factory=RouteConfig)  # proxies: what the user said, where to look
 
 
 ProgressCallback = Callable[[float, Text], None]
@@ -38,6 +40,7 @@ class RunContext:
         self.network = network
         self.trust = trust or TrustStores()
         self.records: dict[str, CheckRecord] = {}
+        self.route_table: RouteTable | None = None  # set once the routes are discovered
         self._shared: dict[str, asyncio.Task[Any]] = {}
 
     def record(self, check_id: str) -> CheckRecord:

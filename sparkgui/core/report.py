@@ -27,13 +27,13 @@ class Environment:
     proxy: str | None = None  # host:port only
     resolvers: Sequence[str] = ()
     os: str = field(default_factory=lambda: describe_os())
+    route_source: str = ""  # where the route came from (--proxy, environment, PAC…)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "os": self.os,
-            "route": {"mode": self.route_mode, "proxy": self.proxy},
-            "resolvers": list(self.resolvers),
-        }
+        route: dict[str, Any] = {"mode": self.route_mode, "proxy": self.proxy}
+        if self.route_source:
+            route["source"] = self.route_source
+        return {"os": self.os, "route": route, "resolvers": list(self.resolvers)}
 
 
 def describe_os() -> str:

@@ -97,7 +97,8 @@ def test_ready_network_exits_0_and_writes_a_valid_report(tmp_path: Path, pki: Lo
     report = json.loads(report_path.read_text())
     validate_report(report)
     assert report["verdict"] == "ready"
-    assert {c["target"].split(":")[0] for c in report["checks"]} == {"app.test", "studio.test"}
+    hosts = {c["target"].split(":")[0] for c in report["checks"] if c["kind"] != "proxy"}
+    assert hosts == {"app.test", "studio.test"}
     assert report["environment"]["resolvers"][0].startswith("127.0.0.1:")
     assert "PASS dns:app.test" in err  # plain progress lines when stderr is not a terminal
     assert "\x1b[" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from sparkgui.core.causes import Cause
@@ -11,7 +12,7 @@ from sparkgui.core.checks.base import Check, failed, passed
 from sparkgui.core.context import CheckScope, RunContext
 from sparkgui.core.hostnames import parent_domain
 from sparkgui.core.i18n import tr
-from sparkgui.core.model import CheckInfo, CheckResult
+from sparkgui.core.model import CheckInfo, CheckResult, Status
 from sparkgui.core.net.resolver import (
     Lookup,
     NoResolverError,
@@ -21,6 +22,8 @@ from sparkgui.core.net.resolver import (
     make_resolver,
     resolver_names,
 )
+from sparkgui.core.net.routes import Route
+from sparkgui.core.transport import host_is_proxied
 
 CANARY_PARENT = "example.com"  # IANA keeps it free of wildcards: a random name under it must not exist
 
@@ -49,6 +52,13 @@ class DnsCheck(Check):
         resolvers = ", ".join(resolver_names(resolver))
         scope.progress(0.1, tr("Asking {resolvers} for {host}", resolvers=resolvers, host=self.host))
         found = await lookup(resolver, self.host, timeout)
+        outcome = await self._judge(run, found, timeout)
+        proxied = await host_is_proxied(scope, self.host)
+        if proxied is None or outcome.status is not Status.FAIL:
+            return outcome
+        return _through_proxy(outcome, proxied)
+
+    async def _judge(self, run: RunContext, found: Lookup, timeout: float) -> CheckResult:
         evidence = _evidence(found)
         host = self.host
         if found.addresses:
@@ -79,6 +89,26 @@ class DnsCheck(Check):
                 addresses=found.addresses,
             )
         return _diagnose_failure(host, found, evidence, timeout)
+
+
+def _through_proxy(outcome: CheckResult, route: Route) -> CheckResult:
+    """Through a proxy, names are the proxy's job: a local DNS fault is a warning, and says so."""
+    proxy = route.proxy.address if route.proxy else "?"
+    return replace(
+        outcome,
+        status=Status.WARN,
+        summary=tr(
+            "{problem} Traffic goes through the proxy {proxy}, which looks names up itself, so the browser is "
+            "not affected.",
+            problem=outcome.summary,
+            proxy=proxy,
+        ),
+        evidence={
+            **outcome.evidence,
+            "route": route.as_evidence(),
+            "note": "DNS and TCP to the platform are the proxy's job on this route",
+        },
+    )
 
 
 def _diagnose_failure(host: str, found: Lookup, evidence: dict[str, Any], timeout: float) -> CheckResult:

@@ -11,10 +11,12 @@ from typing import Any
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, skipped, warned
+from sparkgui.core.checks.proxy_diagnosis import diagnose_tunnel
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.model import CheckInfo, CheckResult
-from sparkgui.core.net.connector import Attempt, Connection, Outcome, family_of, happy_eyeballs
+from sparkgui.core.net.connector import Attempt, Outcome, family_of, happy_eyeballs
+from sparkgui.core.transport import open_stream, route_to
 
 
 def tcp_info(host: str, port: int) -> CheckInfo:
@@ -28,13 +30,6 @@ def ipv6_info(host: str, port: int) -> CheckInfo:
     return CheckInfo("ipv6", target, (f"tcp:{host}:{port}",), tr("IPv6 path to {host}", host=host))
 
 
-async def connect(scope: CheckScope, host: str, port: int) -> Connection:
-    """Open a connection to `host` over the addresses its DNS check found (the caller closes it)."""
-    addresses: Sequence[str] = scope.run.handoff(f"dns:{host}")["addresses"]
-    network = scope.run.network
-    return await happy_eyeballs(addresses, port, scope.run.profile.timeouts.connect, network.happy_eyeballs_delay)
-
-
 class TcpCheck(Check):
     def __init__(self, host: str, port: int) -> None:
         super().__init__(tcp_info(host, port))
@@ -42,10 +37,15 @@ class TcpCheck(Check):
 
     async def run(self, scope: CheckScope) -> CheckResult:
         scope.progress(0.1, tr("Connecting to {host} on port {port}", host=self.host, port=self.port))
-        connection = await connect(scope, self.host, self.port)
-        connection.close()
+        stream = await open_stream(scope, self.host, self.port)
+        stream.close()
+        if stream.tunnel is not None:
+            return diagnose_tunnel(stream.tunnel, self.host, self.port, stream.route)
+        assert stream.connection is not None
+        connection = stream.connection
         evidence: dict[str, Any] = {
             "port": self.port,
+            "route": stream.route.as_evidence(),
             "attempts": [a.as_evidence() for a in connection.attempts],
             "elapsed_ms": connection.elapsed_ms,
         }
@@ -112,6 +112,16 @@ class Ipv6Check(Check):
         self.host, self.port = host, port
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        route = await route_to(scope, self.host, self.port)
+        if route.proxy is not None:
+            return skipped(
+                Cause.SKIPPED_NOT_APPLICABLE,
+                tr(
+                    "The proxy {proxy} connects to {host} for this computer, so this computer's IPv6 is not used.",
+                    proxy=route.proxy.address,
+                    host=self.host,
+                ),
+            )
         addresses = [a for a in scope.run.handoff(f"dns:{self.host}")["addresses"] if family_of(a) == 6]
         if not addresses:
             return skipped(

@@ -11,11 +11,11 @@ from typing import Any
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
-from sparkgui.core.checks.tcp_check import connect
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import tr
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.net.tls import CertificateInfo, Handshake, HandshakeFault, handshake
+from sparkgui.core.transport import open_stream
 
 
 def tls_target(host: str, port: int) -> str:
@@ -34,11 +34,11 @@ class TlsCheck(Check):
         self.host, self.port = host, port
 
     async def _handshake(self, scope: CheckScope, context_name: str) -> Handshake | None:
-        connection = await connect(scope, self.host, self.port)
-        if connection.sock is None:
+        stream = await open_stream(scope, self.host, self.port)
+        sock = stream.take()
+        if sock is None:
             return None
         context = getattr(scope.run.trust, context_name)
-        sock, connection.sock = connection.sock, None
         return await handshake(sock, self.host, context, scope.run.profile.timeouts.tls)
 
     async def run(self, scope: CheckScope) -> CheckResult:

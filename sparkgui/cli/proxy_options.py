@@ -1,0 +1,58 @@
+"""Proxy options from the command line: --proxy, --pac, --no-proxy, --proxy-user.
+
+The password is never taken from the command line if it can be avoided (it would show in process
+listings): it comes from the terminal prompt or SPARKGUI_PROXY_PASSWORD.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from sparkgui.cli.args import UsageError
+from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxyUrlError, parse_proxy_url
+from sparkgui.core.net.routes import RouteConfig
+
+PASSWORD_VARIABLE = "SPARKGUI_PROXY_PASSWORD"
+
+
+def route_config(args: argparse.Namespace) -> RouteConfig:
+    try:
+        proxy = parse_proxy_url(args.proxy, what="--proxy") if args.proxy else None
+    except ProxyUrlError as exc:
+        raise UsageError(str(exc)) from None
+    if proxy is not None and proxy.credentials is not None and proxy.credentials.password:
+        print(
+            "sparkgui: note: a password in --proxy shows in process listings; prefer --proxy-user and the "
+            f"prompt, or {PASSWORD_VARIABLE}.",
+            file=sys.stderr,
+        )
+    if args.pac and "://" not in args.pac:
+        raise UsageError(f"--pac {args.pac!r}: expected a URL such as http://wpad.example/proxy.pac or file:///…")
+    credentials = _credentials(args.proxy_user) if args.proxy_user else None
+    from sparkgui.system_proxy import system_lookup_for_this_os
+
+    lookup = system_lookup_for_this_os()
+    return RouteConfig(
+        proxy=proxy,
+        pac_url=args.pac,
+        no_proxy=bool(args.no_proxy),
+        credentials=credentials,
+        system_lookup=lookup,  # type: ignore[arg-type]
+    )
+
+
+def _credentials(user: str) -> ProxyCredentials:
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"--proxy-user {user}: no terminal to ask the password on; set {PASSWORD_VARIABLE} instead."
+            )
+        try:
+            password = getpass.getpass(f"Proxy password for {user}: ")
+        except (EOFError, KeyboardInterrupt):
+            raise UsageError("no proxy password given.") from None
+    return ProxyCredentials(user, password)

@@ -1,0 +1,101 @@
+"""Turn a CONNECT tunnel's outcome into a result: exactly where the path through the proxy breaks."""
+
+from __future__ import annotations
+
+from sparkgui.core.causes import Cause
+from sparkgui.core.checks.base import failed, passed
+from sparkgui.core.i18n import tr
+from sparkgui.core.model import CheckResult
+from sparkgui.core.net.proxy_tunnel import Tunnel, TunnelOutcome
+from sparkgui.core.net.routes import Route
+
+
+def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> CheckResult:
+    proxy = tunnel.proxy
+    evidence = {**tunnel.evidence(), "route": route.as_evidence(), "target": f"{host}:{port}"}
+    outcome = tunnel.outcome
+    if outcome is TunnelOutcome.OPEN:
+        return passed(
+            tr(
+                "The proxy {proxy} opens a connection to {host} on port {port} ({ms} ms).",
+                proxy=proxy,
+                host=host,
+                port=port,
+                ms=tunnel.elapsed_ms,
+            ),
+            evidence,
+        )
+    if outcome is TunnelOutcome.UNREACHABLE:
+        return failed(
+            Cause.PROXY_UNREACHABLE,
+            tr("The proxy {proxy} cannot be reached from this computer.", proxy=proxy),
+            tr(
+                "Check the proxy address with the venue's IT ({source}), or ask them to open TCP to {proxy}.",
+                source=route.source,
+                proxy=proxy,
+            ),
+            evidence,
+        )
+    if outcome is TunnelOutcome.AUTH_REQUIRED:
+        schemes = ", ".join(tunnel.auth_schemes) or "?"
+        return failed(
+            Cause.PROXY_AUTH_REQUIRED,
+            tr("The proxy {proxy} asks for credentials ({schemes}).", proxy=proxy, schemes=schemes),
+            tr(
+                "Run the check again with the proxy user name (--proxy-user, or the window's proxy sign-in), or ask "
+                "the venue's IT to let {host} through the proxy without authentication.",
+                host=host,
+            ),
+            evidence,
+        )
+    if outcome is TunnelOutcome.AUTH_FAILED:
+        return failed(
+            Cause.PROXY_AUTH_FAILED,
+            tr(
+                "The proxy {proxy} refused the credentials given ({scheme}).",
+                proxy=proxy,
+                scheme=tunnel.auth_used or "?",
+            ),
+            tr("Check the proxy user name and password with the venue's IT, then run the check again."),
+            evidence,
+        )
+    if outcome is TunnelOutcome.DENIED:
+        return failed(
+            Cause.PROXY_CONNECT_DENIED,
+            tr(
+                "The proxy {proxy} refuses connections to {host} on port {port} (HTTP {status}).",
+                proxy=proxy,
+                host=host,
+                port=port,
+                status=tunnel.status or "?",
+            ),
+            tr(
+                "Ask the venue's IT to allow CONNECT to {host}:{port} on the proxy {proxy} (HTTPS and WebSocket).",
+                host=host,
+                port=port,
+                proxy=proxy,
+            ),
+            evidence,
+        )
+    if outcome is TunnelOutcome.BAD_ANSWER:
+        return failed(
+            Cause.PROXY_INVALID_RESPONSE,
+            tr("The proxy {proxy} answered with something that is not HTTP.", proxy=proxy),
+            tr(
+                "Check that {proxy} is really an HTTP proxy ({source}) with the venue's IT.",
+                proxy=proxy,
+                source=route.source,
+            ),
+            evidence,
+        )
+    return failed(
+        Cause.PROXY_UNREACHABLE,
+        tr("The proxy {proxy} accepted the connection but never answered.", proxy=proxy),
+        tr(
+            "Ask the venue's IT whether the proxy {proxy} is working and accepts CONNECT to {host}:{port}.",
+            proxy=proxy,
+            host=host,
+            port=port,
+        ),
+        evidence,
+    )

@@ -1,0 +1,125 @@
+"""PAC files: fetched with a deadline and a size limit, evaluated in a separate process that can be killed.
+
+A PAC file is a JavaScript program from the network: it may throw, loop forever or return garbage. pypac's
+interpreter (dukpy) has no time limit, so evaluation runs in a child process (`sparkgui --pac-worker`) that
+is killed at the deadline. Nothing here can hang a run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sparkgui.core.net.proxy_spec import ProxySpec, ProxyUrlError, parse_proxy_url
+
+MAX_PAC_BYTES = 1024 * 1024
+MAX_WORKER_OUTPUT = 1024 * 1024
+
+
+class PacError(Exception):
+    """The PAC file cannot be fetched or evaluated; the message says why, for the report."""
+
+
+@dataclass(frozen=True)
+class PacChoice:
+    """What the PAC file said for one URL: a proxy, or None for DIRECT; `raw` is its exact answer."""
+
+    proxy: ProxySpec | None
+    raw: str
+
+
+async def fetch_pac(url: str, timeout: float) -> str:
+    """Download the PAC file directly (never through a proxy), within `timeout` and MAX_PAC_BYTES."""
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        return _read_local(Path(parts.path))
+    if parts.scheme not in ("http", "https"):
+        raise PacError(f"the PAC address {url!r} is not an http(s):// or file:// URL")
+    import aiohttp
+
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout), trust_env=False) as session,
+            session.get(url, allow_redirects=True, max_redirects=3) as response,
+        ):
+            if response.status != 200:
+                raise PacError(f"the PAC file at {url} answered HTTP {response.status}")
+            data = await response.content.read(MAX_PAC_BYTES + 1)
+    except TimeoutError:
+        raise PacError(f"the PAC file at {url} did not arrive within {timeout:g} s") from None
+    except aiohttp.ClientError as exc:
+        raise PacError(f"the PAC file at {url} cannot be fetched ({type(exc).__name__}: {exc})") from None
+    if len(data) > MAX_PAC_BYTES:
+        raise PacError(f"the PAC file at {url} is larger than {MAX_PAC_BYTES // 1024} KiB")
+    return data.decode("utf-8", "replace")
+
+
+def _read_local(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PAC_BYTES + 1)
+    except OSError as exc:
+        raise PacError(f"the PAC file {path} cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_PAC_BYTES:
+        raise PacError(f"the PAC file {path} is larger than {MAX_PAC_BYTES // 1024} KiB")
+    return data.decode("utf-8", "replace")
+
+
+def worker_command() -> list[str]:
+    """How to start the PAC worker: this program itself, frozen (installer) or from source."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "--pac-worker"]
+    return [sys.executable, "-m", "sparkgui", "--pac-worker"]
+
+
+async def evaluate_pac(script: str, urls: Sequence[str], timeout: float) -> dict[str, PacChoice]:
+    """Run FindProxyForURL for each URL in a child process killed at `timeout`."""
+    request = json.dumps({"pac": script, "urls": list(urls)}).encode("utf-8")
+    process = await asyncio.create_subprocess_exec(
+        *worker_command(),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        async with asyncio.timeout(timeout):
+            stdout, _ = await process.communicate(request)
+    except TimeoutError:
+        raise PacError(f"the PAC file did not finish evaluating within {timeout:g} s (an endless loop?)") from None
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    if len(stdout) > MAX_WORKER_OUTPUT:
+        raise PacError("the PAC file returned an unreasonably long answer")
+    try:
+        answer = json.loads(stdout or b"{}")
+    except ValueError:
+        raise PacError("the PAC evaluator gave no readable answer") from None
+    if "error" in answer:
+        raise PacError(f"the PAC file cannot be evaluated: {answer['error']}")
+    results = answer.get("results", {})
+    return {url: parse_pac_answer(str(results.get(url, ""))) for url in urls}
+
+
+def parse_pac_answer(answer: str) -> PacChoice:
+    """Take the first entry we can use from `PROXY a:1; DIRECT`: a proxy, or DIRECT."""
+    entries = [entry.strip() for entry in answer.split(";") if entry.strip()]
+    if not entries:
+        raise PacError(f"the PAC file returned {answer!r}, which is not a proxy choice")
+    for entry in entries:
+        kind, _, address = entry.partition(" ")
+        kind = kind.upper()
+        if kind == "DIRECT":
+            return PacChoice(None, answer)
+        if kind in ("PROXY", "HTTP") and address.strip():
+            try:
+                return PacChoice(parse_proxy_url(address.strip(), what="PAC"), answer)
+            except ProxyUrlError as exc:
+                raise PacError(f"the PAC file returned an unusable proxy: {exc}") from None
+    raise PacError(f"the PAC file returned {answer!r}: no DIRECT or HTTP proxy entry sparkgui can use")

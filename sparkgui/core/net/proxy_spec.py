@@ -1,0 +1,85 @@
+"""Proxy addresses and credentials, parsed once and never shown with their secrets."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from sparkgui.core.hostnames import HostNameError, to_ascii_host
+
+
+class ProxyUrlError(ValueError):
+    """A proxy setting cannot be understood; the message says what is expected (never the password)."""
+
+
+@dataclass(frozen=True)
+class ProxyCredentials:
+    username: str
+    password: str = field(repr=False)
+
+    def __str__(self) -> str:
+        return f"{self.username} (password hidden)"
+
+
+@dataclass(frozen=True)
+class ProxySpec:
+    """An HTTP proxy that tunnels HTTPS with CONNECT."""
+
+    host: str
+    port: int
+    credentials: ProxyCredentials | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def address(self) -> str:
+        """`host:port`, the only form that ever reaches a report."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+    def with_credentials(self, credentials: ProxyCredentials | None) -> ProxySpec:
+        return ProxySpec(self.host, self.port, credentials)
+
+    def __str__(self) -> str:
+        return self.address
+
+
+def parse_proxy_url(text: str, *, what: str = "proxy") -> ProxySpec:
+    """Read `http://[user[:password]@]host:port` (or `host:port`). Raise ProxyUrlError with a usable message."""
+    raw = text.strip()
+    if not raw:
+        raise ProxyUrlError(f"{what}: empty; expected http://host:port")
+    if "://" not in raw:
+        raw = "http://" + raw
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        raise ProxyUrlError(f"{what}: {_redacted(text)} has an invalid port; expected http://host:port") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ProxyUrlError(
+            f"{what}: {parts.scheme}:// proxies are not supported; expected an HTTP proxy (http://host:port)"
+        )
+    if not parts.hostname:
+        raise ProxyUrlError(f"{what}: {_redacted(text)} has no host; expected http://host:port")
+    host = parts.hostname
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            host = to_ascii_host(host)
+        except HostNameError as exc:
+            raise ProxyUrlError(f"{what}: the host {host!r} {exc}") from None
+    credentials = None
+    if parts.username:
+        credentials = ProxyCredentials(unquote(parts.username), unquote(parts.password or ""))
+    return ProxySpec(host, port or (443 if parts.scheme.lower() == "https" else 80), credentials)
+
+
+def _redacted(text: str) -> str:
+    """The setting as written, with any password replaced, for error messages."""
+    if "@" not in text:
+        return repr(text)
+    head, _, tail = text.rpartition("@")
+    scheme, sep, userinfo = head.rpartition("//")
+    user = userinfo.split(":", 1)[0]
+    return repr(f"{scheme}{sep}{user}:***@{tail}")

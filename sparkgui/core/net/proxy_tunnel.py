@@ -1,0 +1,343 @@
+"""Open a TCP tunnel through an HTTP proxy with CONNECT, authenticating with Basic, NTLM or Negotiate.
+
+Each failure is told apart (proxy unreachable, credentials wanted or refused, CONNECT refused, nonsense, no
+answer) so the report can say exactly where the path breaks. Credentials never leave this module except in
+the Proxy-Authorization header sent to the proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import ipaddress
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sparkgui.core.net.connector import Attempt, happy_eyeballs
+from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxySpec
+
+MAX_HEADER_BYTES = 64 * 1024
+MAX_BODY_BYTES = 256 * 1024
+EVIDENCE_HEADERS = ("Server", "Via", "X-Squid-Error", "Proxy-Agent", "Content-Type")
+
+
+class TunnelOutcome(StrEnum):
+    OPEN = "open"
+    UNREACHABLE = "unreachable"  # the proxy itself cannot be reached
+    AUTH_REQUIRED = "auth_required"  # 407 and no usable credentials
+    AUTH_FAILED = "auth_failed"  # 407 again after credentials
+    DENIED = "denied"  # CONNECT refused (403, 5xx...)
+    BAD_ANSWER = "bad_answer"  # not HTTP
+    NO_ANSWER = "no_answer"  # connected, but no answer to CONNECT in time
+
+
+class AuthContext(Protocol):
+    """A connection-oriented authentication exchange (NTLM, Negotiate): one token in, one token out."""
+
+    def step(self, in_token: bytes | None = None) -> bytes | None: ...
+
+
+AuthFactory = Callable[[str, ProxySpec], AuthContext]
+
+
+@dataclass
+class Tunnel:
+    sock: socket.socket | None
+    outcome: TunnelOutcome
+    proxy: str
+    elapsed_ms: int
+    status: int | None = None
+    reason: str = ""
+    auth_schemes: tuple[str, ...] = ()
+    auth_used: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    detail: str = ""
+    attempts: list[Attempt] = field(default_factory=list)
+
+    def evidence(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"proxy": self.proxy, "tunnel": str(self.outcome), "elapsed_ms": self.elapsed_ms}
+        if self.status is not None:
+            data["proxy_status"] = f"{self.status} {self.reason}".strip()
+        if self.auth_schemes:
+            data["auth_schemes"] = list(self.auth_schemes)
+        if self.auth_used:
+            data["auth_used"] = self.auth_used
+        if self.headers:
+            data["proxy_headers"] = dict(self.headers)
+        if self.detail:
+            data["detail"] = self.detail
+        if self.attempts and self.outcome is TunnelOutcome.UNREACHABLE:
+            data["attempts"] = [a.as_evidence() for a in self.attempts]
+        return data
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+@dataclass
+class _Answer:
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    keep_alive: bool
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    def first(self, name: str) -> str:
+        values = self.all(name)
+        return values[0] if values else ""
+
+
+class _NotHttp(Exception):
+    pass
+
+
+async def open_tunnel(
+    proxy: ProxySpec,
+    host: str,
+    port: int,
+    *,
+    connect_timeout: float,
+    answer_timeout: float,
+    auth_factory: AuthFactory | None = None,
+) -> Tunnel:
+    """CONNECT `host:port` through `proxy` within the deadlines; the caller owns the returned socket."""
+    began = time.perf_counter()
+    tunnel = Tunnel(None, TunnelOutcome.UNREACHABLE, proxy.address, 0)
+    try:
+        await _open(tunnel, proxy, host, port, connect_timeout, answer_timeout, auth_factory or spnego_auth)
+    except BaseException:
+        tunnel.close()
+        raise
+    finally:
+        tunnel.elapsed_ms = round((time.perf_counter() - began) * 1000)
+    return tunnel
+
+
+async def _open(
+    tunnel: Tunnel,
+    proxy: ProxySpec,
+    host: str,
+    port: int,
+    connect_timeout: float,
+    answer_timeout: float,
+    auth_factory: AuthFactory,
+) -> None:
+    authority = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if not await _connect(tunnel, proxy, connect_timeout):
+        return
+    answer = await _exchange(tunnel, authority, None, answer_timeout)
+    if answer is None or answer.status != 407:
+        return
+    tunnel.auth_schemes = tuple(dict.fromkeys(v.split()[0] for v in answer.all("Proxy-Authenticate") if v.split()))
+    scheme = _choose_scheme(tunnel.auth_schemes, proxy.credentials)
+    if scheme is None:
+        tunnel.outcome = TunnelOutcome.AUTH_REQUIRED
+        tunnel.close()
+        return
+    tunnel.auth_used = scheme
+    if not answer.keep_alive or scheme == "Basic":
+        tunnel.close()
+        if not await _connect(tunnel, proxy, connect_timeout):
+            return
+    if scheme == "Basic":
+        assert proxy.credentials is not None
+        answer = await _exchange(tunnel, authority, _basic(proxy.credentials), answer_timeout)
+    else:
+        answer = await _connection_auth(tunnel, authority, scheme, auth_factory(scheme, proxy), answer_timeout)
+    if answer is not None and answer.status == 407:
+        tunnel.outcome = TunnelOutcome.AUTH_FAILED
+        tunnel.close()
+
+
+async def _connect(tunnel: Tunnel, proxy: ProxySpec, timeout: float) -> bool:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        ipaddress.ip_address(proxy.host)
+        addresses = [proxy.host]
+    except ValueError:
+        try:
+            async with asyncio.timeout(timeout):
+                infos = await loop.getaddrinfo(proxy.host, proxy.port, type=socket.SOCK_STREAM)
+        except (OSError, TimeoutError) as exc:
+            tunnel.outcome = TunnelOutcome.UNREACHABLE
+            tunnel.detail = f"the proxy's name {proxy.host} cannot be resolved ({type(exc).__name__})"
+            return False
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    connection = await happy_eyeballs(addresses, proxy.port, max(0.05, deadline - loop.time()))
+    tunnel.attempts.extend(connection.attempts)
+    if connection.sock is None:
+        tunnel.outcome = TunnelOutcome.UNREACHABLE
+        tunnel.detail = "no connection to the proxy"
+        return False
+    tunnel.sock = connection.sock
+    return True
+
+
+async def _exchange(tunnel: Tunnel, authority: str, authorization: str | None, timeout: float) -> _Answer | None:
+    """Send CONNECT, read the answer, and settle the tunnel's outcome; None when there is no usable answer."""
+    assert tunnel.sock is not None
+    loop = asyncio.get_running_loop()
+    lines = [
+        f"CONNECT {authority} HTTP/1.1",
+        f"Host: {authority}",
+        "Proxy-Connection: keep-alive",
+        "User-Agent: sparkgui",
+    ]
+    if authorization:
+        lines.append(f"Proxy-Authorization: {authorization}")
+    try:
+        async with asyncio.timeout(timeout):
+            await loop.sock_sendall(tunnel.sock, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+            answer = await _read_answer(tunnel.sock)
+    except TimeoutError:
+        tunnel.outcome = TunnelOutcome.NO_ANSWER
+        tunnel.detail = f"the proxy accepted the connection but did not answer CONNECT within {timeout:g} s"
+        tunnel.close()
+        return None
+    except _NotHttp as exc:
+        tunnel.outcome = TunnelOutcome.BAD_ANSWER
+        tunnel.detail = str(exc)
+        tunnel.close()
+        return None
+    except OSError as exc:
+        tunnel.outcome = TunnelOutcome.NO_ANSWER
+        tunnel.detail = f"the proxy closed the connection ({type(exc).__name__})"
+        tunnel.close()
+        return None
+    tunnel.status, tunnel.reason = answer.status, answer.reason
+    tunnel.headers = {name: answer.first(name) for name in EVIDENCE_HEADERS if answer.first(name)}
+    if 200 <= answer.status < 300:
+        tunnel.outcome = TunnelOutcome.OPEN
+    elif answer.status != 407:
+        tunnel.outcome = TunnelOutcome.DENIED
+        tunnel.close()
+    return answer
+
+
+async def _read_answer(sock: socket.socket) -> _Answer:
+    loop = asyncio.get_running_loop()
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = await loop.sock_recv(sock, 4096)
+        if not chunk:
+            if not data:
+                raise ConnectionResetError("closed without an answer")
+            raise _NotHttp(f"the proxy closed the connection in the middle of its answer: {data[:80]!r}")
+        data += chunk
+        if len(data) > MAX_HEADER_BYTES:
+            raise _NotHttp("the proxy's answer headers are unreasonably long")
+        if not data.startswith(b"HTTP/"[: len(data)]):
+            raise _NotHttp(f"the proxy did not answer in HTTP: {data[:80]!r}")
+    head, _, rest = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    parts = status_line.split(" ", 2)
+    if len(parts) < 2 or not parts[1].isdigit():
+        raise _NotHttp(f"the proxy sent a malformed status line: {status_line[:80]!r}")
+    headers = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in header_lines) if k.strip()]
+    answer = _Answer(int(parts[1]), parts[2] if len(parts) > 2 else "", headers, keep_alive=True)
+    connection = (answer.first("Proxy-Connection") or answer.first("Connection")).lower()
+    answer.keep_alive = connection != "close" and not parts[0].endswith("1.0")
+    if answer.status >= 300:  # drain a body so the connection can carry the next round of authentication
+        length = answer.first("Content-Length")
+        remaining = min(int(length), MAX_BODY_BYTES) - len(rest) if length.isdigit() else 0
+        while remaining > 0:
+            chunk = await loop.sock_recv(sock, min(remaining, 65536))
+            if not chunk:
+                answer.keep_alive = False
+                break
+            remaining -= len(chunk)
+        if not length.isdigit():
+            answer.keep_alive = False
+    return answer
+
+
+async def _connection_auth(
+    tunnel: Tunnel, authority: str, scheme: str, context: AuthContext, timeout: float
+) -> _Answer | None:
+    """NTLM / Negotiate: token exchanges on one connection until the proxy says yes or no."""
+    in_token: bytes | None = None
+    for _ in range(4):  # NTLM needs 2 rounds, Kerberos 1; more is a misbehaving proxy
+        try:
+            out_token = context.step(in_token)
+        except Exception as exc:  # the auth library refused (no credentials, bad challenge)
+            tunnel.outcome = TunnelOutcome.AUTH_FAILED
+            tunnel.detail = f"{scheme} authentication could not proceed ({type(exc).__name__})"
+            tunnel.close()
+            return None
+        if out_token is None:
+            break
+        if tunnel.sock is None:
+            return None
+        answer = await _exchange(tunnel, authority, f"{scheme} {base64.b64encode(out_token).decode()}", timeout)
+        if answer is None or answer.status != 407:
+            return answer
+        challenge = next(
+            (
+                v.split(None, 1)
+                for v in answer.all("Proxy-Authenticate")
+                if v.split() and v.split()[0].lower() == scheme.lower()
+            ),
+            None,
+        )
+        if not challenge or len(challenge) < 2 or not answer.keep_alive:
+            return answer  # no challenge to answer: the credentials were refused
+        with contextlib.suppress(ValueError):
+            in_token = base64.b64decode(challenge[1])
+    return None
+
+
+def _choose_scheme(offered: tuple[str, ...], credentials: ProxyCredentials | None) -> str | None:
+    """Negotiate, then NTLM, then Basic; Basic needs credentials, the others can use the OS's on Windows."""
+    lowered = {s.lower(): s for s in offered}
+    for wanted in ("negotiate", "ntlm"):
+        if wanted in lowered and (credentials is not None or _os_credentials_available()):
+            return "Negotiate" if wanted == "negotiate" else "NTLM"
+    if "basic" in lowered and credentials is not None:
+        return "Basic"
+    return None
+
+
+def _os_credentials_available() -> bool:
+    """Windows logs the user on with credentials SSPI can use; elsewhere they must be given."""
+    import sys
+
+    return sys.platform == "win32"
+
+
+def _basic(credentials: ProxyCredentials) -> str:
+    token = base64.b64encode(f"{credentials.username}:{credentials.password}".encode()).decode("ascii")
+    return f"Basic {token}"
+
+
+def spnego_auth(scheme: str, proxy: ProxySpec) -> AuthContext:
+    """An NTLM or Negotiate client from pyspnego: the given credentials, or the logged-on user's (SSPI)."""
+    import spnego
+
+    credentials = proxy.credentials
+    client = spnego.client(
+        username=credentials.username if credentials else None,
+        password=credentials.password if credentials else None,
+        hostname=proxy.host,
+        service="HTTP",
+        protocol="ntlm" if scheme == "NTLM" else "negotiate",
+    )
+    return _SpnegoContext(client)
+
+
+class _SpnegoContext:
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def step(self, in_token: bytes | None = None) -> bytes | None:
+        token = self.client.step(in_token)
+        return bytes(token) if token else None

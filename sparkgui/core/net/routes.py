@@ -1,0 +1,268 @@
+"""Route discovery: which path each platform URL takes (direct, or which proxy), the way a browser on this
+machine decides it, and where that decision came from.
+
+Sources, first that applies wins: --proxy / --no-proxy / --pac, then the environment (both cases, with
+no_proxy), then the operating system's settings (a lookup injected by the caller: Qt's, outside the
+Qt-free core), then WPAD. A PAC file that fails makes the checks fall back to DIRECT, as browsers do, and
+the discovery check reports `proxy.pac_error`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from sparkgui.core.net.pac import PacChoice, PacError, evaluate_pac, fetch_pac
+from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxySpec, ProxyUrlError, parse_proxy_url
+from sparkgui.core.net.resolver import NoResolverError, ResolverConfig, lookup, make_resolver
+
+# The OS's answer per URL: a proxy URL such as "http://host:port", or None for a direct connection.
+SystemProxyLookup = Callable[[Sequence[str]], Mapping[str, str | None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    proxy: ProxySpec | None
+    source: str  # where the decision came from, for people
+    mode: str = "direct"  # "direct" | "proxy" | "pac", as the report's environment.route.mode
+
+    @property
+    def via_proxy(self) -> bool:
+        return self.proxy is not None
+
+    def as_evidence(self) -> dict[str, Any]:
+        return {"mode": self.mode, "proxy": self.proxy.address if self.proxy else None, "source": self.source}
+
+
+DIRECT_BY_DEFAULT = Route(None, "no proxy setting found")
+
+
+@dataclass(frozen=True)
+class RouteConfig:
+    """What the user said about proxies (command line or window), and where to look otherwise."""
+
+    proxy: ProxySpec | None = None
+    pac_url: str | None = None
+    no_proxy: bool = False
+    credentials: ProxyCredentials | None = field(default=None, repr=False)
+    system_lookup: SystemProxyLookup | None = None
+    wpad: bool = True
+    environ: Mapping[str, str] | None = None  # None: this process's environment
+
+
+@dataclass(frozen=True)
+class RouteTable:
+    routes: Mapping[str, Route]
+    considered: tuple[str, ...]  # each source looked at, and what it said
+    error: str = ""  # a setting that could not be used (PAC, malformed variable)
+    error_kind: str = ""  # "pac" or "setting"
+
+    def for_url(self, url: str) -> Route:
+        return self.routes.get(url, DIRECT_BY_DEFAULT)
+
+    @property
+    def any_proxy(self) -> bool:
+        return any(route.via_proxy for route in self.routes.values())
+
+    def summary_route(self) -> Route:
+        """The route most URLs take, for the report's environment."""
+        proxied = [route for route in self.routes.values() if route.via_proxy]
+        return proxied[0] if proxied else next(iter(self.routes.values()), DIRECT_BY_DEFAULT)
+
+
+def platform_url(host: str, port: int) -> str:
+    """The URL a route is decided for; WebSockets are looked up as https, as browsers do for PAC."""
+    return f"https://{host}/" if port == 443 else f"https://{host}:{port}/"
+
+
+async def discover_routes(
+    config: RouteConfig, urls: Sequence[str], timeout: float, resolvers: ResolverConfig | None = None
+) -> RouteTable:
+    """Decide the route of every URL within `timeout` seconds per source."""
+    considered: list[str] = []
+    credentials = config.credentials
+
+    def everywhere(route: Route) -> dict[str, Route]:
+        return {url: route for url in urls}
+
+    if config.no_proxy:
+        return RouteTable(everywhere(Route(None, "--no-proxy: direct connections")), ("--no-proxy",))
+    if config.proxy is not None:
+        proxy = _with(config.proxy, credentials)
+        return RouteTable(everywhere(Route(proxy, "--proxy", "proxy")), (f"--proxy {proxy.address}",))
+    if config.pac_url:
+        return await _from_pac(config.pac_url, "--pac", urls, timeout, credentials, considered)
+
+    environ = os.environ if config.environ is None else config.environ
+    try:
+        from_env = _from_environment(environ, urls, credentials)
+    except ProxyUrlError as exc:
+        considered.append("environment: unusable")
+        return RouteTable(
+            everywhere(Route(None, "environment (unusable; direct)")), tuple(considered), str(exc), "setting"
+        )
+    if from_env is not None:
+        considered.append("environment: proxy variables set")
+        return RouteTable(from_env, tuple(considered))
+    considered.append("environment: no proxy variables")
+
+    if config.system_lookup is not None:
+        system = await _from_system(config.system_lookup, urls, timeout, credentials, considered)
+        if system is not None:
+            return system
+
+    if config.wpad:
+        wpad = await _from_wpad(urls, timeout, credentials, considered, resolvers or ResolverConfig())
+        if wpad is not None:
+            return wpad
+    return RouteTable(everywhere(DIRECT_BY_DEFAULT), tuple(considered))
+
+
+def _with(proxy: ProxySpec, credentials: ProxyCredentials | None) -> ProxySpec:
+    return proxy if proxy.credentials is not None or credentials is None else proxy.with_credentials(credentials)
+
+
+def _from_environment(
+    environ: Mapping[str, str], urls: Sequence[str], credentials: ProxyCredentials | None
+) -> dict[str, Route] | None:
+    """https_proxy / HTTPS_PROXY (then all_proxy), honouring no_proxy, as curl and most tools read them.
+
+    The lower-case name wins when both are set, as curl does.
+    """
+    name, setting = _first_set(environ, ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"))
+    if not setting:
+        return None
+    proxy = _with(parse_proxy_url(setting, what=f"environment variable {name}"), credentials)
+    _, no_proxy = _first_set(environ, ("no_proxy", "NO_PROXY"))
+    routes = {}
+    for url in urls:
+        parts = urlsplit(url)
+        if bypasses_proxy(parts.hostname or "", parts.port or 443, no_proxy):
+            routes[url] = Route(None, "environment (no_proxy)")
+        else:
+            routes[url] = Route(proxy, f"environment ({name})", "proxy")
+    return routes
+
+
+def _first_set(environ: Mapping[str, str], names: Sequence[str]) -> tuple[str, str]:
+    for name in names:
+        value = environ.get(name, "").strip()
+        if value:
+            return name, value
+    return "", ""
+
+
+def bypasses_proxy(host: str, port: int, no_proxy: str) -> bool:
+    """no_proxy semantics shared by curl and Python: `*`, exact hosts, domain suffixes, optional `:port`."""
+    host = host.lower().rstrip(".")
+    for entry in (item.strip().lower() for item in no_proxy.split(",")):
+        if not entry:
+            continue
+        if entry == "*":
+            return True
+        name, _, entry_port = entry.rpartition(":") if entry.count(":") == 1 else (entry, "", "")
+        if entry_port and entry_port != str(port):
+            continue
+        name = name.lstrip("*").lstrip(".").rstrip(".")
+        if host == name or host.endswith("." + name):
+            return True
+    return False
+
+
+async def _from_system(
+    lookup: SystemProxyLookup,
+    urls: Sequence[str],
+    timeout: float,
+    credentials: ProxyCredentials | None,
+    considered: list[str],
+) -> RouteTable | None:
+    try:
+        async with asyncio.timeout(timeout):
+            answers = await asyncio.to_thread(lookup, list(urls))
+    except TimeoutError:
+        considered.append(f"system settings: no answer within {timeout:g} s")
+        return None
+    except Exception as exc:  # the OS's proxy API failed: note it and go on, like a browser would
+        considered.append(f"system settings: failed ({type(exc).__name__})")
+        return None
+    routes: dict[str, Route] = {}
+    for url in urls:
+        answer = answers.get(url)
+        if not answer:
+            routes[url] = Route(None, "system settings (direct)")
+            continue
+        try:
+            routes[url] = Route(
+                _with(parse_proxy_url(answer, what="system proxy"), credentials), "system settings", "proxy"
+            )
+        except ProxyUrlError as exc:
+            considered.append("system settings: unusable")
+            return RouteTable(
+                {u: Route(None, "system settings (unusable; direct)") for u in urls},
+                tuple(considered),
+                str(exc),
+                "setting",
+            )
+    if not any(route.via_proxy for route in routes.values()):
+        considered.append("system settings: direct")
+        return None
+    considered.append("system settings: proxy")
+    return RouteTable(routes, tuple(considered))
+
+
+async def _from_pac(
+    pac_url: str,
+    label: str,
+    urls: Sequence[str],
+    timeout: float,
+    credentials: ProxyCredentials | None,
+    considered: list[str],
+) -> RouteTable:
+    source = f"PAC file {pac_url}" if label == "--pac" else f"WPAD {pac_url}"
+    try:
+        script = await fetch_pac(pac_url, timeout)
+        choices = await evaluate_pac(script, urls, timeout)
+    except PacError as exc:
+        considered.append(f"{source}: failed")
+        fallback = Route(None, f"{source} failed: direct, as browsers fall back", "pac")
+        return RouteTable({url: fallback for url in urls}, tuple(considered), str(exc), "pac")
+    considered.append(f"{source}: evaluated")
+    return RouteTable(
+        {url: _pac_route(choice, source, credentials) for url, choice in choices.items()}, tuple(considered)
+    )
+
+
+def _pac_route(choice: PacChoice, source: str, credentials: ProxyCredentials | None) -> Route:
+    if choice.proxy is None:
+        return Route(None, f"{source}: DIRECT", "pac")
+    return Route(_with(choice.proxy, credentials), f"{source}: {choice.raw}", "pac")
+
+
+async def _from_wpad(
+    urls: Sequence[str],
+    timeout: float,
+    credentials: ProxyCredentials | None,
+    considered: list[str],
+    resolvers: ResolverConfig,
+) -> RouteTable | None:
+    """Web Proxy Auto-Discovery by DNS: http://wpad.<search domain>/wpad.dat, most specific domain first."""
+    try:
+        resolver = make_resolver(resolvers)
+    except NoResolverError:
+        considered.append("WPAD: no resolver")
+        return None
+    domains = [name.to_text(omit_final_dot=True) for name in resolver.search] or []
+    candidates: list[str] = []
+    for domain in domains:
+        labels = domain.split(".")
+        candidates += ["wpad." + ".".join(labels[i:]) for i in range(len(labels) - 1)]
+    for host in dict.fromkeys(candidates):
+        found = await lookup(resolver, host, timeout)
+        if found.addresses:
+            return await _from_pac(f"http://{host}/wpad.dat", "WPAD", urls, timeout, credentials, considered)
+    considered.append("WPAD: no wpad host" if candidates else "WPAD: no search domain")
+    return None

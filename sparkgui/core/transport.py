@@ -1,0 +1,87 @@
+"""How checks reach a platform host: on the route discovered for it, directly (Happy Eyeballs over the
+addresses its DNS check found) or through the proxy (a CONNECT tunnel). One place, so the TCP, TLS, HTTPS
+and WebSocket checks all take the path a browser on this machine would take.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sparkgui.core.context import CheckScope, RunContext
+from sparkgui.core.net.connector import Connection, happy_eyeballs
+from sparkgui.core.net.proxy_tunnel import Tunnel, TunnelOutcome, open_tunnel
+from sparkgui.core.net.routes import Route, RouteTable, discover_routes, platform_url
+from sparkgui.core.profile import Profile
+
+
+def platform_urls(profile: Profile) -> list[str]:
+    """Every URL the run reaches, each once: the endpoints and the WebSocket's host."""
+    urls = [platform_url(endpoint.host, endpoint.port) for endpoint in profile.endpoints]
+    if profile.websocket is not None:
+        urls.append(platform_url(profile.websocket.host, profile.websocket.port))
+    return list(dict.fromkeys(urls))
+
+
+async def route_table(run: RunContext) -> RouteTable:
+    """Discover the routes once per run, however many checks ask."""
+
+    async def discover() -> RouteTable:
+        table = await discover_routes(
+            run.network.route, platform_urls(run.profile), run.profile.timeouts.http, run.network.resolvers
+        )
+        run.route_table = table
+        return table
+
+    table: RouteTable = await run.shared("routes", discover)
+    return table
+
+
+async def route_to(scope: CheckScope, host: str, port: int = 443) -> Route:
+    return (await route_table(scope.run)).for_url(platform_url(host, port))
+
+
+async def host_is_proxied(scope: CheckScope, host: str) -> Route | None:
+    """The proxied route of any URL on `host`, or None when `host` is reached directly."""
+    table = await route_table(scope.run)
+    for url, route in table.routes.items():
+        if route.via_proxy and urlsplit(url).hostname == host:
+            return route
+    return None
+
+
+@dataclass
+class Stream:
+    """A connected socket to host:port (owned by the caller), and how it was obtained."""
+
+    route: Route
+    sock: socket.socket | None
+    connection: Connection | None = None  # direct: every Happy Eyeballs attempt
+    tunnel: Tunnel | None = None  # via proxy: the CONNECT exchange
+
+    def take(self) -> socket.socket | None:
+        sock, self.sock = self.sock, None
+        return sock
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+async def open_stream(scope: CheckScope, host: str, port: int) -> Stream:
+    """Connect to host:port on its route, within the profile's deadlines."""
+    route = await route_to(scope, host, port)
+    timeouts = scope.run.profile.timeouts
+    if route.proxy is not None:
+        tunnel = await open_tunnel(
+            route.proxy, host, port, connect_timeout=timeouts.connect, answer_timeout=timeouts.http
+        )
+        sock, tunnel.sock = (tunnel.sock, None) if tunnel.outcome is TunnelOutcome.OPEN else (None, tunnel.sock)
+        return Stream(route, sock, tunnel=tunnel)
+    addresses: Sequence[str] = scope.run.handoff(f"dns:{host}").get("addresses", ())
+    connection = await happy_eyeballs(addresses, port, timeouts.connect, scope.run.network.happy_eyeballs_delay)
+    sock, connection.sock = connection.sock, None
+    return Stream(route, sock, connection=connection)
