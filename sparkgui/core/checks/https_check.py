@@ -49,7 +49,7 @@ class HttpsCheck(Check):
     async def run(self, scope: CheckScope) -> CheckResult:
         import aiohttp  # ~0.3 s to import: only when a run needs it
 
-        from sparkgui.core.net.http_client import platform_session
+        from sparkgui.core.net.http_client import platform_session, read_at_most
 
         host = self.endpoint.host
         timeouts = scope.run.profile.timeouts
@@ -62,7 +62,7 @@ class HttpsCheck(Check):
                 platform_session(scope, host, timeout) as session,
                 session.get(self.url, allow_redirects=False) as response,
             ):
-                body = await response.content.read(BODY_SAMPLE_BYTES)
+                body = await read_at_most(response.content, BODY_SAMPLE_BYTES)
                 evidence.update(
                     status=response.status,
                     reason=response.reason or "",

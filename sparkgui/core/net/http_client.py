@@ -20,6 +20,17 @@ from sparkgui.core.net.pinned_resolver import PinnedResolver
 USER_AGENT = f"sparkgui/{__version__} (network readiness check)"
 
 
+async def read_at_most(content: aiohttp.StreamReader, limit: int) -> bytes:
+    """Up to `limit` bytes of a body: `read(n)` returns only what has arrived, so loop until EOF or the limit."""
+    data = b""
+    while len(data) < limit:
+        chunk = await content.read(limit - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
 class RouteConnector(aiohttp.TCPConnector):
     """Opens each connection through `open_stream` (Happy Eyeballs, or a CONNECT tunnel with any proxy
     authentication), then lets aiohttp run TLS and HTTP over it. The pattern aiohttp-socks uses."""

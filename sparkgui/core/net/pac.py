@@ -42,6 +42,8 @@ async def fetch_pac(url: str, timeout: float) -> str:
         raise PacError(f"the PAC address {url!r} is not an http(s):// or file:// URL")
     import aiohttp
 
+    from sparkgui.core.net.http_client import read_at_most
+
     try:
         async with (
             aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout), trust_env=False) as session,
@@ -49,7 +51,7 @@ async def fetch_pac(url: str, timeout: float) -> str:
         ):
             if response.status != 200:
                 raise PacError(f"the PAC file at {url} answered HTTP {response.status}")
-            data = await response.content.read(MAX_PAC_BYTES + 1)
+            data = await read_at_most(response.content, MAX_PAC_BYTES + 1)
     except TimeoutError:
         raise PacError(f"the PAC file at {url} did not arrive within {timeout:g} s") from None
     except aiohttp.ClientError as exc:
