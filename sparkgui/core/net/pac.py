@@ -33,8 +33,11 @@ class PacChoice:
     raw: str
 
 
-async def fetch_pac(url: str, timeout: float) -> str:
-    """Download the PAC file directly (never through a proxy), within `timeout` and MAX_PAC_BYTES."""
+async def fetch_pac(url: str, timeout: float, addresses: Sequence[str] = ()) -> str:
+    """Download the PAC file directly (never through a proxy), within `timeout` and MAX_PAC_BYTES.
+
+    `addresses`: where the PAC host lives when our own resolver found it (WPAD); else the system resolves it.
+    """
     parts = urlsplit(url)
     if parts.scheme == "file":
         return _read_local(Path(parts.path))
@@ -43,10 +46,14 @@ async def fetch_pac(url: str, timeout: float) -> str:
     import aiohttp
 
     from sparkgui.core.net.http_client import read_at_most
+    from sparkgui.core.net.pinned_resolver import PinnedResolver
 
+    connector = aiohttp.TCPConnector(resolver=PinnedResolver(addresses)) if addresses else aiohttp.TCPConnector()
     try:
         async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout), trust_env=False) as session,
+            aiohttp.ClientSession(
+                connector=connector, timeout=aiohttp.ClientTimeout(total=timeout), trust_env=False
+            ) as session,
             session.get(url, allow_redirects=True, max_redirects=3) as response,
         ):
             if response.status != 200:

@@ -35,6 +35,7 @@ class ResolverConfig:
     nameservers: tuple[str, ...] = ()
     port: int = 53
     resolv_conf: str | None = None  # read this resolv.conf instead of the system's (Unix; for labs and tests)
+    search: tuple[str, ...] = ()  # search domains (WPAD looks for wpad.<domain>); empty: the system's
 
     @classmethod
     def parse(cls, specs: list[str]) -> ResolverConfig:

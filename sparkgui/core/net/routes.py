@@ -221,10 +221,11 @@ async def _from_pac(
     timeout: float,
     credentials: ProxyCredentials | None,
     considered: list[str],
+    addresses: Sequence[str] = (),
 ) -> RouteTable:
     source = f"PAC file {pac_url}" if label == "--pac" else f"WPAD {pac_url}"
     try:
-        script = await fetch_pac(pac_url, timeout)
+        script = await fetch_pac(pac_url, timeout, addresses)
         choices = await evaluate_pac(script, urls, timeout)
     except PacError as exc:
         considered.append(f"{source}: failed")
@@ -255,7 +256,7 @@ async def _from_wpad(
     except NoResolverError:
         considered.append("WPAD: no resolver")
         return None
-    domains = [name.to_text(omit_final_dot=True) for name in resolver.search] or []
+    domains = list(resolvers.search) or [name.to_text(omit_final_dot=True) for name in resolver.search]
     candidates: list[str] = []
     for domain in domains:
         labels = domain.split(".")
@@ -263,6 +264,8 @@ async def _from_wpad(
     for host in dict.fromkeys(candidates):
         found = await lookup(resolver, host, timeout)
         if found.addresses:
-            return await _from_pac(f"http://{host}/wpad.dat", "WPAD", urls, timeout, credentials, considered)
+            return await _from_pac(
+                f"http://{host}/wpad.dat", "WPAD", urls, timeout, credentials, considered, found.addresses
+            )
     considered.append("WPAD: no wpad host" if candidates else "WPAD: no search domain")
     return None
