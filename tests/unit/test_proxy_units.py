@@ -1,0 +1,81 @@
+"""Units of proxy logic: URL parsing, no_proxy matching, PAC answers, scheme choice, secrets kept hidden."""
+
+from __future__ import annotations
+
+import pytest
+
+from sparkgui.core.net.pac import PacError, parse_pac_answer
+from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxyUrlError, parse_proxy_url
+from sparkgui.core.net.proxy_tunnel import _choose_scheme
+from sparkgui.core.net.routes import bypasses_proxy
+
+
+def test_proxy_urls() -> None:
+    spec = parse_proxy_url("http://bob:p%40ss@Proxy.Venue.example:3128")
+    assert (spec.host, spec.port, spec.address) == ("proxy.venue.example", 3128, "proxy.venue.example:3128")
+    assert spec.credentials == ProxyCredentials("bob", "p@ss")
+    assert parse_proxy_url("10.0.0.1:8080").address == "10.0.0.1:8080"
+    assert parse_proxy_url("http://[2001:db8::1]:3128").address == "[2001:db8::1]:3128"
+    assert parse_proxy_url("http://proxy.example").port == 80
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("socks5://h:1080", "not supported"),
+        ("http://h:99999", "invalid port"),
+        ("http://bob:hunter2@:3128", "has no host"),
+        ("http://exa mple:3128", "not a valid"),
+    ],
+)
+def test_bad_proxy_urls_never_echo_the_password(text: str, message: str) -> None:
+    with pytest.raises(ProxyUrlError) as caught:
+        parse_proxy_url(text)
+    assert message in str(caught.value)
+    assert "hunter2" not in str(caught.value)
+
+
+def test_secrets_stay_out_of_repr_and_str() -> None:
+    spec = parse_proxy_url("http://bob:hunter2@proxy.example:3128")
+    for text in (repr(spec), str(spec), repr(spec.credentials), str(spec.credentials)):
+        assert "hunter2" not in text
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "no_proxy", "bypass"),
+    [
+        ("app.sparkup.app", 443, "sparkup.app", True),
+        ("app.sparkup.app", 443, ".sparkup.app", True),
+        ("app.sparkup.app", 443, "*.sparkup.app", True),
+        ("sparkup.app", 443, ".sparkup.app", True),
+        ("notsparkup.app", 443, "sparkup.app", False),
+        ("app.sparkup.app", 443, "localhost, 127.0.0.1", False),
+        ("app.sparkup.app", 443, "*", True),
+        ("app.sparkup.app", 443, "sparkup.app:8443", False),
+        ("app.sparkup.app", 8443, "sparkup.app:8443", True),
+        ("app.sparkup.app", 443, "", False),
+    ],
+)
+def test_no_proxy_matching(host: str, port: int, no_proxy: str, bypass: bool) -> None:
+    assert bypasses_proxy(host, port, no_proxy) is bypass
+
+
+def test_pac_answers() -> None:
+    assert parse_pac_answer("DIRECT").proxy is None
+    choice = parse_pac_answer("PROXY proxy.example:8080; DIRECT")
+    assert choice.proxy is not None and choice.proxy.address == "proxy.example:8080"
+    skipped_socks = parse_pac_answer("SOCKS s.example:1080; PROXY p.example:3128")
+    assert skipped_socks.proxy is not None and skipped_socks.proxy.address == "p.example:3128"
+    for garbage in ("", "   ", "BANANA", "SOCKS5 s:1"):
+        with pytest.raises(PacError):
+            parse_pac_answer(garbage)
+
+
+def test_scheme_choice() -> None:
+    creds = ProxyCredentials("u", "p")
+    assert _choose_scheme(("Basic",), None) is None
+    assert _choose_scheme(("Basic",), creds) == "Basic"
+    assert _choose_scheme(("Basic", "NTLM", "Negotiate"), creds) == "Negotiate"
+    assert _choose_scheme(("NTLM",), creds) == "NTLM"
+    assert _choose_scheme(("Digest",), creds) is None
