@@ -27,6 +27,12 @@ class NetworkSettings:
     happy_eyeballs_delay: float = HAPPY_EYEBALLS_DELAY
     dns_canary: bool = True  # look up a name that cannot exist, to spot a resolver that answers everything
     route: RouteConfig = field(default_factory=RouteConfig)  # proxies: what the user said, where to look
+    # (host, port) -> the port actually dialled on the host's addresses, like curl's --connect-to. The demo
+    # mode serves the platform's names on loopback this way; checks and reports still speak of port 443.
+    connect_to: Mapping[tuple[str, int], int] = field(default_factory=dict)
+
+    def dial_port(self, host: str, port: int) -> int:
+        return self.connect_to.get((host, port), port)
 
 
 ProgressCallback = Callable[[float, Text], None]

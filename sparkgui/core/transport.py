@@ -82,6 +82,9 @@ async def open_stream(scope: CheckScope, host: str, port: int) -> Stream:
         sock, tunnel.sock = (tunnel.sock, None) if tunnel.outcome is TunnelOutcome.OPEN else (None, tunnel.sock)
         return Stream(route, sock, tunnel=tunnel)
     addresses: Sequence[str] = scope.run.handoff(f"dns:{host}").get("addresses", ())
-    connection = await happy_eyeballs(addresses, port, timeouts.connect, scope.run.network.happy_eyeballs_delay)
+    network = scope.run.network
+    connection = await happy_eyeballs(
+        addresses, network.dial_port(host, port), timeouts.connect, network.happy_eyeballs_delay
+    )
     sock, connection.sock = connection.sock, None
     return Stream(route, sock, connection=connection)

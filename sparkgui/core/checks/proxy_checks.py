@@ -89,7 +89,8 @@ class DirectAccessCheck(Check):
                 {"direct": "no_dns"},
             )
         scope.progress(0.3, tr("Trying {host} without the proxy", host=host))
-        connection = await happy_eyeballs(addresses, self.port, scope.run.profile.timeouts.connect)
+        port = scope.run.network.dial_port(self.host, self.port)
+        connection = await happy_eyeballs(addresses, port, scope.run.profile.timeouts.connect)
         connection.close()
         evidence = {"attempts": [a.as_evidence() for a in connection.attempts]}
         if connection.winner is not None:

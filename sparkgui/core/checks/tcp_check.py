@@ -131,7 +131,8 @@ class Ipv6Check(Check):
         v6 = [a for a in known if a.family == 6 and a.outcome is not Outcome.ABANDONED]
         if not v6:  # IPv4 won before IPv6 had an answer: ask IPv6 on its own
             scope.progress(0.2, tr("Trying IPv6 to {host}", host=self.host))
-            connection = await happy_eyeballs(addresses, self.port, scope.run.profile.timeouts.connect)
+            port = scope.run.network.dial_port(self.host, self.port)
+            connection = await happy_eyeballs(addresses, port, scope.run.profile.timeouts.connect)
             connection.close()
             v6 = connection.attempts
         evidence = {"attempts": [a.as_evidence() for a in v6]}

@@ -1,0 +1,87 @@
+"""A TCP relay on loopback that adds a fixed delay to every chunk in both directions.
+
+This kernel has no `tc netem`, so latency is added in user space: each chunk is forwarded `delay` seconds
+after it arrived, order preserved, so a request/response round trip costs 2 × delay more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DelayRelay:
+    upstream_host: str
+    upstream_port: int
+    delay: float
+    host: str = "127.0.0.1"
+    port: int = 0
+    _server: asyncio.Server | None = None
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    async def start(self) -> DelayRelay:
+        self._server = await asyncio.start_server(self._serve, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            await asyncio.sleep(self.delay)  # the connection's own round trip
+            up_reader, up_writer = await asyncio.open_connection(self.upstream_host, self.upstream_port)
+        except (OSError, asyncio.CancelledError):
+            client_writer.close()
+            self._tasks.discard(task)
+            return
+        try:
+            await asyncio.gather(self._pump(client_reader, up_writer), self._pump(up_reader, client_writer))
+        except asyncio.CancelledError:
+            pass  # the relay is stopping; streams' callback would log a cancelled handler as an error
+        finally:
+            for writer in (client_writer, up_writer):
+                writer.transport.abort()
+            self._tasks.discard(task)
+
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+        async def deliver() -> None:
+            while True:
+                due, chunk = await queue.get()
+                await asyncio.sleep(max(0.0, due - loop.time()))
+                if not chunk:
+                    with contextlib.suppress(OSError):
+                        writer.write_eof()
+                    return
+                writer.write(chunk)
+                await writer.drain()
+
+        sender = asyncio.ensure_future(deliver())
+        try:
+            while True:
+                chunk = await reader.read(65536)
+                queue.put_nowait((loop.time() + self.delay, chunk))
+                if not chunk:
+                    break
+            await sender
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError, OSError):
+                await sender

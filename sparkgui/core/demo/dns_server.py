@@ -1,0 +1,112 @@
+"""A real DNS server on loopback (UDP and TCP), answering from a zone the caller defines (the demo mode and the tests).
+
+Each name maps to addresses, or to a behaviour: NXDOMAIN, SERVFAIL, or silence. Unknown names get NXDOMAIN.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import struct
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import dns.flags
+import dns.message
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
+
+NXDOMAIN = "nxdomain"
+SERVFAIL = "servfail"
+SILENT = "silent"
+
+Zone = Mapping[str, "list[str] | str"]
+
+
+@dataclass
+class DnsServer:
+    zone: dict[str, list[str] | str] = field(default_factory=dict)
+    wildcard: list[str] | None = None  # answer every unknown name with these (a hijacking resolver)
+    host: str = "127.0.0.1"
+    port: int = 0
+    queries: list[tuple[str, str]] = field(default_factory=list)
+    _udp: asyncio.DatagramTransport | None = None
+    _tcp: asyncio.Server | None = None
+
+    async def start(self) -> DnsServer:
+        """Bind UDP and TCP on the same port; a random UDP port may be taken for TCP, so retry a few times."""
+        loop = asyncio.get_running_loop()
+        for _ in range(20):
+            transport, _ = await loop.create_datagram_endpoint(lambda: _Udp(self), local_addr=(self.host, self.port))
+            port = transport.get_extra_info("sockname")[1]
+            try:
+                self._tcp = await asyncio.start_server(self._serve_tcp, self.host, port)
+            except OSError:
+                transport.close()
+                if self.port:
+                    raise
+                continue
+            self._udp, self.port = transport, port
+            return self
+        raise OSError("no free port for both UDP and TCP on loopback")
+
+    async def stop(self) -> None:
+        if self._udp is not None:
+            self._udp.close()
+        if self._tcp is not None:
+            self._tcp.close()
+            await self._tcp.wait_closed()
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def answer(self, wire: bytes) -> bytes | None:
+        query = dns.message.from_wire(wire)
+        question = query.question[0]
+        name = question.name.to_text().rstrip(".").lower()
+        rdtype = dns.rdatatype.to_text(question.rdtype)
+        self.queries.append((name, rdtype))
+        entry = self.zone.get(name, self.wildcard if self.wildcard is not None else NXDOMAIN)
+        if entry == SILENT:
+            return None
+        response = dns.message.make_response(query)
+        response.flags |= dns.flags.AA
+        if entry == NXDOMAIN:
+            response.set_rcode(dns.rcode.NXDOMAIN)
+        elif entry == SERVFAIL:
+            response.set_rcode(dns.rcode.SERVFAIL)
+        else:
+            assert isinstance(entry, list)
+            wanted = 4 if rdtype == "A" else 6 if rdtype == "AAAA" else 0
+            matches = [a for a in entry if ipaddress.ip_address(a).version == wanted]
+            if matches:
+                response.answer.append(dns.rrset.from_text_list(question.name, 30, "IN", rdtype, matches))
+        return response.to_wire()
+
+    async def _serve_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            (length,) = struct.unpack("!H", await reader.readexactly(2))
+            reply = self.answer(await reader.readexactly(length))
+            if reply is not None:
+                writer.write(struct.pack("!H", len(reply)) + reply)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+class _Udp(asyncio.DatagramProtocol):
+    def __init__(self, server: DnsServer) -> None:
+        self.server = server
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        reply = self.server.answer(data)
+        if reply is not None and self.transport is not None:
+            self.transport.sendto(reply, addr)
