@@ -129,6 +129,7 @@ class _Builder:
         environment = report.get("environment") or {}
         self.environment: Mapping[str, Any] = environment if isinstance(environment, Mapping) else {}
         self.parts: list[str] = []
+        self.has_rules = False
 
     def t(self, text: Text) -> str:
         """Render and escape a translatable text."""
@@ -199,7 +200,7 @@ class _Builder:
         mark, colour, background = VERDICT_STYLE.get(verdict, VERDICT_STYLE["incomplete"])
         counts = {status: sum(1 for c in self.checks if c.get("status") == status) for status in STATUS_STYLE}
         tally = tr(
-            "{passed} passed, {warned} warnings, {failed} failed, {skipped} not run — {count} checks in {seconds} s.",
+            "{passed} passed, {warned} warning(s), {failed} failed, {skipped} not run — {count} checks in {seconds} s.",
             passed=counts["pass"],
             warned=counts["warn"],
             failed=counts["fail"],
@@ -219,6 +220,7 @@ class _Builder:
 
     def what_to_change(self) -> None:
         rules = rules_for(self.checks, proxy=_safe_proxy(self.environment))
+        self.has_rules = bool(rules)
         self.heading(tr("What to change"), accent=VERDICT_STYLE.get(str(self.report.get("verdict")), ("", ACCENT))[1])
         if not rules:
             self.paragraph(
@@ -268,7 +270,8 @@ class _Builder:
         self.parts.append(f'<ul style="margin-top: 0px; font-size: 10pt;">{items}</ul>')
 
     def all_checks(self) -> None:
-        self.heading(tr("All checks"))
+        # With changes to make, the proof starts on its own page: page 1 is the one to act on.
+        self.heading(tr("All checks"), page_break=self.has_rules)
         head = (
             f'<thead><tr style="background-color: #eef0f3;">'
             f'<th width="80" align="left">{self.t(tr("Result"))}</th>'
@@ -425,9 +428,10 @@ class _Builder:
 
     # -- helpers ---------------------------------------------------------------------------------------
 
-    def heading(self, text: Text, accent: str = ACCENT) -> None:
+    def heading(self, text: Text, accent: str = ACCENT, *, page_break: bool = False) -> None:
+        top = "page-break-before: always; margin-top: 0px;" if page_break else "margin-top: 16px;"
         self.parts.append(
-            f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 16px; margin-bottom: 6px;">'
+            f'<table width="100%" cellspacing="0" cellpadding="0" style="{top} margin-bottom: 6px;">'
             f'<tr><td style="border-bottom: 2px solid {accent};">'
             f'<span style="font-size: 13pt; font-weight: bold; color: {accent};">{self.t(text)}</span>'
             "</td></tr></table>"
@@ -466,7 +470,7 @@ def _records(checks: Iterable[Mapping[str, Any]]) -> list[CheckRecord]:
         except ValueError:
             status = Status.ERROR
         info = CheckInfo(str(check.get("kind", "?")), str(check.get("target", "?")))
-        records.append(CheckRecord(info, CheckResult(status, str(check.get("cause", "")), tr("{s}", s=""))))
+        records.append(CheckRecord(info, CheckResult(status, str(check.get("cause", "")), Text(""))))
     return records
 
 

@@ -108,6 +108,9 @@ def _font(families: list[str], points: float, *, bold: bool = False) -> QFont:
     font.setFamilies(families)
     font.setPointSizeF(points)
     font.setBold(bold)
+    # No "fi"/"ff" ligatures: IT copies host names and rules out of the PDF, and searches it.
+    for tag in ("liga", "clig", "dlig"):
+        font.setFeature(QFont.Tag(tag), 0)
     return font
 
 
@@ -133,6 +136,8 @@ def _paint(writer: QPdfWriter, document: Document) -> None:
             if index:
                 writer.newPage()
             body_top = top + _mm(RUNNING_HEAD_MM) if index else top
+            if document.chrome.demo_mark:
+                _demo_mark(painter, document.chrome.demo_mark, width, height)
             if index:
                 _running_head(painter, document, left, top, body_width)
             painter.save()
@@ -140,8 +145,6 @@ def _paint(writer: QPdfWriter, document: Document) -> None:
             text.drawContents(painter, QRectF(0, index * body_height, body_width, body_height))
             painter.restore()
             _footer(painter, document, index + 1, pages, left, height - _mm(FOOTER_MM), body_width)
-            if document.chrome.demo_mark:
-                _demo_mark(painter, document.chrome.demo_mark, width, height)
     finally:
         painter.end()
 
@@ -179,7 +182,7 @@ def _footer(painter: QPainter, document: Document, page: int, pages: int, left: 
 
 
 def _demo_mark(painter: QPainter, mark: str, width: float, height: float) -> None:
-    """A large diagonal DEMO across the page, light enough to read through."""
+    """A large diagonal DEMO across the page, under the text, light enough to read through."""
     painter.save()
     painter.setOpacity(0.13)
     painter.setPen(QColor("#b3261e"))
