@@ -37,14 +37,16 @@ def profile_toml(
     expected_issuers: Iterable[str] = (TEST_CA_NAME,),
     timeouts: Mapping[str, float] | None = None,
     extra: str = "",
+    name: str = "Test platform",
+    allowlist: Iterable[str] = ("*.test — TCP 443 (HTTPS and WebSocket)",),
 ) -> str:
-    lines = ["schema = 1", 'name = "Test platform"', ""]
+    lines = ["schema = 1", f"name = {json.dumps(name)}", ""]
     for ep in endpoints:
         lines += ["[[endpoint]]", f'host = "{ep.host}"', f"port = {ep.port}", f'path = "{ep.path}"', ""]
     lines += ["[tls]", f"expected_issuers = {json.dumps(list(expected_issuers))}", ""]
     t = {"dns": 1.0, "connect": 1.0, "tls": 1.5, "http": 2.0, **(timeouts or {})}
     lines += ["[timeouts]"] + [f"{k} = {v}" for k, v in t.items()] + [""]
-    lines += ["[allowlist]", 'rules = ["*.test — TCP 443 (HTTPS and WebSocket)"]', ""]
+    lines += ["[allowlist]", f"rules = {json.dumps(list(allowlist), ensure_ascii=False)}", ""]
     return "\n".join(lines) + extra
 
 

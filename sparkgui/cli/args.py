@@ -19,6 +19,7 @@ examples:
   sparkgui --headless                         check this network against the bundled Sparkup profile
   sparkgui --headless --json report.json      also write the JSON report
   sparkgui --headless --profile venue.toml --lang fr
+  sparkgui --headless --pdf . --venue "Palais des Congrès"   PDF for the venue's IT, named after platform, venue, date
 """
 
 

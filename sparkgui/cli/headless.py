@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from sparkgui.cli.args import (
     EXIT_INTERNAL,
@@ -24,11 +26,12 @@ from sparkgui.core.atomic import WriteError
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.engine import prepare_run
 from sparkgui.core.environment import describe_environment
+from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import system_language
 from sparkgui.core.model import Verdict
 from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
-from sparkgui.core.report import build_report, write_report
+from sparkgui.core.report import build_report, dumps, sha256_of, write_report
 
 EXIT_FOR_VERDICT = {
     Verdict.READY: EXIT_READY,
@@ -39,7 +42,6 @@ EXIT_FOR_VERDICT = {
 
 # Options the design names whose features land with later work: refuse them clearly rather than ignore them.
 NOT_YET = {
-    "pdf": "--pdf",
     "hold": "--hold",
     "long_hold": "--long-hold",
     "demo": "--demo",
@@ -51,11 +53,13 @@ def run_headless(args: argparse.Namespace) -> int:
         _refuse_unavailable(args)
         profile = _load_profile(args.profile)
         network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []), route=route_config(args))
-        _check_output_path(args.json)
+        _check_output_path(args.json, "--json")
+        _check_output_path(args.pdf, "--pdf", folder_allowed=True)
     except (UsageError, ProfileError, ValueError) as exc:
         print(f"sparkgui: {exc}", file=sys.stderr)
         return EXIT_USAGE
     lang = args.lang or system_language()
+    event = EventInfo.from_options(args.event, args.venue, args.contact)
     json_to_stdout = args.json == "-"
     summary_stream = sys.stderr if json_to_stdout else sys.stdout
     progress = TerminalProgress(sys.stderr, lang, live=sys.stderr.isatty())
@@ -65,12 +69,12 @@ def run_headless(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("\nsparkgui: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    report = build_report(outcome, profile, describe_environment(network, run.context.route_table), lang=lang)
+    environment = describe_environment(network, run.context.route_table)
+    report = build_report(outcome, profile, environment, lang=lang, event=event)
     print_summary(outcome, profile, lang, summary_stream)
+    written = True
     if args.json:
         if json_to_stdout:
-            from sparkgui.core.report import dumps
-
             sys.stdout.write(dumps(report).decode("utf-8"))
             sys.stdout.flush()
         else:
@@ -78,9 +82,43 @@ def run_headless(args: argparse.Namespace) -> int:
                 digest = write_report(report, args.json)
             except WriteError as exc:
                 print(f"sparkgui: {exc}", file=sys.stderr)
-                return EXIT_INTERNAL
-            print(f"JSON report: {args.json} (SHA-256 {digest})", file=summary_stream)
-    return EXIT_FOR_VERDICT[outcome.verdict]
+                written = False
+            else:
+                print(f"JSON report: {args.json} (SHA-256 {digest})", file=summary_stream)
+    if args.pdf:
+        when = outcome.started_at.astimezone()
+        written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
+    return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
+
+
+def _write_pdf(
+    report: dict[str, object],
+    given: str,
+    platform: str,
+    event: EventInfo | None,
+    when: datetime,
+    lang: str,
+    stream: TextIO,
+) -> bool:
+    """Render the PDF (Qt is imported only here, offscreen); say where it went, or why it could not be written."""
+    target = Path(given)
+    if target.is_dir():
+        from sparkgui.report.naming import default_file_name
+
+        target = target / default_file_name(platform, event.venue if event else None, when, "pdf")
+    try:
+        from sparkgui.report.pdf import write_pdf
+    except ImportError as exc:
+        print(f"sparkgui: the PDF cannot be made here: Qt is missing ({exc}). Use --json instead.", file=sys.stderr)
+        return False
+    try:
+        write_pdf(report, target, lang=lang)
+    except WriteError as exc:
+        print(f"sparkgui: {exc}", file=sys.stderr)
+        return False
+    digest = sha256_of(dumps(report))
+    print(f"PDF report: {target} (SHA-256 of the JSON report {digest})", file=stream)
+    return True
 
 
 def _refuse_unavailable(args: argparse.Namespace) -> None:
@@ -93,15 +131,20 @@ def _load_profile(path: str | None) -> Profile:
     return load_profile(path) if path else load_bundled_profile()
 
 
-def _check_output_path(path: str | None) -> None:
+def _check_output_path(path: str | None, option: str, *, folder_allowed: bool = False) -> None:
     """Refuse an output path that cannot work before spending a whole run on it."""
-    if not path or path == "-":
+    if not path or (path == "-" and option == "--json"):
         return
+    if path == "-":
+        raise UsageError(f"{option} -: give a file or folder name; the PDF cannot go to standard output.")
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise UsageError(f"--json {path}: is a folder; give a file name.")
-    if not folder.is_dir():
-        raise UsageError(f"--json {path}: the folder {folder} does not exist.")
+        if not folder_allowed:
+            raise UsageError(f"{option} {path}: is a folder; give a file name.")
+        folder = target
+    else:
+        folder = target.parent if str(target.parent) else Path(".")
+        if not folder.is_dir():
+            raise UsageError(f"{option} {path}: the folder {folder} does not exist.")
     if not os.access(folder, os.W_OK):
-        raise UsageError(f"--json {path}: the folder {folder} is not writable; choose another one.")
+        raise UsageError(f"{option} {path}: the folder {folder} is not writable; choose another one.")

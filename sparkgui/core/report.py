@@ -12,6 +12,7 @@ from typing import Any
 
 from sparkgui import __version__
 from sparkgui.core.atomic import write_atomically
+from sparkgui.core.event import EventInfo
 from sparkgui.core.model import CheckRecord
 from sparkgui.core.profile import Profile
 from sparkgui.core.runner import RunOutcome
@@ -54,11 +55,13 @@ def build_report(
     *,
     demo: bool = False,
     lang: str = "en",
+    event: EventInfo | None = None,
 ) -> dict[str, Any]:
-    return {
+    """The report model: what the JSON holds and what the PDF is rendered from."""
+    report: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "sparkgui", "version": __version__},
-        "profile": {"name": profile.name, "source": profile.source},
+        "profile": {"name": profile.name, "source": profile.source, "allowlist": list(profile.allowlist)},
         "demo": demo,
         "language": lang,
         "started_at": outcome.started_at.isoformat(timespec="milliseconds"),
@@ -68,6 +71,25 @@ def build_report(
         "verdict": str(outcome.verdict),
         "checks": [check_json(record, lang) for record in outcome.records],
     }
+    return with_event(report, event)
+
+
+def with_event(report: Mapping[str, Any], event: EventInfo | None) -> dict[str, Any]:
+    """The report with `event` set (or left out when there is none).
+
+    The window asks for the event after the run: it saves the JSON and renders the PDF from this same
+    dict, so the SHA-256 in the PDF footer matches the saved JSON.
+    """
+    updated = {key: value for key, value in report.items() if key != "event"}
+    if event is not None and not event.is_empty:
+        # Keep `event` next to the header fields, so the JSON reads in the same order as the PDF.
+        ordered: dict[str, Any] = {}
+        for key, value in updated.items():
+            if key == "started_at":
+                ordered["event"] = event.as_json()
+            ordered[key] = value
+        return ordered
+    return updated
 
 
 def check_json(record: CheckRecord, lang: str = "en") -> dict[str, Any]:

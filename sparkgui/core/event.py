@@ -1,0 +1,50 @@
+"""The event a report is for (name, venue, contact), entered by the organiser in the window or on the CLI.
+
+It is carried by the JSON report (`event`) and shown in the PDF header. Only what the organiser typed:
+never a credential.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_FIELD_LENGTH = 200  # a header line, not a paragraph
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    name: str = ""
+    venue: str = ""
+    contact: str = ""
+
+    def __post_init__(self) -> None:
+        # Normalise here so the JSON, the PDF and the file name all see the same text.
+        for attr in ("name", "venue", "contact"):
+            value = " ".join(str(getattr(self, attr) or "").split())[:MAX_FIELD_LENGTH]
+            object.__setattr__(self, attr, value)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.venue or self.contact)
+
+    def as_json(self) -> dict[str, str]:
+        """The report's `event` object: only the fields that were given."""
+        return {
+            key: value
+            for key, value in (("name", self.name), ("venue", self.venue), ("contact", self.contact))
+            if value
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> EventInfo | None:
+        if not data:
+            return None
+        event = cls(str(data.get("name", "")), str(data.get("venue", "")), str(data.get("contact", "")))
+        return None if event.is_empty else event
+
+    @classmethod
+    def from_options(cls, name: str | None, venue: str | None, contact: str | None) -> EventInfo | None:
+        event = cls(name or "", venue or "", contact or "")
+        return None if event.is_empty else event

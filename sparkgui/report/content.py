@@ -1,0 +1,518 @@
+"""The PDF's content as Qt rich text (an HTML subset), built from the JSON report dict in one language.
+
+Plain Python (no Qt import) so the wording and the structure can be tested without rendering. The order is
+what a CIO needs: verdict, what to change, the allow-list, then the proof (all checks, evidence), then the
+limits of the test. Everything taken from the report is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sparkgui.core.event import EventInfo
+from sparkgui.core.i18n import Text, tr
+from sparkgui.core.model import CheckInfo, CheckRecord, CheckResult, Status, Verdict
+from sparkgui.core.verdict_text import verdict_sentence
+from sparkgui.report.rules import Rule, Target, rules_for, target_of
+
+FONT_FAMILY = "DejaVu Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
+MONO_FAMILY = "DejaVu Sans Mono, Consolas, Menlo, monospace"
+
+INK = "#1f2933"
+MUTED = "#5f6b7a"
+RULE_LINE = "#d5dae1"
+ACCENT = "#1d3557"
+
+# status -> (mark, colour, background)
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    "pass": ("✔", "#1e7b34", "#e6f4ea"),
+    "warn": ("⚠", "#8a5a00", "#fff4d6"),
+    "fail": ("✖", "#b3261e", "#fde7e5"),
+    "skipped": ("–", "#5f6b7a", "#eef0f3"),
+    "error": ("!", "#6b2fa3", "#f1e8fa"),
+}
+VERDICT_STYLE: dict[str, tuple[str, str, str]] = {
+    "ready": ("✔", "#1e7b34", "#e6f4ea"),
+    "ready_with_warnings": ("⚠", "#8a5a00", "#fff4d6"),
+    "not_ready": ("✖", "#b3261e", "#fde7e5"),
+    "incomplete": ("?", "#5f6b7a", "#eef0f3"),
+}
+FAMILY_COLOURS = ("#b3261e", "#8a5a00")  # fail, warn
+
+_STATUS_WORDS = {
+    "pass": tr("Passed"),
+    "warn": tr("Warning"),
+    "fail": tr("Failed"),
+    "skipped": tr("Not run"),
+    "error": tr("Error"),
+}
+_KIND_LABELS = {
+    "dns": tr("DNS"),
+    "tcp": tr("TCP port"),
+    "ipv6": tr("IPv6"),
+    "tls": tr("TLS certificate"),
+    "https": tr("HTTPS request"),
+    "ws": tr("WebSocket"),
+    "ws-hold": tr("WebSocket hold"),
+    "proxy": tr("Proxy"),
+    "quality": tr("Connection quality"),
+}
+_MONTHS = (
+    tr("January"),
+    tr("February"),
+    tr("March"),
+    tr("April"),
+    tr("May"),
+    tr("June"),
+    tr("July"),
+    tr("August"),
+    tr("September"),
+    tr("October"),
+    tr("November"),
+    tr("December"),
+)
+_CANNOT_SEE = (
+    tr(
+        "Attendees' phones on the guest Wi-Fi are on another network, often with other rules: run this test "
+        "from the guest Wi-Fi too, or apply the same rules there."
+    ),
+    tr(
+        "Peak load: hundreds of attendees connecting at once can fill the Internet link, the Wi-Fi access "
+        "points or the DHCP address pool; this test uses one computer."
+    ),
+    tr(
+        "Rules that differ by time of day, by user group or after a sign-in (captive-portal sessions that "
+        "expire) may be different on the day of the event."
+    ),
+    tr("Attendees on mobile data (4G/5G) do not use the venue's network at all."),
+    tr("Changes made to the network after this test ran."),
+)
+_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^@/\s]*@|^[^@/\s:]+(:[^@/\s]*)?@", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PageChrome:
+    """What is drawn on every page around the flowing content: running title, footer, DEMO mark."""
+
+    title: str
+    digest_label: str
+    demo_mark: str  # "" when the report is not a demo
+    lang: str
+
+    def page_text(self, page: int, pages: int) -> str:
+        return tr("Page {page} of {pages}", page=page, pages=pages).render(self.lang)
+
+
+@dataclass(frozen=True)
+class Document:
+    html: str
+    chrome: PageChrome
+    title: str  # the PDF's metadata title
+
+
+def build_document(report: Mapping[str, Any], *, lang: str, digest: str) -> Document:
+    """The whole document for `report` in `lang`; `digest` is the SHA-256 of the JSON report's bytes."""
+    return _Builder(report, lang, digest).build()
+
+
+class _Builder:
+    def __init__(self, report: Mapping[str, Any], lang: str, digest: str) -> None:
+        self.report, self.lang, self.digest = report, lang, digest
+        self.checks: list[Mapping[str, Any]] = [c for c in report.get("checks", []) if isinstance(c, Mapping)]
+        self.platform = str((report.get("profile") or {}).get("name") or "?")
+        self.demo = bool(report.get("demo"))
+        environment = report.get("environment") or {}
+        self.environment: Mapping[str, Any] = environment if isinstance(environment, Mapping) else {}
+        self.parts: list[str] = []
+        self.has_rules = False
+
+    def t(self, text: Text) -> str:
+        """Render and escape a translatable text."""
+        return _esc(text.render(self.lang))
+
+    def build(self) -> Document:
+        title = tr("{platform} network readiness report", platform=self.platform).render(self.lang)
+        self.parts.append(f'<html><body style="font-family: {FONT_FAMILY}; color: {INK};">')
+        self.header(title)
+        self.verdict()
+        self.what_to_change()
+        self.allowlist()
+        self.all_checks()
+        self.evidence()
+        self.cannot_see()
+        self.parts.append("</body></html>")
+        chrome = PageChrome(
+            title=f"{title} — {self.when_text()}",
+            digest_label=tr("SHA-256 of the JSON report: {digest}", digest=self.digest).render(self.lang),
+            demo_mark=tr("DEMO").render(self.lang) if self.demo else "",
+            lang=self.lang,
+        )
+        return Document("".join(self.parts), chrome, title)
+
+    # -- sections --------------------------------------------------------------------------------------
+
+    def header(self, title: str) -> None:
+        tool = self.report.get("tool") or {}
+        band_right = self.t(tr("sparkgui {version}", version=str(tool.get("version", "?"))))
+        self.parts.append(
+            f'<table width="100%" cellspacing="0" cellpadding="10" style="background-color: {ACCENT};">'
+            f'<tr><td><span style="color: #ffffff; font-size: 17pt; font-weight: bold;">{_esc(title)}</span><br/>'
+            f'<span style="color: #c9d6e8; font-size: 9.5pt;">{self.t(tr("Tested on {when}", when=self.when_text()))}'
+            "</span></td>"
+            f'<td align="right" valign="top"><span style="color: #c9d6e8; font-size: 8pt;">{band_right}</span></td>'
+            "</tr></table>"
+        )
+        if self.demo:
+            self.parts.append(
+                '<table width="100%" cellspacing="0" cellpadding="6" style="background-color: #b3261e;">'
+                '<tr><td align="center"><span style="color: #ffffff; font-size: 11pt; font-weight: bold;">'
+                + self.t(tr("DEMO — sample results from a demonstration, not a test of this network."))
+                + "</span></td></tr></table>"
+            )
+        event = EventInfo.from_json(self.report.get("event"))
+        if event is not None:
+            cells = [
+                (tr("Event"), event.name),
+                (tr("Venue"), event.venue),
+                (tr("Contact"), event.contact),
+            ]
+            row = "".join(
+                f'<td><span style="color: {MUTED}; font-size: 8pt;">{self.t(label).upper()}</span><br/>'
+                f'<span style="font-size: 10.5pt; font-weight: bold;">{_esc(value)}</span></td>'
+                for label, value in cells
+                if value
+            )
+            self.parts.append(
+                f'<table width="100%" cellspacing="0" cellpadding="6" style="margin-top: 4px;"><tr>{row}</tr></table>'
+            )
+
+    def verdict(self) -> None:
+        verdict = str(self.report.get("verdict", "incomplete"))
+        try:
+            sentence = verdict_sentence(Verdict(verdict), _records(self.checks), self.platform)
+        except ValueError:
+            sentence = tr("The check is incomplete: the result is not known.")
+        mark, colour, background = VERDICT_STYLE.get(verdict, VERDICT_STYLE["incomplete"])
+        counts = {status: sum(1 for c in self.checks if c.get("status") == status) for status in STATUS_STYLE}
+        tally = tr(
+            "{passed} passed, {warned} warning(s), {failed} failed, {skipped} not run — {count} checks in {seconds} s.",
+            passed=counts["pass"],
+            warned=counts["warn"],
+            failed=counts["fail"],
+            skipped=counts["skipped"],
+            count=len(self.checks),
+            seconds=f"{int(self.report.get('duration_ms') or 0) / 1000:.1f}",
+        )
+        self.parts.append(
+            f'<table width="100%" cellspacing="0" cellpadding="12" style="margin-top: 10px; '
+            f'background-color: {background}; border-left: 6px solid {colour};">'
+            f'<tr><td width="40" valign="middle"><span style="color: {colour}; font-size: 26pt; font-weight: bold;">'
+            f"{mark}</span></td>"
+            f'<td valign="middle"><span style="color: {colour}; font-size: 15pt; font-weight: bold;">'
+            f"{self.t(sentence)}</span><br/>"
+            f'<span style="color: {INK}; font-size: 9pt;">{self.t(tally)}</span></td></tr></table>'
+        )
+
+    def what_to_change(self) -> None:
+        rules = rules_for(self.checks, proxy=_safe_proxy(self.environment))
+        self.has_rules = bool(rules)
+        self.heading(tr("What to change"), accent=VERDICT_STYLE.get(str(self.report.get("verdict")), ("", ACCENT))[1])
+        if not rules:
+            self.paragraph(
+                tr("Nothing: every check passed. Keep the allow-list rules below in place until the event is over.")
+            )
+            return
+        self.paragraph(
+            tr("Each rule below fixes one or more failed checks. Apply them to the network the event will use."),
+            muted=True,
+        )
+        rows = [self.rule_row(index, rule) for index, rule in enumerate(rules, start=1)]
+        self.parts.append(
+            '<table width="100%" cellspacing="0" cellpadding="6" style="border-collapse: collapse;">'
+            + "".join(rows)
+            + "</table>"
+        )
+
+    def rule_row(self, index: int, rule: Rule) -> str:
+        colour = FAMILY_COLOURS[0] if rule.status == "fail" else FAMILY_COLOURS[1]
+        background = STATUS_STYLE[rule.status][2]
+        label = self.t(_STATUS_WORDS[rule.status])
+        findings = "<br/>".join(_esc(f) for f in rule.findings if f)
+        checks = ", ".join(_esc(c) for c in rule.check_ids)
+        return (
+            f'<tr><td width="26" valign="top" style="background-color: {background}; border-bottom: 1px solid '
+            f'{RULE_LINE};"><span style="color: {colour}; font-size: 13pt; font-weight: bold;">{index}</span></td>'
+            f'<td width="120" valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
+            f'<span style="color: {colour}; font-weight: bold; font-size: 9pt;">{self.t(rule.family).upper()}</span>'
+            f'<br/><span style="color: {MUTED}; font-size: 8pt;">{label}</span></td>'
+            f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
+            f'<span style="font-size: 10.5pt; font-weight: bold;">{self.t(rule.action)}</span><br/>'
+            f'<span style="color: {MUTED}; font-size: 8.5pt;">{self.t(tr("Found:"))} {findings}</span><br/>'
+            f'<span style="color: {MUTED}; font-size: 7.5pt; font-family: {MONO_FAMILY};">{checks}</span>'
+            "</td></tr>"
+        )
+
+    def allowlist(self) -> None:
+        rules = [str(r) for r in (self.report.get("profile") or {}).get("allowlist", []) or [] if str(r).strip()]
+        self.heading(tr("Allow-list for {platform}", platform=self.platform))
+        if not rules:
+            self.paragraph(tr("The profile lists no allow-list rules."), muted=True)
+            return
+        self.paragraph(
+            tr("The platform needs these rules on the event's network, whatever this test found:"), muted=True
+        )
+        items = "".join(f'<li style="margin-bottom: 2px;">{_esc(rule)}</li>' for rule in rules)
+        self.parts.append(f'<ul style="margin-top: 0px; font-size: 10pt;">{items}</ul>')
+
+    def all_checks(self) -> None:
+        # With changes to make, the proof starts on its own page: page 1 is the one to act on.
+        self.heading(tr("All checks"), page_break=self.has_rules)
+        head = (
+            f'<thead><tr style="background-color: #eef0f3;">'
+            f'<th width="80" align="left">{self.t(tr("Result"))}</th>'
+            f'<th width="190" align="left">{self.t(tr("Check"))}</th>'
+            f'<th align="left">{self.t(tr("What was found"))}</th></tr></thead>'
+        )
+        rows = []
+        for check in self.checks:
+            status = str(check.get("status", "error"))
+            mark, colour, _background = STATUS_STYLE.get(status, STATUS_STYLE["error"])
+            word = self.t(_STATUS_WORDS.get(status, _STATUS_WORDS["error"]))
+            kind = str(check.get("kind", ""))
+            label = self.t(_KIND_LABELS[kind]) if kind in _KIND_LABELS else _esc(kind)
+            rows.append(
+                f'<tr><td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
+                f'<span style="color: {colour}; font-weight: bold;">{mark} {word}</span></td>'
+                f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">{label}<br/>'
+                f'<span style="color: {MUTED}; font-size: 7.5pt; font-family: {MONO_FAMILY};">'
+                f"{_esc(str(check.get('target', '')))}</span></td>"
+                f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
+                f"{_esc(str(check.get('summary', '')))}</td></tr>"
+            )
+        self.parts.append(
+            '<table width="100%" cellspacing="0" cellpadding="4" style="border-collapse: collapse; font-size: 8.5pt;">'
+            + head
+            + "".join(rows)
+            + "</table>"
+        )
+
+    def evidence(self) -> None:
+        self.heading(tr("Evidence"))
+        head = (
+            f'<thead><tr style="background-color: #eef0f3;">'
+            f'<th align="left">{self.t(tr("Host"))}</th>'
+            f'<th align="left">{self.t(tr("DNS: resolver and addresses"))}</th>'
+            f'<th align="left">{self.t(tr("Route"))}</th>'
+            f'<th align="left">{self.t(tr("Certificate issuer"))}</th>'
+            f'<th align="left">{self.t(tr("WebSocket held"))}</th></tr></thead>'
+        )
+        rows = []
+        for host, checks in _by_host(self.checks).items():
+            cells = [
+                f'<span style="font-family: {MONO_FAMILY};">{_esc(host)}</span>',
+                self.dns_cell(checks),
+                self.route_cell(checks),
+                self.issuer_cell(checks),
+                self.websocket_cell(checks),
+            ]
+            rows.append(
+                "<tr>"
+                + "".join(f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">{c}</td>' for c in cells)
+                + "</tr>"
+            )
+        self.parts.append(
+            '<table width="100%" cellspacing="0" cellpadding="4" style="border-collapse: collapse; font-size: 8pt;">'
+            + head
+            + "".join(rows)
+            + "</table>"
+        )
+        self.machine()
+
+    def machine(self) -> None:
+        tool = self.report.get("tool") or {}
+        profile = self.report.get("profile") or {}
+        resolvers = ", ".join(str(r) for r in self.environment.get("resolvers", []) or []) or "—"
+        facts = [
+            (tr("Operating system"), str(self.environment.get("os", "?"))),
+            (tr("Tool"), f"{tool.get('name', 'sparkgui')} {tool.get('version', '?')}"),
+            (tr("Profile"), f"{profile.get('name', '?')} ({profile.get('source', '')})".replace(" ()", "")),
+            (tr("DNS resolvers"), resolvers),
+            (tr("Route"), self.route_text(None)),
+            (
+                tr("Started / finished"),
+                f"{self.report.get('started_at', '?')} / {self.report.get('finished_at', '?')}",
+            ),
+        ]
+        rows = "".join(
+            f'<tr><td width="130" style="color: {MUTED};">{self.t(label)}</td><td>{_esc(value)}</td></tr>'
+            for label, value in facts
+        )
+        self.parts.append(
+            f'<p style="margin-top: 8px; margin-bottom: 2px; font-weight: bold; font-size: 9.5pt;">'
+            f"{self.t(tr('This computer and this run'))}</p>"
+            f'<table cellspacing="0" cellpadding="2" style="font-size: 8pt;">{rows}</table>'
+        )
+
+    def cannot_see(self) -> None:
+        self.heading(tr("What this test cannot see"))
+        items = "".join(f'<li style="margin-bottom: 2px;">{self.t(text)}</li>' for text in _CANNOT_SEE)
+        self.parts.append(f'<ul style="margin-top: 0px; font-size: 9pt;">{items}</ul>')
+
+    # -- evidence cells --------------------------------------------------------------------------------
+
+    def dns_cell(self, checks: Sequence[Mapping[str, Any]]) -> str:
+        dns = _first(checks, "dns")
+        if dns is None:
+            return "—"
+        evidence = _evidence(dns)
+        resolvers = ", ".join(str(r) for r in evidence.get("resolvers", []) or [])
+        addresses = [str(a) for a in evidence.get("addresses", []) or []]
+        shown = "<br/>".join(_esc(a) for a in addresses[:4])
+        if len(addresses) > 4:
+            shown += "<br/>" + self.t(tr("and {count} more", count=len(addresses) - 4))
+        if not addresses:
+            shown = f'<span style="color: {STATUS_STYLE["fail"][1]};">{self.t(tr("no address"))}</span>'
+        via = self.t(tr("via {resolvers}", resolvers=resolvers)) if resolvers else ""
+        return f'{shown}<br/><span style="color: {MUTED};">{via}</span>'
+
+    def route_cell(self, checks: Sequence[Mapping[str, Any]]) -> str:
+        for check in checks:
+            route = _evidence(check).get("route")
+            if isinstance(route, Mapping):
+                return _esc(self.route_text(route))
+            if isinstance(route, str) and route:
+                return _esc(route)
+        return _esc(self.route_text(None))
+
+    def route_text(self, route: Mapping[str, Any] | None) -> str:
+        data = route if route is not None else self.environment.get("route") or {}
+        mode = str(data.get("mode", "direct")) if isinstance(data, Mapping) else "direct"
+        proxy = _strip_credentials(str(data.get("proxy") or "")) if isinstance(data, Mapping) else ""
+        if mode == "direct" or not proxy:
+            return tr("Direct").render(self.lang) if mode == "direct" else mode
+        if mode == "pac":
+            return tr("Proxy {proxy} (from the PAC file)", proxy=proxy).render(self.lang)
+        return tr("Proxy {proxy}", proxy=proxy).render(self.lang)
+
+    def issuer_cell(self, checks: Sequence[Mapping[str, Any]]) -> str:
+        tls = _first(checks, "tls")
+        if tls is None:
+            return "—"
+        evidence = _evidence(tls)
+        issuer = str(evidence.get("issuer") or "")
+        if not issuer:
+            return self.t(tr("not checked")) if tls.get("status") == "skipped" else "—"
+        if tls.get("cause") in ("tls.intercepted", "tls.untrusted"):
+            colour = STATUS_STYLE[str(tls.get("status"))][1] if tls.get("status") in STATUS_STYLE else INK
+            note = self.t(tr("not the platform's: TLS inspection"))
+            return f'{_esc(issuer)}<br/><span style="color: {colour};">{note}</span>'
+        return _esc(issuer)
+
+    def websocket_cell(self, checks: Sequence[Mapping[str, Any]]) -> str:
+        hold = _first(checks, "ws-hold")
+        if hold is None:
+            return self.t(tr("not tested"))
+        evidence = _evidence(hold)
+        held = _seconds(evidence, "held_s", "achieved_s", "after_s", "duration_s")
+        wanted = _seconds(evidence, "hold_s", "target_s", "required_s")
+        if held is None:
+            return self.t(_STATUS_WORDS.get(str(hold.get("status")), _STATUS_WORDS["error"]))
+        if wanted is not None:
+            return self.t(tr("{held} s of {wanted} s", held=f"{held:g}", wanted=f"{wanted:g}"))
+        return self.t(tr("{held} s", held=f"{held:g}"))
+
+    # -- helpers ---------------------------------------------------------------------------------------
+
+    def heading(self, text: Text, accent: str = ACCENT, *, page_break: bool = False) -> None:
+        top = "page-break-before: always; margin-top: 0px;" if page_break else "margin-top: 16px;"
+        self.parts.append(
+            f'<table width="100%" cellspacing="0" cellpadding="0" style="{top} margin-bottom: 6px;">'
+            f'<tr><td style="border-bottom: 2px solid {accent};">'
+            f'<span style="font-size: 13pt; font-weight: bold; color: {accent};">{self.t(text)}</span>'
+            "</td></tr></table>"
+        )
+
+    def paragraph(self, text: Text, *, muted: bool = False) -> None:
+        colour = MUTED if muted else INK
+        self.parts.append(f'<p style="margin-top: 2px; margin-bottom: 6px; color: {colour};">{self.t(text)}</p>')
+
+    def when_text(self) -> str:
+        return format_when(str(self.report.get("started_at", "")), self.lang)
+
+
+def format_when(iso: str, lang: str) -> str:
+    """`14 May 2024, 10:32 (UTC+02:00)` in the local time of the machine that renders (the organiser's)."""
+    try:
+        when = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso or "?"
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    offset = when.strftime("%z")
+    zone = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
+    month = _MONTHS[when.month - 1].render(lang)
+    if lang == "en":
+        return f"{when.day} {month} {when.year}, {when:%H:%M}{zone}"
+    return f"{when.day} {month.lower()} {when.year}, {when:%H:%M}{zone}"
+
+
+def _records(checks: Iterable[Mapping[str, Any]]) -> list[CheckRecord]:
+    """Minimal records for `verdict_sentence`, which counts statuses the way the window and the CLI do."""
+    records = []
+    for check in checks:
+        try:
+            status = Status(str(check.get("status")))
+        except ValueError:
+            status = Status.ERROR
+        info = CheckInfo(str(check.get("kind", "?")), str(check.get("target", "?")))
+        records.append(CheckRecord(info, CheckResult(status, str(check.get("cause", "")), Text(""))))
+    return records
+
+
+def _by_host(checks: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+    """Checks grouped by the host they target, in the order the hosts first appear."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for check in checks:
+        if check.get("kind") in ("proxy", "quality"):
+            continue
+        target: Target = target_of(check)
+        groups.setdefault(target.host, []).append(check)
+    return groups
+
+
+def _first(checks: Sequence[Mapping[str, Any]], kind: str) -> Mapping[str, Any] | None:
+    return next((c for c in checks if c.get("kind") == kind), None)
+
+
+def _evidence(check: Mapping[str, Any]) -> Mapping[str, Any]:
+    evidence = check.get("evidence")
+    return evidence if isinstance(evidence, Mapping) else {}
+
+
+def _seconds(evidence: Mapping[str, Any], *keys: str) -> float | None:
+    for key in keys:
+        value = evidence.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return round(float(value), 1)
+    return None
+
+
+def _safe_proxy(environment: Mapping[str, Any]) -> str | None:
+    route = environment.get("route")
+    if isinstance(route, Mapping) and route.get("proxy"):
+        return _strip_credentials(str(route["proxy"]))
+    return None
+
+
+def _strip_credentials(text: str) -> str:
+    """`user:secret@proxy:3128` → `proxy:3128`: the report should never hold them, and the PDF never shows them."""
+    return _CREDENTIALS.sub(lambda m: m.group(0).split("://")[0] + "://" if "://" in m.group(0) else "", text)
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)

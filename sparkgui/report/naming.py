@@ -1,0 +1,27 @@
+"""Default file names for exported reports: platform, venue and date, safe on every file system."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+MAX_PART_LENGTH = 40
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+
+
+def default_file_name(platform: str, venue: str | None, when: datetime, ext: str) -> str:
+    """E.g. `Sparkup_Palais-des-Congres_2024-05-14_1032.pdf`.
+
+    ASCII only (accents folded), no spaces, so the name survives e-mail attachments and Windows; the time
+    is kept so that two runs on the same day do not overwrite each other.
+    """
+    parts = [_slug(platform) or "sparkgui", _slug(venue or ""), when.strftime("%Y-%m-%d_%H%M")]
+    extension = ext.lstrip(".").lower()
+    stem = "_".join(part for part in parts if part)
+    return f"{stem}.{extension}" if extension else stem
+
+
+def _slug(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _UNSAFE.sub("-", folded).strip("-")[:MAX_PART_LENGTH].strip("-")
