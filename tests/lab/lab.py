@@ -167,19 +167,9 @@ class Lab:
 
     def _start_servers(self) -> None:
         for role, ns in (("platform", self.ns("platform")), ("portal", self.ns("router"))):
-            self._start(
-                role,
-                ns,
-                [
-                    self.python,
-                    str(HOSTS_DIR / "https_server.py"),
-                    "--role",
-                    role,
-                    "--cert",
-                    str(self.folder / f"{role}.pem"),
-                ]
-                + ["--bind", "0.0.0.0", "--bind", "::"],
-            )
+            script, cert = str(HOSTS_DIR / "https_server.py"), str(self.folder / f"{role}.pem")
+            argv = [self.python, script, "--role", role, "--cert", cert, "--bind", "0.0.0.0", "--bind", "::"]
+            self._start(role, ns, argv)
         self._start_dnsmasq(DnsMode.CLEAN, ())
 
     def _start(self, name: str, ns: str, argv: list[str], ready: str = "ready") -> LabProcess:
@@ -300,7 +290,7 @@ class Lab:
             if not process.alive():
                 break
             time.sleep(0.02)
-        raise LabError(f"{process.name} is not listening on port {port}: {process.log.read_text()[-2000:]}")
+        raise LabError(f"{process.name} is not listening on port {port}: {process.output()[-2000:]}")
 
     def delay(self, rtt_ms: float, loss: float = 0.0, jitter_ms: float = 0.0, seed: int = 5) -> Path:
         """Delay (RTT), jitter and loss on every packet the router forwards, through a TUN device.
@@ -313,8 +303,11 @@ class Lab:
         self._start(
             "delay",
             router,
-            [self.python, str(HOSTS_DIR / "tun_delay.py"), "--dev", DELAY_DEV, "--delay-ms", str(rtt_ms / 2)]
-            + ["--jitter-ms", str(jitter_ms / 2), "--loss", str(loss), "--seed", str(seed), "--stats", str(stats)],
+            [
+                *(self.python, str(HOSTS_DIR / "tun_delay.py"), "--dev", DELAY_DEV, "--stats", str(stats)),
+                *("--delay-ms", str(rtt_ms / 2), "--jitter-ms", str(jitter_ms / 2)),  # each way: half the RTT
+                *("--loss", str(loss), "--seed", str(seed)),
+            ],
         )
         self._fault_processes.append("delay")
         self._delay_on = True
@@ -322,9 +315,11 @@ class Lab:
         ip(router, "link", "set", DELAY_DEV, "up")
         for family in ("-4", "-6"):
             ip(router, family, "route", "add", "default", "dev", DELAY_DEV, "table", DELAY_TABLE)
-            for seg in topo.SEGMENTS:  # what arrives from a host goes through the relay; what the relay
+            # What arrives from a host goes into the relay; what the relay writes back arrives on dly0, so
+            # these rules do not match it and the main table forwards it to its destination.
+            for seg in topo.SEGMENTS:
                 ip(router, family, "rule", "add", "iif", seg.router_if, "table", DELAY_TABLE, "pref", "100")
-        return stats  # writes back arrives on dly0 and is routed by the main table, to its destination
+        return stats
 
     def _undo_delay(self) -> None:
         router = self.ns("router")

@@ -89,6 +89,7 @@ class LabProcess:
     pid_file: Path
     log: Path
     popen: subprocess.Popen[bytes]
+    log_offset: int = 0  # where this run's output starts in the log (a restarted server appends to it)
 
     @classmethod
     def start(
@@ -96,6 +97,7 @@ class LabProcess:
     ) -> LabProcess:
         log = folder / f"{name}.log"
         pid_file = folder / f"{name}.pid"
+        offset = log.stat().st_size if log.exists() else 0
         with log.open("ab") as out:
             # `ip netns exec` execs the command in place, so this pid is the server's own.
             popen = subprocess.Popen(
@@ -106,7 +108,7 @@ class LabProcess:
                 env=env,
             )
         pid_file.write_text(f"{popen.pid}\n")
-        return cls(name, ns, pid_file, log, popen)
+        return cls(name, ns, pid_file, log, popen, offset)
 
     def alive(self) -> bool:
         return self.popen.poll() is None
@@ -115,14 +117,20 @@ class LabProcess:
         """Wait for `ready` to appear in the log (the scripts print 'ready' once they listen)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if ready in self.log.read_text("utf-8", "replace"):
+            if ready in self.output():
                 return
             if not self.alive():
                 break
             time.sleep(0.02)
-        tail = self.log.read_text("utf-8", "replace")[-2000:]
+        tail = self.output()[-2000:]
         self.stop()
         raise LabError(f"{self.name} did not start within {timeout:g} s; its log ends with:\n{tail}")
+
+    def output(self) -> str:
+        """What this run of the process wrote to its log."""
+        with self.log.open("rb") as handle:
+            handle.seek(self.log_offset)
+            return handle.read().decode("utf-8", "replace")
 
     def stop(self) -> None:
         kill_pid_file(self.pid_file)

@@ -35,7 +35,9 @@ def test_300ms_rtt_and_5_percent_loss_raise_no_false_alarm(lab: Lab) -> None:
     stats = json.loads(stats_file.read_text())
     assert stats["forwarded"] > 50 and stats["dropped"] > 0, stats  # the fault was really there
     connect_ms = [
-        a["elapsed_ms"] for h in HOSTS for a in run.checks[f"tcp:{h.name}:443"]["evidence"]["attempts"]
+        a["elapsed_ms"]
+        for h in HOSTS
+        for a in run.checks[f"tcp:{h.name}:443"]["evidence"]["attempts"]
         if a["outcome"] == "connected"
     ]
     assert min(connect_ms) >= 280, connect_ms  # every handshake paid the lab's round trip

@@ -31,4 +31,4 @@ def test_sni_filter_resets_one_platform_name_only(lab: Lab) -> None:
     run = lab.run_sparkgui(lab.write_profile(HOSTS))
     expect(run, "not_ready", failures={f"tls:{blocked}": "tls.blocked"})
     skipped_after(run, f"https:{blocked}")
-    assert f"reset {blocked}" in lab.processes["sni-filter"].log.read_text()  # the filter saw and reset it
+    assert f"reset {blocked}" in lab.processes["sni-filter"].output()  # the filter saw and reset it

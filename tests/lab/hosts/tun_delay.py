@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import fcntl
 import json
 import os
@@ -58,6 +59,13 @@ class Forwarder:
             self.stats["dropped"] += 1
 
 
+def write_stats(path: str, stats: dict[str, int]) -> None:
+    """Replace the stats file atomically, so a reader never sees half of it."""
+    with open(path + ".tmp", "w", encoding="utf-8") as handle:
+        json.dump(stats, handle)
+    os.replace(path + ".tmp", path)
+
+
 async def run(args: argparse.Namespace) -> None:
     fd = open_tun(args.dev)
     forwarder = Forwarder(fd, args.delay_ms / 1000, args.jitter_ms / 1000, args.loss, args.seed)
@@ -68,13 +76,10 @@ async def run(args: argparse.Namespace) -> None:
         loop.add_signal_handler(sig, stop.set)
     print("ready", flush=True)
     while not stop.is_set():
-        with open(args.stats + ".tmp", "w", encoding="utf-8") as handle:
-            json.dump(forwarder.stats, handle)
-        os.replace(args.stats + ".tmp", args.stats)
-        try:
+        write_stats(args.stats, forwarder.stats)
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 0.2)
-        except TimeoutError:
-            pass
+    write_stats(args.stats, forwarder.stats)
     loop.remove_reader(fd)
     os.close(fd)
 
