@@ -36,6 +36,7 @@ from tests.lab.netns import (
     sh,
     sysctl,
 )
+from tests.lab.squid import SQUID_PORT, SquidSetup, squid_conf, squid_folder, squid_folder_path
 from tests.support import Ep, profile_toml
 
 HOSTS_DIR = Path(__file__).parent / "hosts"
@@ -194,11 +195,14 @@ class Lab:
                 kill_pid(pid)
             sh("ip", "netns", "del", name, check=False)
             shutil.rmtree(NETNS_ETC / name, ignore_errors=True)
+        shutil.rmtree(squid_folder_path(self.prefix), ignore_errors=True)
 
     def leftovers(self) -> list[str]:
         """Anything of this lab still present: namespaces, /etc/netns folders, live processes."""
         found = [f"namespace {n}" for n in namespaces() if n.startswith(f"{self.prefix}-")]
         found += [f"{p}" for p in NETNS_ETC.glob(f"{self.prefix}-*")] if NETNS_ETC.exists() else []
+        if squid_folder_path(self.prefix).exists():
+            found.append(f"folder {squid_folder_path(self.prefix)}")
         for pid_file in self.folder.glob("*.pid"):
             found.append(f"pid file {pid_file}")
         for process in self.processes.values():
@@ -213,6 +217,8 @@ class Lab:
         for name in self._fault_processes:
             self._stop(name)
         self._fault_processes.clear()
+        for pid in pids_in(self.ns("proxy")):  # squid's helpers; only the lab's proxy runs in that namespace
+            kill_pid(pid)
         in_ns(self.ns("router"), "nft", "flush", "ruleset")
         if self._delay_on:
             self._undo_delay()
@@ -353,6 +359,18 @@ class Lab:
     def captive_portal(self) -> None:
         """The router's portal answers every HTTP and HTTPS connection from the client (not signed in)."""
         self.firewall(prerouting=[f'iifname "{topo.CLIENT.router_if}" tcp dport {{ 80, 443 }} redirect'])
+
+    def start_squid(self, setup: SquidSetup) -> str:
+        """squid on the proxy host, configured as `setup` says; returns the proxy's URL."""
+        folder = squid_folder(self.prefix)
+        conf = folder / "squid.conf"
+        conf.write_text(squid_conf(setup, folder))
+        process = LabProcess.start(self.folder, "squid", self.ns("proxy"), ["squid", "-N", "-f", str(conf)])
+        process.stop_grace = 5.0  # squid takes 2 s to exit, whatever the signal
+        self.processes["squid"] = process
+        self._fault_processes.append("squid")
+        self._wait_listening(self.ns("proxy"), SQUID_PORT, udp=False, process=process, timeout=15)
+        return setup.url
 
     # ---- running sparkgui on the client host ----
 

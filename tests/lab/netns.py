@@ -90,6 +90,7 @@ class LabProcess:
     log: Path
     popen: subprocess.Popen[bytes]
     log_offset: int = 0  # where this run's output starts in the log (a restarted server appends to it)
+    stop_grace: float = 2.0  # seconds between TERM and KILL
 
     @classmethod
     def start(
@@ -133,9 +134,16 @@ class LabProcess:
             return handle.read().decode("utf-8", "replace")
 
     def stop(self) -> None:
-        kill_pid_file(self.pid_file)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.popen.wait(timeout=0.1)  # reap it
+        """TERM, then KILL after `stop_grace` s; our own child, so wait() reaps it and tells when it is gone."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=self.stop_grace)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=self.stop_grace)
+        self.pid_file.unlink(missing_ok=True)
 
 
 def kill_pid_file(pid_file: Path, grace: float = 2.0) -> None:
