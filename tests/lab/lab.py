@@ -1,0 +1,425 @@
+"""The network fault lab: real hosts in network namespaces, real servers, faults injected with real tools.
+
+`Lab.build()` makes the hosts (client, router, platform, dns, proxy), the lab's CA and certificates, and
+starts the platform's web server, the router's captive portal and dnsmasq. Fault methods change the network
+(nftables on the router, dnsmasq's configuration, the delay relay, the SNI filter); `reset()` undoes them.
+`run_sparkgui()` runs the real headless CLI on the client host and returns its JSON report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import trustme
+
+from tests.lab import topology as topo
+from tests.lab.netns import (
+    LabError,
+    LabProcess,
+    in_ns,
+    ip,
+    kill_pid,
+    kill_pid_file,
+    namespaces,
+    nft,
+    pids_in,
+    sh,
+    sysctl,
+)
+from tests.lab.squid import SQUID_PORT, SquidSetup, squid_conf, squid_folder, squid_folder_path
+from tests.support import Ep, profile_toml
+
+HOSTS_DIR = Path(__file__).parent / "hosts"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+NETNS_ETC = Path("/etc/netns")
+DELAY_DEV = "dly0"
+DELAY_TABLE = "100"
+SNI_FILTER_PORT = 9443
+SERVFAIL_PORT = 5300
+FAULT_TABLE = "lab_fault"
+
+
+class DnsMode(Enum):
+    CLEAN = "clean"  # every platform name answers A and AAAA
+    NXDOMAIN = "nxdomain"  # the given names do not exist
+    SERVFAIL = "servfail"  # dnsmasq forwards the platform's domain to an upstream that fails
+    HIJACK = "hijack"  # every name, even one that cannot exist, points at the router's portal
+
+
+@dataclass
+class LabRun:
+    """One run of the headless CLI on the client host."""
+
+    exit_code: int
+    report: dict[str, Any]
+    elapsed_s: float
+    stderr: str
+
+    @property
+    def verdict(self) -> str:
+        return str(self.report["verdict"])
+
+    @property
+    def checks(self) -> dict[str, dict[str, Any]]:
+        return {c["id"]: c for c in self.report["checks"]}
+
+    def causes(self) -> dict[str, tuple[str, str]]:
+        return {c["id"]: (c["status"], c["cause"]) for c in self.report["checks"]}
+
+    def explain(self) -> str:
+        """The whole report, for assertion messages: a failing lab test must show what the engine said."""
+        return json.dumps(self.report["checks"], indent=1)[:12000] + "\n--- stderr ---\n" + self.stderr[-3000:]
+
+
+@dataclass
+class Lab:
+    folder: Path
+    prefix: str
+    python: str = sys.executable
+    processes: dict[str, LabProcess] = field(default_factory=dict)
+    _fault_processes: list[str] = field(default_factory=list)
+    _dns_mode: tuple[DnsMode, tuple[str, ...]] = (DnsMode.CLEAN, ())
+    _delay_on: bool = False
+
+    # ---- names and paths ----
+
+    def ns(self, role: str) -> str:
+        return f"{self.prefix}-{role}"
+
+    @property
+    def all_namespaces(self) -> list[str]:
+        return [self.ns(role) for role in topo.HOST_ROLES]
+
+    @property
+    def ca_file(self) -> Path:
+        return self.folder / "lab-ca.pem"
+
+    @property
+    def empty_cert_dir(self) -> Path:
+        return self.folder / "no-system-roots"
+
+    # ---- build and teardown ----
+
+    def build(self) -> Lab:
+        started = time.monotonic()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self._make_hosts()
+            self._make_pki()
+            self._start_servers()
+        except BaseException:
+            self.teardown()
+            raise
+        self.build_seconds = time.monotonic() - started
+        return self
+
+    def _make_hosts(self) -> None:
+        for name in self.all_namespaces:
+            sh("ip", "netns", "add", name)
+            ip(name, "link", "set", "lo", "up")
+        router = self.ns("router")
+        sysctl(
+            router,
+            "net.ipv4.ip_forward=1",
+            "net.ipv6.conf.all.forwarding=1",
+            "net.ipv4.conf.all.rp_filter=0",
+            "net.ipv4.conf.default.rp_filter=0",
+            "net.ipv4.conf.all.send_redirects=0",
+            "net.ipv4.conf.default.send_redirects=0",
+        )
+        for seg in topo.SEGMENTS:
+            host = self.ns(seg.host)
+            # Both ends are created straight inside the lab's namespaces: nothing touches the root namespace.
+            ip(router, "link", "add", seg.router_if, "type", "veth", "peer", "name", "eth0", "netns", host)
+            ip(router, "addr", "add", f"{seg.v4_router}/{seg.v4_prefix}", "dev", seg.router_if)
+            ip(router, "-6", "addr", "add", f"{seg.v6_router}/64", "dev", seg.router_if, "nodad")
+            ip(router, "link", "set", seg.router_if, "up")
+            ip(host, "addr", "add", f"{seg.v4_host}/{seg.v4_prefix}", "dev", "eth0")
+            ip(host, "-6", "addr", "add", f"{seg.v6_host}/64", "dev", "eth0", "nodad")
+            ip(host, "link", "set", "eth0", "up")
+            ip(host, "route", "add", "default", "via", seg.v4_router)
+            ip(host, "-6", "route", "add", "default", "via", seg.v6_router)
+        platform = self.ns("platform")
+        for h in topo.PLATFORM_HOSTS:
+            ip(platform, "addr", "add", f"{h.v4}/{topo.PLATFORM.v4_prefix}", "dev", "eth0")
+            ip(platform, "-6", "addr", "add", f"{h.v6}/64", "dev", "eth0", "nodad")
+        resolv = NETNS_ETC / self.ns("client")
+        resolv.mkdir(parents=True, exist_ok=True)
+        (resolv / "resolv.conf").write_text(f"nameserver {topo.DNS.v4_host}\n")
+
+    def _make_pki(self) -> None:
+        ca = trustme.CA(organization_name=topo.LAB_CA_NAME)
+        ca.cert_pem.write_to_path(str(self.ca_file))
+        ca.issue_cert(*(h.name for h in topo.PLATFORM_HOSTS)).private_key_and_cert_chain_pem.write_to_path(
+            str(self.folder / "platform.pem")
+        )
+        ca.issue_cert(topo.PORTAL_NAME).private_key_and_cert_chain_pem.write_to_path(str(self.folder / "portal.pem"))
+        self.empty_cert_dir.mkdir(exist_ok=True)
+
+    def _start_servers(self) -> None:
+        for role, ns in (("platform", self.ns("platform")), ("portal", self.ns("router"))):
+            script, cert = str(HOSTS_DIR / "https_server.py"), str(self.folder / f"{role}.pem")
+            argv = [self.python, script, "--role", role, "--cert", cert, "--bind", "0.0.0.0", "--bind", "::"]
+            self._start(role, ns, argv)
+        self._start_dnsmasq(DnsMode.CLEAN, ())
+
+    def _start(self, name: str, ns: str, argv: list[str], ready: str = "ready") -> LabProcess:
+        process = LabProcess.start(self.folder, name, ns, argv)
+        self.processes[name] = process
+        process.wait_ready(ready)
+        return process
+
+    def _stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is not None:
+            process.stop()
+
+    def teardown(self) -> None:
+        """Stop every process by its pid file, then delete the namespaces and their /etc/netns folders."""
+        for name in list(self.processes):
+            self._stop(name)
+        for pid_file in self.folder.glob("*.pid"):
+            kill_pid_file(pid_file)
+        for name in self.all_namespaces:
+            for pid in pids_in(name):  # anything still inside a namespace the lab made is the lab's
+                kill_pid(pid)
+            sh("ip", "netns", "del", name, check=False)
+            shutil.rmtree(NETNS_ETC / name, ignore_errors=True)
+        shutil.rmtree(squid_folder_path(self.prefix), ignore_errors=True)
+
+    def leftovers(self) -> list[str]:
+        """Anything of this lab still present: namespaces, /etc/netns folders, live processes."""
+        found = [f"namespace {n}" for n in namespaces() if n.startswith(f"{self.prefix}-")]
+        found += [f"{p}" for p in NETNS_ETC.glob(f"{self.prefix}-*")] if NETNS_ETC.exists() else []
+        if squid_folder_path(self.prefix).exists():
+            found.append(f"folder {squid_folder_path(self.prefix)}")
+        for pid_file in self.folder.glob("*.pid"):
+            found.append(f"pid file {pid_file}")
+        for process in self.processes.values():
+            if process.alive():
+                found.append(f"process {process.name} ({process.popen.pid})")
+        return found
+
+    # ---- faults ----
+
+    def reset(self) -> None:
+        """Back to the clean network: no firewall rules, clean DNS, no delay, no filter."""
+        for name in self._fault_processes:
+            self._stop(name)
+        self._fault_processes.clear()
+        for pid in pids_in(self.ns("proxy")):  # squid's helpers; only the lab's proxy runs in that namespace
+            kill_pid(pid)
+        in_ns(self.ns("router"), "nft", "flush", "ruleset")
+        if self._delay_on:
+            self._undo_delay()
+        if self._dns_mode != (DnsMode.CLEAN, ()):
+            self._start_dnsmasq(DnsMode.CLEAN, ())
+
+    def firewall(self, *forward_rules: str, prerouting: Iterable[str] = ()) -> None:
+        """Rules on the router's forward path (filter) and prerouting (nat), as nftables statements."""
+        forward = "\n".join(f"    {rule}" for rule in forward_rules)
+        nat = "\n".join(f"    {rule}" for rule in prerouting)
+        nft(
+            self.ns("router"),
+            f"""table inet {FAULT_TABLE} {{
+  chain forward {{
+    type filter hook forward priority filter; policy accept;
+{forward}
+  }}
+  chain prerouting {{
+    type nat hook prerouting priority dstnat; policy accept;
+{nat}
+  }}
+}}
+""",
+        )
+
+    def dns(self, mode: DnsMode, *names: str) -> None:
+        self._start_dnsmasq(mode, names)
+
+    def _start_dnsmasq(self, mode: DnsMode, names: Iterable[str]) -> None:
+        names = tuple(names)
+        self._stop("dnsmasq")
+        self._stop("servfail-upstream")
+        dns_ns = self.ns("dns")
+        lines = [
+            "no-resolv",
+            "no-hosts",
+            "bind-interfaces",
+            f"listen-address={topo.DNS.v4_host},{topo.DNS.v6_host}",
+            "port=53",
+            "log-queries",
+            f"log-facility={self.folder / 'dnsmasq-queries.log'}",
+            "user=root",
+        ]
+        if mode is DnsMode.HIJACK:
+            lines.append(f"address=/#/{topo.CLIENT.v4_router}")  # the gateway's portal, for every name
+        elif mode is DnsMode.SERVFAIL:
+            lines.append(f"server=/{topo.DOMAIN}/127.0.0.1#{SERVFAIL_PORT}")
+            self._start(
+                "servfail-upstream",
+                dns_ns,
+                [self.python, str(HOSTS_DIR / "servfail_upstream.py"), "--port", str(SERVFAIL_PORT)],
+            )
+        else:
+            lines += [f"local=/{topo.DOMAIN}/", "local=/example.com/", "local=/lab.test/"]  # as the real DNS: NXDOMAIN
+            lines += [
+                f"host-record={h.name},{h.v4},{h.v6}"
+                for h in topo.PLATFORM_HOSTS
+                if not (mode is DnsMode.NXDOMAIN and h.name in names)
+            ]
+        conf = self.folder / "dnsmasq.conf"
+        conf.write_text("\n".join(lines) + "\n")
+        process = LabProcess.start(
+            self.folder, "dnsmasq", dns_ns, ["dnsmasq", "--keep-in-foreground", f"--conf-file={conf}"]
+        )
+        self.processes["dnsmasq"] = process
+        self._wait_listening(dns_ns, 53, udp=True, process=process)
+        self._dns_mode = (mode, names)
+
+    def _wait_listening(self, ns: str, port: int, *, udp: bool, process: LabProcess, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            out = in_ns(ns, "ss", "-Hln" + ("u" if udp else "t"), f"sport = :{port}").stdout
+            if out.strip():
+                return
+            if not process.alive():
+                break
+            time.sleep(0.02)
+        raise LabError(f"{process.name} is not listening on port {port}: {process.output()[-2000:]}")
+
+    def delay(self, rtt_ms: float, loss: float = 0.0, jitter_ms: float = 0.0, seed: int = 5) -> Path:
+        """Delay (RTT), jitter and loss on every packet the router forwards, through a TUN device.
+
+        Returns the delay relay's stats file (JSON counters: forwarded, dropped).
+        """
+        router = self.ns("router")
+        stats = self.folder / "delay-stats.json"
+        stats.unlink(missing_ok=True)
+        self._start(
+            "delay",
+            router,
+            [
+                *(self.python, str(HOSTS_DIR / "tun_delay.py"), "--dev", DELAY_DEV, "--stats", str(stats)),
+                *("--delay-ms", str(rtt_ms / 2), "--jitter-ms", str(jitter_ms / 2)),  # each way: half the RTT
+                *("--loss", str(loss), "--seed", str(seed)),
+            ],
+        )
+        self._fault_processes.append("delay")
+        self._delay_on = True
+        sysctl(router, f"net.ipv4.conf.{DELAY_DEV}.rp_filter=0", f"net.ipv6.conf.{DELAY_DEV}.accept_dad=0")
+        ip(router, "link", "set", DELAY_DEV, "up")
+        for family in ("-4", "-6"):
+            ip(router, family, "route", "add", "default", "dev", DELAY_DEV, "table", DELAY_TABLE)
+            # What arrives from a host goes into the relay; what the relay writes back arrives on dly0, so
+            # these rules do not match it and the main table forwards it to its destination.
+            for seg in topo.SEGMENTS:
+                ip(router, family, "rule", "add", "iif", seg.router_if, "table", DELAY_TABLE, "pref", "100")
+        return stats
+
+    def _undo_delay(self) -> None:
+        router = self.ns("router")
+        for family in ("-4", "-6"):
+            for seg in topo.SEGMENTS:
+                ip(
+                    router,
+                    family,
+                    "rule",
+                    "del",
+                    "iif",
+                    seg.router_if,
+                    "table",
+                    DELAY_TABLE,
+                    "pref",
+                    "100",
+                    check=False,
+                )
+            ip(router, family, "route", "flush", "table", DELAY_TABLE, check=False)
+        self._delay_on = False
+
+    def sni_filter(self, *blocked: str) -> None:
+        """Reset the TLS handshake of the client's HTTPS connections whose SNI is one of `blocked`."""
+        argv = [self.python, str(HOSTS_DIR / "sni_filter.py"), "--port", str(SNI_FILTER_PORT)]
+        for name in blocked:
+            argv += ["--block", name]
+        self._start("sni-filter", self.ns("router"), argv)
+        self._fault_processes.append("sni-filter")
+        self.firewall(prerouting=[f'iifname "{topo.CLIENT.router_if}" tcp dport 443 redirect to :{SNI_FILTER_PORT}'])
+
+    def captive_portal(self) -> None:
+        """The router's portal answers every HTTP and HTTPS connection from the client (not signed in)."""
+        self.firewall(prerouting=[f'iifname "{topo.CLIENT.router_if}" tcp dport {{ 80, 443 }} redirect'])
+
+    def start_squid(self, setup: SquidSetup) -> str:
+        """squid on the proxy host, configured as `setup` says; returns the proxy's URL."""
+        folder = squid_folder(self.prefix)
+        conf = folder / "squid.conf"
+        conf.write_text(squid_conf(setup, folder))
+        process = LabProcess.start(self.folder, "squid", self.ns("proxy"), ["squid", "-N", "-f", str(conf)])
+        process.stop_grace = 5.0  # squid takes 2 s to exit, whatever the signal
+        self.processes["squid"] = process
+        self._fault_processes.append("squid")
+        self._wait_listening(self.ns("proxy"), SQUID_PORT, udp=False, process=process, timeout=15)
+        return setup.url
+
+    # ---- running sparkgui on the client host ----
+
+    def write_profile(
+        self,
+        hosts: Iterable[topo.PlatformHost] = topo.PLATFORM_HOSTS[:3],
+        timeouts: Mapping[str, float] | None = None,
+        name: str = "lab-profile.toml",
+    ) -> Path:
+        """A lab profile: the platform's names, the lab CA as the expected issuer, short timeouts."""
+        path = self.folder / name
+        text = profile_toml(
+            [Ep(h.name, 443, h.path) for h in hosts],
+            expected_issuers=[topo.LAB_CA_NAME],
+            timeouts={"dns": 2.0, "connect": 2.0, "tls": 3.0, "http": 4.0, **(timeouts or {})},
+        )
+        path.write_text(text.replace('name = "Test platform"', 'name = "Sparkup (network lab)"'))
+        return path
+
+    def client_env(self) -> dict[str, str]:
+        """The client's environment: only the lab CA is trusted, and no proxy setting leaks in."""
+        env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+        env.update(SSL_CERT_FILE=str(self.ca_file), SSL_CERT_DIR=str(self.empty_cert_dir), PYTHONUNBUFFERED="1")
+        return env
+
+    def run_sparkgui(self, profile: Path, *args: str, timeout: float = 60.0) -> LabRun:
+        argv = ["ip", "netns", "exec", self.ns("client"), self.python, "-m", "sparkgui", "--headless"]
+        argv += ["--profile", str(profile), "--json", "-", "--lang", "en", *args]
+        began = time.monotonic()
+        try:
+            done = subprocess.run(
+                argv, capture_output=True, text=True, timeout=timeout, env=self.client_env(), cwd=REPO_ROOT, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise LabError(f"sparkgui did not finish within {timeout:g} s: {exc.stderr!r}") from None
+        elapsed = time.monotonic() - began
+        try:
+            report = json.loads(done.stdout)
+        except json.JSONDecodeError:
+            raise LabError(f"sparkgui exited {done.returncode} without a JSON report:\n{done.stderr[-3000:]}") from None
+        return LabRun(done.returncode, report, elapsed, done.stderr)
+
+    def client(self, *argv: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
+        """Run a command on the client host (for baselines such as dig and curl)."""
+        return subprocess.run(
+            ["ip", "netns", "exec", self.ns("client"), *argv],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=self.client_env(),
+            check=False,
+        )

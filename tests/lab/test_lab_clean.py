@@ -1,0 +1,43 @@
+"""A healthy network, fast and slow: every check passes, and 300 ms RTT with 5 % loss raises no false alarm."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.lab import topology as topo
+from tests.lab.expect import expect
+from tests.lab.lab import Lab
+
+pytestmark = pytest.mark.lab
+
+HOSTS = topo.PLATFORM_HOSTS[:3]
+
+
+def test_clean_network_all_checks_pass(lab: Lab) -> None:
+    run = lab.run_sparkgui(lab.write_profile(HOSTS))
+    expect(run, "ready")
+    checks = run.checks
+    for host in HOSTS:
+        assert checks[f"ipv6:{host.name}"]["status"] == "pass"  # both families work end to end
+        assert set(checks[f"dns:{host.name}"]["evidence"]["addresses"]) == {host.v4, host.v6}
+    queries = (lab.folder / "dnsmasq-queries.log").read_text()
+    assert f"from {topo.CLIENT.v4_host}" in queries  # the answers came from the lab's dnsmasq, via the router
+
+
+def test_300ms_rtt_and_5_percent_loss_raise_no_false_alarm(lab: Lab) -> None:
+    stats_file = lab.delay(rtt_ms=300, loss=0.05, jitter_ms=20)
+    # The bundled profile's deadlines: a real venue with a slow, lossy link must still be judged ready.
+    profile = lab.write_profile(HOSTS, timeouts={"dns": 3, "connect": 4, "tls": 5, "http": 8})
+    run = lab.run_sparkgui(profile)
+    expect(run, "ready")
+    stats = json.loads(stats_file.read_text())
+    assert stats["forwarded"] > 50 and stats["dropped"] > 0, stats  # the fault was really there
+    connect_ms = [
+        a["elapsed_ms"]
+        for h in HOSTS
+        for a in run.checks[f"tcp:{h.name}:443"]["evidence"]["attempts"]
+        if a["outcome"] == "connected"
+    ]
+    assert min(connect_ms) >= 280, connect_ms  # every handshake paid the lab's round trip

@@ -1,0 +1,46 @@
+"""DNS faults made with dnsmasq and the router's firewall: each named for what it is, nothing else blamed."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.lab import topology as topo
+from tests.lab.expect import expect, skipped_after
+from tests.lab.lab import DnsMode, Lab
+
+pytestmark = pytest.mark.lab
+
+HOSTS = topo.PLATFORM_HOSTS[:3]
+DNS_TIMEOUT = 2.0
+
+
+def test_nxdomain_for_one_platform_name(lab: Lab) -> None:
+    gone = HOSTS[1].name
+    lab.dns(DnsMode.NXDOMAIN, gone)
+    run = lab.run_sparkgui(lab.write_profile(HOSTS))
+    expect(run, "not_ready", failures={f"dns:{gone}": "dns.nxdomain"})
+    skipped_after(run, f"tcp:{gone}:443", f"tls:{gone}", f"https:{gone}")
+
+
+def test_servfail(lab: Lab) -> None:
+    lab.dns(DnsMode.SERVFAIL)
+    run = lab.run_sparkgui(lab.write_profile(HOSTS))
+    expect(run, "not_ready", failures={f"dns:{h.name}": "dns.servfail" for h in HOSTS})
+    skipped_after(run, *(f"tcp:{h.name}:443" for h in HOSTS))
+
+
+def test_no_resolver_answering(lab: Lab) -> None:
+    lab.firewall("udp dport 53 drop", "tcp dport 53 drop")
+    run = lab.run_sparkgui(lab.write_profile(HOSTS, timeouts={"dns": DNS_TIMEOUT}))
+    expect(run, "not_ready", failures={f"dns:{h.name}": "dns.timeout" for h in HOSTS})
+    assert run.report["duration_ms"] / 1000 <= DNS_TIMEOUT + 2, run.report["duration_ms"]
+
+
+def test_resolver_pointing_every_name_at_a_portal(lab: Lab) -> None:
+    lab.dns(DnsMode.HIJACK)
+    run = lab.run_sparkgui(lab.write_profile(HOSTS))
+    expect(run, "not_ready", failures={f"dns:{h.name}": "dns.hijacked" for h in HOSTS})
+    for host in HOSTS:
+        evidence = run.checks[f"dns:{host.name}"]["evidence"]
+        assert evidence["addresses"] == [topo.CLIENT.v4_router], evidence
+        assert "cannot exist" in evidence["hijack"], evidence
