@@ -1,0 +1,213 @@
+"""One check in the list: status icon and word, title, one-line summary; expands to remedy and evidence.
+
+The card keeps its state as `Text` values and re-renders it in the current language, so switching
+language never needs the run again.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QSizePolicy, QToolButton, QWidget
+
+from sparkgui.core.i18n import Text, tr
+from sparkgui.core.model import CheckInfo, CheckRecord, Status
+from sparkgui.ui.countdown import Countdown, countdown_of
+from sparkgui.ui.evidence_text import evidence_lines
+from sparkgui.ui.icons import pixmap
+from sparkgui.ui.status_style import (
+    RUNNING_ICON,
+    RUNNING_TINT,
+    STATUS_ICONS,
+    STATUS_TINTS,
+    WAITING_ICON,
+    status_word,
+    tint_css,
+)
+
+ICON_SIZE = 20
+
+
+class CheckCard(QFrame):
+    def __init__(self, info: CheckInfo, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.info = info
+        self.lang = lang
+        self.record: CheckRecord | None = None
+        self.running = False
+        self.message: Text | None = None
+        self.countdown: Countdown | None = None
+        self._css = ""
+        self.setObjectName("checkCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+
+        self.toggle = QToolButton(self)
+        self.toggle.setCheckable(True)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.setAutoRaise(True)
+        self.toggle.toggled.connect(self._set_expanded)
+        self.icon = QLabel(self)
+        self.icon.setFixedSize(ICON_SIZE, ICON_SIZE)
+        self.title = QLabel(self)
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.state = QLabel(self)
+        self.state.setTextFormat(Qt.TextFormat.PlainText)
+        self.state.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.hold_bar = QProgressBar(self)
+        self.hold_bar.setRange(0, 1000)
+        self.hold_bar.setTextVisible(False)
+        self.hold_bar.setMaximumHeight(8)
+        self.hold_bar.hide()
+        self.details = QLabel(self)
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.details.hide()
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(6, 6, 10, 6)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(3)
+        grid.addWidget(self.toggle, 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.icon, 0, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.title, 0, 2)
+        grid.addWidget(self.state, 0, 3)
+        grid.addWidget(self.summary, 1, 2, 1, 2)
+        grid.addWidget(self.hold_bar, 2, 2, 1, 2)
+        grid.addWidget(self.details, 3, 2, 1, 2)
+        grid.setColumnStretch(2, 1)
+        self.refresh()
+
+    # Engine events -------------------------------------------------------------------------------------
+
+    def mark_running(self) -> None:
+        self.running = True
+        self.refresh()
+
+    def show_progress(self, message: Text) -> None:
+        self.running = True
+        self.message = message
+        self.countdown = countdown_of(message) or self.countdown
+        self.refresh()
+
+    def show_result(self, record: CheckRecord) -> None:
+        self.record = record
+        self.running = False
+        self.countdown = None
+        self.refresh()
+
+    def reset(self) -> None:
+        self.record, self.running, self.message, self.countdown = None, False, None, None
+        self.toggle.setChecked(False)
+        self.refresh()
+
+    # Presentation --------------------------------------------------------------------------------------
+
+    @property
+    def status(self) -> Status | None:
+        return self.record.result.status if self.record else None
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.refresh()
+
+    def refresh(self) -> None:
+        lang = self.lang
+        title = (self.info.title or Text(self.info.id)).render(lang)
+        self.title.setText(title)
+        icon_name, word, summary, tint = self._look()
+        self.icon.setPixmap(pixmap(icon_name, ICON_SIZE, ICON_SIZE, self.devicePixelRatioF()))
+        self.icon.setAccessibleName(word)
+        self.state.setText(word)
+        self.summary.setText(summary)
+        self.summary.setVisible(bool(summary))
+        self.hold_bar.setVisible(self.countdown is not None)
+        if self.countdown is not None:
+            self.hold_bar.setValue(round(self.countdown.fraction * 1000))
+        self.toggle.setEnabled(self.record is not None)
+        self.toggle.setAccessibleName(tr("Details of “{check}”", check=title).render(lang))
+        self.toggle.setToolTip(tr("Show or hide the details").render(lang))
+        self.setAccessibleName(f"{title}: {word}. {summary}")
+        css = (
+            f"#checkCard {{ background-color: {tint_css(tint, 0.10)}; border: 1px solid {tint_css(tint, 0.45)};"
+            " border-radius: 6px; }"
+            if tint is not None
+            else "#checkCard { border: 1px solid palette(mid); border-radius: 6px; }"
+        )
+        if css != self._css:  # restyling is the costly part of an update: only when the status changes
+            self._css = css
+            self.setStyleSheet(css)
+        if self.details.isVisible():
+            self.details.setText(self._details_html())
+
+    def _look(self) -> tuple[str, str, str, QColor | None]:
+        lang = self.lang
+        if self.record is not None:
+            status = self.record.result.status
+            return (
+                STATUS_ICONS[status],
+                status_word(status).render(lang),
+                self.record.result.summary.render(lang),
+                STATUS_TINTS[status],
+            )
+        if self.running:
+            if self.countdown is not None:
+                word = tr("{clock} left", clock=self.countdown.clock).render(lang)
+            else:
+                word = tr("Checking…").render(lang)
+            return RUNNING_ICON, word, self.message.render(lang) if self.message else "", RUNNING_TINT
+        return WAITING_ICON, tr("Waiting").render(lang), "", None
+
+    def _set_expanded(self, expanded: bool) -> None:
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        if expanded:
+            self.details.setText(self._details_html())
+        self.details.setVisible(expanded)
+
+    @property
+    def expanded(self) -> bool:
+        return self.toggle.isChecked()
+
+    def set_expanded(self, expanded: bool) -> None:
+        self.toggle.setChecked(expanded and self.record is not None)
+
+    def _details_html(self) -> str:
+        if self.record is None:
+            return ""
+        lang, result = self.lang, self.record.result
+        parts: list[str] = []
+        if result.remedy is not None:
+            parts.append(
+                f"<p><b>{html.escape(tr('What to ask the venue’s IT:').render(lang))}</b> "
+                f"{html.escape(result.remedy.render(lang))}</p>"
+            )
+        rows = [
+            (tr("check id").render(lang), self.info.id),
+            (tr("cause code").render(lang), result.cause),
+            (tr("duration").render(lang), f"{result.duration_ms} ms"),
+            *evidence_lines(result.evidence, lang),
+        ]
+        cells = "".join(
+            f"<tr><td style='padding-right:12px; white-space:nowrap;'><i>{html.escape(label)}</i></td>"
+            f"<td>{html.escape(value)}</td></tr>"
+            for label, value in rows
+        )
+        parts.append(f"<table cellspacing='0' cellpadding='1'>{cells}</table>")
+        return "".join(parts)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A click anywhere on a finished card opens or closes it, like the arrow does."""
+        if self.record is not None:
+            self.toggle.toggle()
