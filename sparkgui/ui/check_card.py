@@ -183,22 +183,31 @@ class CheckCard(QFrame):
     def set_expanded(self, expanded: bool) -> None:
         self.toggle.setChecked(expanded and self.record is not None)
 
-    def _details_html(self) -> str:
+    def _detail_parts(self) -> tuple[str, list[tuple[str, str]]]:
+        """The remedy sentence (or "") and the evidence rows, in the current language."""
         if self.record is None:
-            return ""
+            return "", []
         lang, result = self.lang, self.record.result
-        parts: list[str] = []
-        if result.remedy is not None:
-            parts.append(
-                f"<p><b>{html.escape(tr('What to ask the venue’s IT:').render(lang))}</b> "
-                f"{html.escape(result.remedy.render(lang))}</p>"
-            )
+        remedy = result.remedy.render(lang) if result.remedy is not None else ""
         rows = [
             (tr("check id").render(lang), self.info.id),
             (tr("cause code").render(lang), result.cause),
             (tr("duration").render(lang), f"{result.duration_ms} ms"),
             *evidence_lines(result.evidence, lang),
         ]
+        return remedy, rows
+
+    def details_text(self) -> str:
+        """The details as plain text, one "label: value" per line, as a screen reader would read them."""
+        remedy, rows = self._detail_parts()
+        heading = tr("What to ask the venue's IT:").render(self.lang)
+        lines = [f"{heading} {remedy}"] if remedy else []
+        return "\n".join(lines + [f"{label}: {value}" for label, value in rows])
+
+    def _details_html(self) -> str:
+        remedy, rows = self._detail_parts()
+        heading = tr("What to ask the venue's IT:").render(self.lang)
+        parts = [f"<p><b>{html.escape(heading)}</b> {html.escape(remedy)}</p>"] if remedy else []
         cells = "".join(
             f"<tr><td style='padding-right:12px; white-space:nowrap;'><i>{html.escape(label)}</i></td>"
             f"<td>{html.escape(value)}</td></tr>"
