@@ -16,8 +16,9 @@ import pytest
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any QApplication exists: CI has no display
 
 import qasync
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from sparkgui.core.context import NetworkSettings
@@ -26,6 +27,11 @@ from sparkgui.ui.main_window import MainWindow
 from sparkgui.ui.settings import UiSettings
 
 T = TypeVar("T")
+
+
+def click(widget: QWidget) -> None:
+    """A real left click in the middle of the widget, as a person would."""
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 @pytest.fixture
@@ -38,7 +44,7 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     for task in pending:
         task.cancel()
     # Leave Qt's loop running for the next test: mark this one stopped instead of calling loop.stop().
-    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+    loop._QEventLoop__is_running = False
     asyncio.events._set_running_loop(None)
     qapp.aboutToQuit.disconnect(loop._after_run_forever)
     loop.close()

@@ -9,14 +9,13 @@ import json
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from sparkgui.core.model import Status, Verdict
 from sparkgui.core.runner import RunOutcome
-from tests.gui.conftest import WindowFactory, wait_for
+from tests.gui.conftest import WindowFactory, click, wait_for
 from tests.gui.labs import broken_lab, hanging_lab, ready_lab
 from tests.servers.tls_servers import LoopbackPki
 from tests.support import validate_report
@@ -27,7 +26,7 @@ def _press_check(qtbot: QtBot, window: object) -> RunOutcome:
 
     assert isinstance(window, MainWindow)
     with qtbot.waitSignal(window.runDone, timeout=30_000) as blocker:
-        qtbot.mouseClick(window.check_button, Qt.MouseButton.LeftButton)
+        click(window.check_button)
     outcome = blocker.args[0]
     assert isinstance(outcome, RunOutcome)
     qtbot.waitUntil(lambda: not window.running, timeout=5_000)
@@ -80,7 +79,7 @@ def test_broken_network_explains_what_to_fix(
     # Expanding the failed DNS check shows the remedy and the evidence.
     card = window.checks.card("dns:gone.test")
     assert card.state.text() == "Failed" and not card.details.isVisible()
-    qtbot.mouseClick(card.toggle, Qt.MouseButton.LeftButton)
+    click(card.toggle)
     assert card.details.isVisible()
     details = card.details_text()
     assert "What to ask the venue's IT: Ask the venue's IT to make the DNS servers handed out by DHCP" in details
@@ -94,7 +93,7 @@ def test_broken_network_explains_what_to_fix(
 
     # Copy for IT: a plain-text summary with the remedies and the allow-list rules.
     QGuiApplication.clipboard().clear()
-    qtbot.mouseClick(window.copy_button, Qt.MouseButton.LeftButton)
+    click(window.copy_button)
     copied = QGuiApplication.clipboard().text()
     assert copied.startswith("Network check for Test platform (sparkgui)\nNot ready: the venue's DNS")
     assert "What to change:" in copied and "(dns:gone.test, dns.nxdomain)" in copied and "tcp.refused" in copied
@@ -138,14 +137,14 @@ def test_cancel_stops_everything_at_once(
     try:
         window = open_window(lab.profile, lab.network)
         tasks_before = asyncio.all_tasks(qloop)
-        qtbot.mouseClick(window.check_button, Qt.MouseButton.LeftButton)
+        click(window.check_button)
         qtbot.waitUntil(lambda: any(card.running for card in window.checks.cards.values()), timeout=5_000)
         assert window.cancel_button.isEnabled() and not window.check_button.isEnabled()
         running = [card for card in window.checks.cards.values() if card.running]
         assert {card.state.text() for card in running} == {"Checking…"}
         began = time.perf_counter()
         with qtbot.waitSignal(window.runDone, timeout=5_000) as blocker:
-            qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+            click(window.cancel_button)
         stopped_in = time.perf_counter() - began
         qtbot.waitUntil(lambda: not window.running, timeout=5_000)
     finally:
@@ -167,7 +166,7 @@ def test_closing_during_a_run_cancels_it_cleanly(
     try:
         window = open_window(lab.profile, lab.network)
         tasks_before = asyncio.all_tasks(qloop)
-        qtbot.mouseClick(window.check_button, Qt.MouseButton.LeftButton)
+        click(window.check_button)
         qtbot.waitUntil(lambda: any(card.running for card in window.checks.cards.values()), timeout=5_000)
         began = time.perf_counter()
         window.close()
