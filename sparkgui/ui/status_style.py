@@ -52,15 +52,5 @@ def status_word(status: Status) -> Text:
     return words[status]
 
 
-def verdict_word(verdict: Verdict) -> Text:
-    words = {
-        Verdict.READY: tr("Ready"),
-        Verdict.READY_WITH_WARNINGS: tr("Ready, with warnings"),
-        Verdict.NOT_READY: tr("Not ready"),
-        Verdict.INCOMPLETE: tr("Incomplete"),
-    }
-    return words[verdict]
-
-
 def tint_css(color: QColor, alpha: float) -> str:
     return f"rgba({color.red()}, {color.green()}, {color.blue()}, {alpha:.2f})"
