@@ -23,9 +23,7 @@ def templates_in(source: str, where: str) -> dict[str, str]:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr":
             first = node.args[0] if node.args else None
             if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-                raise AssertionError(
-                    f"{where}:{node.lineno}: tr() needs a literal template, or it cannot be translated"
-                )
+                raise AssertionError(f"{where}:{node.lineno}: tr() needs a literal template to be translated")
             found.setdefault(first.value, f"{where}:{node.lineno}")
     return found
 
