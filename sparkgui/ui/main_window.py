@@ -13,6 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QShortcut, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
@@ -308,11 +309,14 @@ class MainWindow(QMainWindow):
             self.run = factory(self.profile, self.network, self.sink, long_hold)
             await self.run.execute()
         except Exception as exc:
+            if not shiboken6.isValid(self):
+                return  # the window is already gone (its owner deleted it): nobody left to tell
             self.errors.report("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
             self._show_idle()
         finally:
             self.run = None
-            QTimer.singleShot(0, self._after_session)
+            if shiboken6.isValid(self):
+                QTimer.singleShot(0, self._after_session)
 
     def _after_session(self) -> None:
         self._update_buttons()
