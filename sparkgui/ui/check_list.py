@@ -97,8 +97,10 @@ class CheckList(QScrollArea):
             header.setText(title)
             return
         problems = sum(1 for c in done if c.status in (Status.FAIL, Status.ERROR, Status.WARN))
-        if problems:
-            note = tr("{count} to look at", count=problems)
+        if problems == 1:
+            note = tr("1 problem to look at")
+        elif problems:
+            note = tr("{count} problems to look at", count=problems)
         else:
             note = tr("{done} of {total} done, no problem", done=len(done), total=len(cards))
         header.setText(f"{title} — {note.render(self.lang)}")

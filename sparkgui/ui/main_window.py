@@ -368,13 +368,23 @@ class MainWindow(QMainWindow):
             headline = verdict_sentence(outcome.verdict, outcome.records, self.profile.name)
         self._banner_texts = (headline, self._counts_text(outcome))
         self._render_banner()
+        self._reveal_first_problem()
         self.runDone.emit(outcome)
+
+    def _reveal_first_problem(self) -> None:
+        """Scroll to the first failure (else warning), so what to fix is on screen without searching."""
+        cards = list(self.checks.cards.values())
+        for wanted in ((Status.FAIL, Status.ERROR), (Status.WARN,)):
+            first = next((card for card in cards if card.status in wanted), None)
+            if first is not None:
+                self.checks.ensureWidgetVisible(first, 0, 40)
+                return
 
     def _counts_text(self, outcome: RunOutcome) -> Text:
         records = outcome.records
         counts = {status: sum(1 for r in records if r.result.status is status) for status in Status}
         line = tr(
-            "{passed} passed, {warned} warnings, {failed} failed, {skipped} not run, in {seconds} s.",
+            "Passed: {passed} · Warnings: {warned} · Failed: {failed} · Not run: {skipped} · {seconds} s",
             passed=counts[Status.PASS],
             warned=counts[Status.WARN],
             failed=counts[Status.FAIL] + counts[Status.ERROR],
@@ -383,17 +393,23 @@ class MainWindow(QMainWindow):
         )
         if outcome.verdict in (Verdict.NOT_READY, Verdict.READY_WITH_WARNINGS):
             hint = tr("Open a check marked Failed or Warning to see what to ask the venue's IT.")
-            return tr("{counts} {hint}", counts=line, hint=hint)
+            return tr("{counts}\n{hint}", counts=line, hint=hint)
         return line
 
     def _update_progress(self) -> None:
         if self._total:
             done = sum(self._fractions.values())
             self.progress.setValue(round(1000 * done / self._total))
-            self._banner_texts = (
-                tr("Checking this network…"),
-                tr("{done} of {total} checks done.", done=self._finished, total=self._total),
-            )
+            detail = tr("{done} of {total} checks done.", done=self._finished, total=self._total)
+            hold = next((c.countdown for c in self.checks.cards.values() if c.running and c.countdown), None)
+            if hold is not None:  # the long wait of the run: say when it ends
+                detail = tr(
+                    "{done} of {total} checks done. Live connection test: {clock} left.",
+                    done=self._finished,
+                    total=self._total,
+                    clock=hold.clock,
+                )
+            self._banner_texts = (tr("Checking this network…"), detail)
             self._render_banner()
             self.progress.setFormat(f"{self._finished}/{self._total}")
 
