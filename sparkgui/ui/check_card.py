@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QMouseEvent
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QSizePolicy, QToolButton, QWidget
 
 from sparkgui.core.i18n import Text, tr
@@ -24,7 +24,6 @@ from sparkgui.ui.status_style import (
     STATUS_TINTS,
     WAITING_ICON,
     status_word,
-    tint_css,
 )
 
 ICON_SIZE = 20
@@ -39,9 +38,11 @@ class CheckCard(QFrame):
         self.running = False
         self.message: Text | None = None
         self.countdown: Countdown | None = None
-        self._css = ""
-        self.setObjectName("checkCard")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._tint: QColor | None = None
+        self._icon_name = ""
+        self._hold_bar: QProgressBar | None = None
+        self._details: QLabel | None = None
+        self.setFrameShape(QFrame.Shape.NoFrame)
 
         self.toggle = QToolButton(self)
         self.toggle.setCheckable(True)
@@ -63,18 +64,6 @@ class CheckCard(QFrame):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.hold_bar = QProgressBar(self)
-        self.hold_bar.setRange(0, 1000)
-        self.hold_bar.setTextVisible(False)
-        self.hold_bar.setMaximumHeight(8)
-        self.hold_bar.hide()
-        self.details = QLabel(self)
-        self.details.setWordWrap(True)
-        self.details.setTextFormat(Qt.TextFormat.RichText)
-        self.details.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.details.hide()
 
         grid = QGridLayout(self)
         grid.setContentsMargins(6, 6, 10, 6)
@@ -85,10 +74,36 @@ class CheckCard(QFrame):
         grid.addWidget(self.title, 0, 2)
         grid.addWidget(self.state, 0, 3)
         grid.addWidget(self.summary, 1, 2, 1, 2)
-        grid.addWidget(self.hold_bar, 2, 2, 1, 2)
-        grid.addWidget(self.details, 3, 2, 1, 2)
         grid.setColumnStretch(2, 1)
+        self.grid = grid
+        self._label_controls()
         self.refresh()
+
+    # Parts made only when needed: most cards never show a countdown, and details only once opened.
+
+    @property
+    def hold_bar(self) -> QProgressBar:
+        if self._hold_bar is None:
+            self._hold_bar = QProgressBar(self)
+            self._hold_bar.setRange(0, 1000)
+            self._hold_bar.setTextVisible(False)
+            self._hold_bar.setMaximumHeight(8)
+            self._hold_bar.hide()
+            self.grid.addWidget(self._hold_bar, 2, 2, 1, 2)
+        return self._hold_bar
+
+    @property
+    def details(self) -> QLabel:
+        if self._details is None:
+            self._details = QLabel(self)
+            self._details.setWordWrap(True)
+            self._details.setTextFormat(Qt.TextFormat.RichText)
+            self._details.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+            )
+            self._details.hide()
+            self.grid.addWidget(self._details, 3, 2, 1, 2)
+        return self._details
 
     # Engine events -------------------------------------------------------------------------------------
 
@@ -109,6 +124,8 @@ class CheckCard(QFrame):
         self.refresh()
 
     def reset(self) -> None:
+        if self.record is None and not self.running and self.countdown is None:
+            return  # already waiting: nothing to redraw
         self.record, self.running, self.message, self.countdown = None, False, None, None
         self.toggle.setChecked(False)
         self.refresh()
@@ -121,36 +138,54 @@ class CheckCard(QFrame):
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self._label_controls()
         self.refresh()
 
-    def refresh(self) -> None:
-        lang = self.lang
-        title = (self.info.title or Text(self.info.id)).render(lang)
+    def _label_controls(self) -> None:
+        title = (self.info.title or Text(self.info.id)).render(self.lang)
         self.title.setText(title)
+        self.toggle.setAccessibleName(tr("Details of “{check}”", check=title).render(self.lang))
+        self.toggle.setToolTip(tr("Show or hide the details").render(self.lang))
+
+    def refresh(self) -> None:
+        """Show the current state; cheap, since it runs on every engine event (only changes reach Qt)."""
         icon_name, word, summary, tint = self._look()
-        self.icon.setPixmap(pixmap(icon_name, ICON_SIZE, ICON_SIZE, self.devicePixelRatioF()))
+        if icon_name != self._icon_name:
+            self._icon_name = icon_name
+            self.icon.setPixmap(pixmap(icon_name, ICON_SIZE, ICON_SIZE, self.devicePixelRatioF()))
         self.icon.setAccessibleName(word)
         self.state.setText(word)
         self.summary.setText(summary)
         self.summary.setVisible(bool(summary))
-        self.hold_bar.setVisible(self.countdown is not None)
         if self.countdown is not None:
             self.hold_bar.setValue(round(self.countdown.fraction * 1000))
+            self.hold_bar.show()
+        elif self._hold_bar is not None:
+            self._hold_bar.hide()
         self.toggle.setEnabled(self.record is not None)
-        self.toggle.setAccessibleName(tr("Details of “{check}”", check=title).render(lang))
-        self.toggle.setToolTip(tr("Show or hide the details").render(lang))
-        self.setAccessibleName(f"{title}: {word}. {summary}")
-        css = (
-            f"#checkCard {{ background-color: {tint_css(tint, 0.10)}; border: 1px solid {tint_css(tint, 0.45)};"
-            " border-radius: 6px; }"
-            if tint is not None
-            else "#checkCard { border: 1px solid palette(mid); border-radius: 6px; }"
-        )
-        if css != self._css:  # restyling is the costly part of an update: only when the status changes
-            self._css = css
-            self.setStyleSheet(css)
-        if self.details.isVisible():
-            self.details.setText(self._details_html())
+        self.setAccessibleName(f"{self.title.text()}: {word}. {summary}")
+        if tint != self._tint:
+            self._tint = tint
+            self.update()
+        if self._details is not None and self._details.isVisible():
+            self._details.setText(self._details_html())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """A rounded card tinted by its status, drawn over the palette's own background (light or dark)."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        area = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        if self._tint is not None:
+            fill, border = QColor(self._tint), QColor(self._tint)
+            fill.setAlphaF(0.10)
+            border.setAlphaF(0.45)
+            painter.setBrush(fill)
+        else:
+            border = self.palette().color(QPalette.ColorRole.Mid)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(border, 1))
+        painter.drawRoundedRect(area, 6, 6)
+        painter.end()
 
     def _look(self) -> tuple[str, str, str, QColor | None]:
         lang = self.lang

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -32,12 +32,13 @@ class CheckList(QScrollArea):
         self.lang = lang
         self.cards: dict[str, CheckCard] = {}
         self.headers: dict[str, GroupHeader] = {}
+        self.plan_ids: list[str] = []
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._build([])
 
-    def _build(self, infos: Iterable[CheckInfo]) -> None:
+    def _build(self, infos: Sequence[CheckInfo]) -> None:
         container = QWidget()
         layout = QVBoxLayout(container)
         layout.setContentsMargins(0, 0, 4, 0)
@@ -46,6 +47,7 @@ class CheckList(QScrollArea):
         for info in infos:
             by_group.setdefault(group_for(info.kind).key, []).append(info)
         self.cards, self.headers = {}, {}
+        self.plan_ids = [info.id for info in infos]
         for group in ordered_groups():
             members = by_group.get(group.key)
             if not members:
@@ -63,7 +65,7 @@ class CheckList(QScrollArea):
 
     def show_plan(self, infos: Sequence[CheckInfo]) -> None:
         """Show these checks, waiting; reuses the cards when the plan has not changed."""
-        if [info.id for info in infos] == list(self.cards):
+        if [info.id for info in infos] == self.plan_ids:
             for card in self.cards.values():
                 card.reset()
             self._render_headers()
@@ -79,8 +81,8 @@ class CheckList(QScrollArea):
             card.set_language(lang)
         self._render_headers()
 
-    def refresh_group(self, kind: str) -> None:
-        self._render_header(group_for(kind).key)
+    def render_headers(self) -> None:
+        self._render_headers()
 
     def _render_headers(self) -> None:
         for key in self.headers:

@@ -89,6 +89,10 @@ class MainWindow(QMainWindow):
         self.message_box: QMessageBox | None = None
         self.errors = ErrorReporter(lambda: self, lambda: self.lang)
         self.sink = QtProgressSink(self)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(50)
+        self._refresh_timer.timeout.connect(self._refresh_overview)
         self.profile, profile_note = self._initial_profile(profile, profile_path)
 
         self._build()
@@ -346,7 +350,7 @@ class MainWindow(QMainWindow):
         if card is not None:
             card.show_progress(message)
         self._fractions[info.id] = fraction
-        self._update_progress()
+        self._schedule_refresh()
 
     def _check_finished(self, record: CheckRecord) -> None:
         card = self.checks.cards.get(record.id)
@@ -354,13 +358,15 @@ class MainWindow(QMainWindow):
             card.show_result(record)
         self._finished += 1
         self._fractions[record.id] = 1.0
-        self.checks.refresh_group(record.info.kind)
-        self._update_progress()
+        self._schedule_refresh()
 
     def _run_finished(self, outcome: RunOutcome) -> None:
         self.outcome = outcome
         self._outcome_profile = self.profile
+        self._refresh_timer.stop()
+        self.checks.render_headers()
         self.progress.setValue(1000)
+        self.progress.setFormat(f"{self._finished}/{self._total}")
         self.banner.show_verdict(outcome.verdict)
         if outcome.cancelled:
             headline = tr("Check cancelled: the result is not known.")
@@ -395,6 +401,17 @@ class MainWindow(QMainWindow):
             hint = tr("Open a check marked Failed or Warning to see what to ask the venue's IT.")
             return tr("{counts}\n{hint}", counts=line, hint=hint)
         return line
+
+    def _schedule_refresh(self) -> None:
+        """Overall progress, banner and group notes are redrawn at most every 50 ms, however many checks
+        report at once: 150 checks finishing together must not make 150 repaints."""
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _refresh_overview(self) -> None:
+        if self.running and self.outcome is None:
+            self._update_progress()
+            self.checks.render_headers()
 
     def _update_progress(self) -> None:
         if self._total:
