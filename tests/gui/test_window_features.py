@@ -272,3 +272,17 @@ def test_heavy_modules_load_only_after_the_window_is_shown() -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert found.stdout.strip() == ""
+
+
+def test_a_bad_resolver_option_is_explained_and_nothing_runs(
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, ui_settings: UiSettings
+) -> None:
+    from sparkgui.ui.main_window import MainWindow
+
+    window = MainWindow(profile=make_profile([Ep("app.test", 443)]), resolvers=["not-an-ip"], settings=ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.message_box is not None and window.message_box.isVisible(), timeout=5_000)
+    assert window.message_box is not None and "not-an-ip" in window.message_box.text()
+    assert not window.ready and not window.check_button.isEnabled()
+    window.message_box.close()
