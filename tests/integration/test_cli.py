@@ -117,7 +117,7 @@ def test_not_ready_network_exits_2_with_json_on_stdout(tmp_path: Path, pki: Loop
     causes = {c["id"]: c["cause"] for c in report["checks"]}
     assert causes["dns:gone.test"] == "dns.nxdomain"
     assert [cause for cid, cause in causes.items() if cid.startswith("tcp:closed.test")] == ["tcp.refused"]
-    assert "Not ready for Test platform: 2 problem(s) to fix." in err
+    assert "Not ready: the venue's DNS does not find Test platform, and 1 more problem to fix." in err
     assert "What to ask the venue's IT:" in err and "*.test — TCP 443" in err
 
 

@@ -82,7 +82,7 @@ def test_not_ready_pdf_in_french(pki: LoopbackPki, tmp_path: Path) -> None:
     code, out, err = run(cli_at_venue(tmp_path, pki, hosts, "--pdf", str(target), "--lang", "fr"))
     assert code == 2, out + err
     text = flat(pdf_text(target))
-    assert "Pas prêt pour Sparkup : 2 problème(s) à corriger." in text
+    assert "Pas prêt : le DNS du lieu ne trouve pas Sparkup, et 1 autre problème à régler." in text
     assert "Ce qu'il faut changer" in text
     assert squash("Les serveurs DNS distribués par DHCP doivent résoudre gone.sparkup.test") in squash(text)
     assert squash("Autoriser le TCP") in squash(text) and "closed.sparkup.test" in text

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import json
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.event import EventInfo
-from sparkgui.core.i18n import placeholders
 from sparkgui.core.report import with_event
 from sparkgui.report.content import _strip_credentials, build_document, format_when
 from sparkgui.report.naming import default_file_name
 from sparkgui.report.rules import Target, rule_text, rules_for, target_of
-
-REPORT_PACKAGE = Path(__file__).resolve().parents[2] / "sparkgui" / "report"
 
 
 @pytest.mark.parametrize(
@@ -135,23 +128,3 @@ def test_report_text_is_escaped() -> None:
     report = {"profile": {"name": "<b>x</b>", "allowlist": ["<script>"]}, "checks": [], "verdict": "ready"}
     html = build_document(report, lang="en", digest="0" * 64).html
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;x&lt;/b&gt;" in html
-
-
-def _templates(folder: Path) -> set[str]:
-    found = set()
-    for path in folder.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr":
-                first = node.args[0] if node.args else None
-                assert isinstance(first, ast.Constant), f"{path.name}:{node.lineno}: tr() needs a literal template"
-                found.add(str(first.value))
-    return found
-
-
-def test_every_pdf_text_has_a_french_translation_with_the_same_placeholders() -> None:
-    french = json.loads(resources.files("sparkgui_resources").joinpath("i18n", "fr", "pdf.json").read_text("utf-8"))
-    templates = _templates(REPORT_PACKAGE)
-    missing = sorted(templates - set(french))
-    assert not missing, f"add to resources/i18n/fr/pdf.json: {missing}"
-    for template in templates:
-        assert placeholders(french[template]) == placeholders(template), template

@@ -1,0 +1,190 @@
+"""Screenshots of the real window, for people to look at: ready, warnings, not ready and running (with the
+WebSocket hold's countdown), in English and in French, plus one in a dark palette.
+
+Run:  xvfb-run -a .venv/bin/python build/screenshots.py    (PNGs go to screenshots/, which git ignores)
+
+Every check runs for real against servers on loopback (a DNS server, HTTPS servers with a test CA), so the
+texts are the product's own. The hold check shown while running is a stand-in that reports progress the way
+the WebSocket hold does, until the WebSocket checks land.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # reuse the tests' loopback servers
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+OUT = ROOT / "screenshots"
+
+
+def dark_palette() -> QPalette:
+    """A dark system palette, as a desktop in dark mode hands to Qt."""
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: QColor(37, 37, 38),
+        QPalette.ColorRole.WindowText: QColor(230, 230, 230),
+        QPalette.ColorRole.Base: QColor(30, 30, 30),
+        QPalette.ColorRole.AlternateBase: QColor(45, 45, 48),
+        QPalette.ColorRole.Text: QColor(230, 230, 230),
+        QPalette.ColorRole.Button: QColor(50, 50, 52),
+        QPalette.ColorRole.ButtonText: QColor(230, 230, 230),
+        QPalette.ColorRole.Highlight: QColor(38, 110, 200),
+        QPalette.ColorRole.HighlightedText: QColor(255, 255, 255),
+        QPalette.ColorRole.Mid: QColor(90, 90, 90),
+        QPalette.ColorRole.ToolTipBase: QColor(50, 50, 52),
+        QPalette.ColorRole.ToolTipText: QColor(230, 230, 230),
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, colour)
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(120, 120, 120))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(120, 120, 120))
+    return palette
+
+
+async def main() -> None:
+    from sparkgui.core.checks.base import Check, passed
+    from sparkgui.core.context import CheckScope, NetworkSettings, RunContext
+    from sparkgui.core.events import ProgressSink
+    from sparkgui.core.i18n import tr
+    from sparkgui.core.model import CheckInfo, CheckResult
+    from sparkgui.core.plan import plan_checks
+    from sparkgui.core.profile import Profile, parse_profile
+    from sparkgui.core.runner import Run
+    from sparkgui.ui.main_window import MainWindow
+    from sparkgui.ui.settings import UiSettings
+    from tests.servers.blackhole import BlackholePort
+    from tests.servers.dns_server import DnsServer
+    from tests.servers.tls_servers import LoopbackPki, closed_port, start_https
+    from tests.support import Ep, loopback_network, profile_toml
+
+    class HoldStandIn(Check):
+        """Reports progress as the WebSocket hold does (elapsed_s / remaining_s), then waits to be cancelled."""
+
+        def __init__(self) -> None:
+            super().__init__(CheckInfo("ws-hold", "wss://probe.sparkup.app/ws", (), tr("Live connection held open")))
+
+        async def run(self, scope: CheckScope) -> CheckResult:
+            scope.progress(135 / 600, tr("Holding", elapsed_s=135, remaining_s=465))
+            await asyncio.sleep(3600)
+            return passed(tr("Held"))
+
+    OUT.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="sparkgui-shots-"))
+    pki = LoopbackPki()
+    os.environ["SSL_CERT_FILE"] = pki.write_ca(str(work / "ca.pem"))
+    (work / "no-roots").mkdir()
+    os.environ["SSL_CERT_DIR"] = str(work / "no-roots")
+    hosts = ("app.sparkup.app", "probe.sparkup.app")
+    runner, port = await start_https(pki.server_context(*hosts))
+    hole = BlackholePort()
+    dns = await DnsServer({host: ["127.0.0.1"] for host in hosts}).start()
+    network = loopback_network(dns.port)
+
+    def sparkup(endpoints: list[Ep], **kwargs: object) -> Profile:
+        text = profile_toml(endpoints, **kwargs).replace('"Test platform"', '"Sparkup"')  # type: ignore[arg-type]
+        text = text.replace(
+            'rules = ["*.test — TCP 443 (HTTPS and WebSocket)"]',
+            'rules = ["*.sparkup.app — TCP 443 outgoing (HTTPS and WebSocket)",'
+            ' "No TLS inspection (SSL decryption) for *.sparkup.app"]',
+        )
+        return parse_profile(text.encode(), source="sparkup-lab.toml", origin="bundled:sparkup")
+
+    scenarios: dict[str, tuple[Profile, Callable[..., Run] | None]] = {
+        "ready": (sparkup([Ep(hosts[0], port), Ep(hosts[1], port)]), None),
+        "warnings": (sparkup([Ep(hosts[0], port), Ep(hosts[1], port)], expected_issuers=["Amazon"]), None),
+        "not-ready": (sparkup([Ep(hosts[0], port), Ep(hosts[1], closed_port())]), None),
+    }
+    running_profile = sparkup([Ep(hosts[0], port), Ep(hosts[1], hole.port)], timeouts={"connect": 30})
+
+    def with_hold(profile: Profile, net: NetworkSettings, sink: ProgressSink, long_hold: bool) -> Run:
+        return Run([*plan_checks(profile), HoldStandIn()], RunContext(profile, net), sink)
+
+    scenarios["running"] = (running_profile, with_hold)
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    light = app.palette()
+    try:
+        for lang in ("en", "fr"):
+            for name, (profile, factory) in scenarios.items():
+                await shoot(MainWindow, UiSettings, work, profile, network, lang, name, factory)
+        app.setPalette(dark_palette())
+        await shoot(MainWindow, UiSettings, work, scenarios["warnings"][0], network, "en", "warnings-dark", None)
+        await shoot(MainWindow, UiSettings, work, scenarios["not-ready"][0], network, "fr", "not-ready-dark", None)
+        app.setPalette(light)
+    finally:
+        await runner.cleanup()
+        await dns.stop()
+        hole.close()
+    print(f"screenshots in {OUT}")
+
+
+async def shoot(
+    window_type: type,
+    settings_type: type,
+    work: Path,
+    profile: object,
+    network: object,
+    lang: str,
+    name: str,
+    factory: object,
+) -> None:
+    settings = settings_type(QSettings(str(work / f"{name}-{lang}.ini"), QSettings.Format.IniFormat))
+    window = window_type(profile=profile, network=network, lang=lang, settings=settings, run_factory=factory)
+    window.resize(920, 860)
+    window.show()
+    if not window.ready:
+        ready = asyncio.get_running_loop().create_future()
+        window.engineReady.connect(lambda: ready.done() or ready.set_result(True))
+        await asyncio.wait_for(ready, 10)
+    done = asyncio.get_running_loop().create_future()
+    window.runDone.connect(lambda outcome: done.done() or done.set_result(outcome))
+    window.start_check()
+    if name == "running":
+        await asyncio.sleep(1.0)
+        hold = window.checks.cards.get("ws-hold:wss://probe.sparkup.app/ws")
+        if hold is not None:
+            window.checks.ensureWidgetVisible(hold)
+    else:
+        await asyncio.wait_for(done, 30)
+        failed = [c for c in window.checks.cards.values() if c.status is not None and c.status.value == "fail"]
+        warned = [c for c in window.checks.cards.values() if c.status is not None and c.status.value == "warn"]
+        for card in (failed or warned)[:1]:
+            card.set_expanded(True)  # show what an organiser sees after opening a problem
+    await asyncio.sleep(0.3)
+    path = OUT / f"{name}-{lang}.png"
+    window.grab().save(str(path))
+    print(f"wrote {path}")
+    if window.running:
+        window.cancel()
+        await asyncio.wait_for(done, 5)
+    if window.task is not None:
+        await asyncio.wait([window.task], timeout=5)
+    window.close()
+    window.deleteLater()
+
+
+def run() -> None:
+    import qasync
+
+    from sparkgui.ui.app import application
+
+    app = application()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(main())
+
+
+if __name__ == "__main__":
+    run()

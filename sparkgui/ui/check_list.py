@@ -1,0 +1,108 @@
+"""The checks, grouped for a person (Internet & DNS, Firewall, …), in a scrollable column of cards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from sparkgui.core.i18n import tr
+from sparkgui.core.model import CheckInfo, Status
+from sparkgui.ui.check_card import CheckCard
+from sparkgui.ui.groups import Group, group_for, ordered_groups
+
+
+class GroupHeader(QLabel):
+    def __init__(self, group: Group, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.group = group
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        font = self.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.12)
+        self.setFont(font)
+        self.setContentsMargins(2, 10, 2, 2)
+
+
+class CheckList(QScrollArea):
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.cards: dict[str, CheckCard] = {}
+        self.headers: dict[str, GroupHeader] = {}
+        self.plan_ids: list[str] = []
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._build([])
+
+    def _build(self, infos: Sequence[CheckInfo]) -> None:
+        container = QWidget()
+        layout = QVBoxLayout(container)
+        layout.setContentsMargins(0, 0, 4, 0)
+        layout.setSpacing(4)
+        by_group: dict[str, list[CheckInfo]] = {}
+        for info in infos:
+            by_group.setdefault(group_for(info.kind).key, []).append(info)
+        self.cards, self.headers = {}, {}
+        self.plan_ids = [info.id for info in infos]
+        for group in ordered_groups():
+            members = by_group.get(group.key)
+            if not members:
+                continue  # a group with no check in this plan says nothing, so it is not shown
+            header = GroupHeader(group, container)
+            self.headers[group.key] = header
+            layout.addWidget(header)
+            for info in members:
+                card = CheckCard(info, self.lang, container)
+                self.cards[info.id] = card
+                layout.addWidget(card)
+        layout.addStretch(1)
+        self.setWidget(container)  # the previous container and its cards are deleted with it
+        self._render_headers()
+
+    def show_plan(self, infos: Sequence[CheckInfo]) -> None:
+        """Show these checks, waiting; reuses the cards when the plan has not changed."""
+        if [info.id for info in infos] == self.plan_ids:
+            for card in self.cards.values():
+                card.reset()
+            self._render_headers()
+        else:
+            self._build(infos)
+
+    def card(self, check_id: str) -> CheckCard:
+        return self.cards[check_id]
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        for card in self.cards.values():
+            card.set_language(lang)
+        self._render_headers()
+
+    def render_headers(self) -> None:
+        self._render_headers()
+
+    def _render_headers(self) -> None:
+        for key in self.headers:
+            self._render_header(key)
+
+    def _render_header(self, key: str) -> None:
+        header = self.headers.get(key)
+        if header is None:
+            return
+        cards = [c for c in self.cards.values() if group_for(c.info.kind).key == key]
+        done = [c for c in cards if c.status is not None]
+        title = header.group.title.render(self.lang)
+        if not done:
+            header.setText(title)
+            return
+        problems = sum(1 for c in done if c.status in (Status.FAIL, Status.ERROR, Status.WARN))
+        if problems == 1:
+            note = tr("1 problem to look at")
+        elif problems:
+            note = tr("{count} problems to look at", count=problems)
+        else:
+            note = tr("{done} of {total} done, no problem", done=len(done), total=len(cards))
+        header.setText(f"{title} — {note.render(self.lang)}")

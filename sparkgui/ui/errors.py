@@ -1,0 +1,100 @@
+"""One dialog for the unexpected: a bug shows up as a readable message with "Copy details", never a
+silent death. Python's excepthook (Qt slots) and the asyncio loop's exception handler both lead here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from sparkgui.core.i18n import tr
+
+
+class ErrorDialog(QDialog):
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.setWindowTitle(tr("sparkgui: unexpected problem").render(lang))
+        self.message = QLabel(
+            tr(
+                "Something went wrong inside sparkgui. This is a bug, not a network fault. "
+                "Please copy the details and send them to the platform's support."
+            ).render(lang),
+            self,
+        )
+        self.message.setWordWrap(True)
+        self.details = QPlainTextEdit(self)
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName(tr("Error details").render(lang))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.copy_button = QPushButton(tr("Copy details").render(lang), self)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.clicked.connect(self.copy_details)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(buttons)
+        self.resize(620, 360)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+
+    def add(self, text: str) -> None:
+        current = self.details.toPlainText()
+        self.details.setPlainText(f"{current}\n\n{text}" if current else text)
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.details.toPlainText())
+
+
+class ErrorReporter:
+    """Collects unexpected exceptions into one dialog (one at a time, later errors appended)."""
+
+    def __init__(self, parent: Callable[[], QWidget | None], lang: Callable[[], str]) -> None:
+        self._parent, self._lang = parent, lang
+        self.dialog: ErrorDialog | None = None
+        self._previous_hook = sys.excepthook
+
+    def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        sys.excepthook = self.excepthook
+        loop.set_exception_handler(self.loop_exception)
+
+    def uninstall(self, loop: asyncio.AbstractEventLoop) -> None:
+        if sys.excepthook == self.excepthook:
+            sys.excepthook = self._previous_hook
+        loop.set_exception_handler(None)
+
+    def excepthook(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            self._previous_hook(kind, value, tb)
+            return
+        self.report("".join(traceback.format_exception(kind, value, tb)))
+
+    def loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        text = str(context.get("message", ""))
+        if isinstance(exc, BaseException):
+            text += "\n" + "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+        self.report(text.strip())
+
+    def report(self, details: str) -> None:
+        print(details, file=sys.stderr)  # also on the terminal, for whoever started sparkgui from one
+        if self.dialog is None or not self.dialog.isVisible():
+            self.dialog = ErrorDialog(self._lang(), self._parent())
+            self.dialog.finished.connect(self._forget)
+            self.dialog.add(details)
+            self.dialog.open()
+        else:
+            self.dialog.add(details)
+
+    def _forget(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = None
