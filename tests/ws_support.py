@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,9 +42,12 @@ class ProgressLog(NullSink):
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, float, Text]] = []
+        self.countdown_seen = asyncio.Event()
 
     def check_progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
         self.messages.append((info.id, fraction, message))
+        if "remaining_s" in message.params:
+            self.countdown_seen.set()
 
 
 async def run_ws(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
@@ -36,13 +36,23 @@ class ProbeConfig:
 
 
 CONFIG_KEY = web.AppKey("config", ProbeConfig)
-SOCKETS_KEY: web.AppKey[set[web.WebSocketResponse]] = web.AppKey("sockets")
+
+
+@dataclass
+class _Live:
+    """The open WebSockets, and whether the server is shutting down (for the log line's `end=`)."""
+
+    sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    stopping: bool = False
+
+
+LIVE_KEY = web.AppKey("live", _Live)
 
 
 def make_app(config: ProbeConfig | None = None) -> web.Application:
     app = web.Application()
     app[CONFIG_KEY] = config or ProbeConfig()
-    app[SOCKETS_KEY] = set()
+    app[LIVE_KEY] = _Live()
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/ws", websocket_echo)
@@ -61,7 +71,8 @@ async def healthz(request: web.Request) -> web.Response:
 async def websocket_echo(request: web.Request) -> web.StreamResponse:
     """Echo every text and binary message back as it came; answer pings (aiohttp does it)."""
     config = request.app[CONFIG_KEY]
-    sockets = request.app[SOCKETS_KEY]
+    live = request.app[LIVE_KEY]
+    sockets = live.sockets
     peer = request.remote or "?"
     if len(sockets) >= config.max_connections:
         log.warning("ws refused peer=%s reason=connection_limit limit=%d", peer, config.max_connections)
@@ -88,6 +99,8 @@ async def websocket_echo(request: web.Request) -> web.StreamResponse:
         ending = "connection_lost"
     finally:
         sockets.discard(ws)
+        if live.stopping:
+            ending = "server_shutdown"
         log.info(
             "ws peer=%s duration_s=%.1f messages=%d bytes_in=%d close_code=%s end=%s",
             peer,
@@ -102,8 +115,9 @@ async def websocket_echo(request: web.Request) -> web.StreamResponse:
 
 async def _close_sockets(app: web.Application) -> None:
     """On shutdown, tell every client the server is going away (1001) instead of cutting them off."""
-    sockets: set[web.WebSocketResponse] = app[SOCKETS_KEY]
+    live = app[LIVE_KEY]
+    live.stopping = True
     await asyncio.gather(
-        *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown") for ws in list(sockets)),
+        *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown") for ws in list(live.sockets)),
         return_exceptions=True,
     )

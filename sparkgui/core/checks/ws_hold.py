@@ -201,7 +201,7 @@ def judge(
     evidence: dict[str, Any],
 ) -> CheckResult:
     """The verdict from the two connections' fates (design: ws.dropped, ws.idle_timeout)."""
-    minutes = max(1, round(required_s / 60))
+    duration = _duration(required_s)
     if not heartbeat.alive:
         after = heartbeat.found_dead_s if heartbeat.found_dead_s is not None else held_s
         evidence.update(after_s=round(after, 1), close_code=heartbeat.close_code)
@@ -222,9 +222,9 @@ def judge(
             ),
             tr(
                 "Ask the venue's IT to let WebSocket connections to {host} (TCP 443) stay open for at least "
-                "{minutes} minutes: check firewall and NAT session limits, proxy timeouts and IPS rules.",
+                "{duration}: check firewall and NAT session limits, proxy timeouts and IPS rules.",
                 host=host,
-                minutes=minutes,
+                duration=duration,
             ),
             evidence,
         )
@@ -234,9 +234,9 @@ def judge(
         evidence.update(idle_s=round(idle, 1), idle_s_is_upper_bound=bound, close_code=silent.close_code)
         remedy = tr(
             "Ask the venue's IT to raise the idle timeout for connections to {host} (TCP 443) to at least "
-            "{minutes} minutes in the firewall, NAT and proxy.",
+            "{duration} in the firewall, NAT and proxy.",
             host=host,
-            minutes=minutes,
+            duration=duration,
         )
         if bound:
             said = tr(
@@ -279,6 +279,13 @@ def judge(
         ),
         evidence,
     )
+
+
+def _duration(seconds: float) -> Text:
+    """The platform's required connection length, as people say it."""
+    if seconds >= 120:
+        return tr("{minutes} minutes", minutes=round(seconds / 60))
+    return tr("{seconds} seconds", seconds=f"{seconds:g}")
 
 
 def echo_failure_after_hold(host: str, after: float, evidence: dict[str, Any]) -> CheckResult:

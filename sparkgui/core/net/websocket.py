@@ -102,7 +102,8 @@ class WatchedSocket:
                 message = await ws.receive()
             except (ConnectionError, aiohttp.ClientError, RuntimeError) as exc:  # defensive: end, never crash
                 self.end_kind, self.close_reason = "error", f"{type(exc).__name__}: {exc}"[:200]
-                self.ended_at, self.close_code = self.now(), self.ws.close_code
+                self.ended_at = self.now()
+                self.close_code = None if self.ws.close_code is None else int(self.ws.close_code)
                 self._ended()
                 return
             kind = message.type
@@ -125,7 +126,7 @@ class WatchedSocket:
 
     def _note_end(self, message: aiohttp.WSMessage) -> None:
         self.ended_at = self.now()
-        self.close_code = self.ws.close_code
+        self.close_code = None if self.ws.close_code is None else int(self.ws.close_code)
         if message.type is aiohttp.WSMsgType.CLOSE:
             self.end_kind = "close_frame"
             self.close_code = int(message.data)
