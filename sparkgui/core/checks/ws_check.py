@@ -43,7 +43,9 @@ def echo_payloads() -> list[str | bytes]:
     return [*texts, b"sparkgui binary echo " + nonce.encode()]
 
 
-def handshake_failure(error: HandshakeError, host: str, deadline: float, evidence: dict[str, Any]) -> CheckResult:
+def handshake_failure(
+    error: HandshakeError, host: str, port: int, deadline: float, evidence: dict[str, Any]
+) -> CheckResult:
     """The result for an upgrade that gave no WebSocket, shared by the ws and ws-hold checks."""
     from sparkgui.core.net.websocket import HandshakeFault
 
@@ -58,15 +60,17 @@ def handshake_failure(error: HandshakeError, host: str, deadline: float, evidenc
             ),
             tr(
                 "Ask the venue's IT whether a proxy or filter holds WebSocket upgrades to {host} "
-                "(HTTP Upgrade: websocket on TCP 443) and to let them through.",
+                "(HTTP Upgrade: websocket on TCP {port}) and to let them through.",
                 host=host,
+                port=port,
             ),
             evidence,
         )
     remedy = tr(
-        "Ask the venue's IT to allow WebSocket upgrades to {host} (HTTP Upgrade: websocket on TCP 443) in the "
+        "Ask the venue's IT to allow WebSocket upgrades to {host} (HTTP Upgrade: websocket on TCP {port}) in the "
         "proxy, web filter or TLS inspection, or to exempt {host} from them.",
         host=host,
+        port=port,
     )
     if error.fault is HandshakeFault.BROKEN:
         return failed(
@@ -134,7 +138,7 @@ class WsCheck(Check):
             try:
                 socket = await open_websocket(session, url, deadline, answer_pings=True)
             except HandshakeError as error:
-                return handshake_failure(error, host, deadline, evidence)
+                return handshake_failure(error, host, self.spec.port, deadline, evidence)
             try:
                 evidence.update(status=101, handshake_ms=socket.handshake_ms)
                 scope.progress(0.6, tr("Sending test messages over the WebSocket to {host}", host=host))

@@ -103,7 +103,7 @@ class WsHoldCheck(Check):
                 problem = next((item for item in opened if isinstance(item, BaseException)), None)
                 if isinstance(problem, HandshakeError):
                     evidence["stage"] = "opening the hold connections"
-                    return handshake_failure(problem, host, deadline, evidence)
+                    return handshake_failure(problem, host, spec.port, deadline, evidence)
                 if problem is not None:
                     raise problem
                 silent, heartbeat = sockets
@@ -118,6 +118,7 @@ class WsHoldCheck(Check):
         evidence["heartbeat"] = heartbeat_fate.as_evidence()
         return judge(
             host=host,
+            port=spec.port,
             held_s=held,
             heartbeat_s=spec.heartbeat_seconds,
             required_s=spec.long_hold_seconds,
@@ -193,6 +194,7 @@ async def _final_echo(socket: WatchedSocket, deadline: float) -> Fate:
 def judge(
     *,
     host: str,
+    port: int,
     held_s: float,
     heartbeat_s: float,
     required_s: float,
@@ -206,7 +208,7 @@ def judge(
         after = heartbeat.found_dead_s if heartbeat.found_dead_s is not None else held_s
         evidence.update(after_s=round(after, 1), close_code=heartbeat.close_code)
         if heartbeat.how.startswith("echo_") and heartbeat.how != "echo_closed":
-            return echo_failure_after_hold(host, after, evidence)
+            return echo_failure_after_hold(host, port, after, evidence)
         code: Text = (
             tr("close code {code}", code=heartbeat.close_code)
             if heartbeat.close_code is not None
@@ -221,9 +223,10 @@ def judge(
                 code=code,
             ),
             tr(
-                "Ask the venue's IT to let WebSocket connections to {host} (TCP 443) stay open for at least "
+                "Ask the venue's IT to let WebSocket connections to {host} (TCP {port}) stay open for at least "
                 "{duration}: check firewall and NAT session limits, proxy timeouts and IPS rules.",
                 host=host,
+                port=port,
                 duration=duration,
             ),
             evidence,
@@ -233,9 +236,10 @@ def judge(
         bound = not silent.seen_ending
         evidence.update(idle_s=round(idle, 1), idle_s_is_upper_bound=bound, close_code=silent.close_code)
         remedy = tr(
-            "Ask the venue's IT to raise the idle timeout for connections to {host} (TCP 443) to at least "
+            "Ask the venue's IT to raise the idle timeout for connections to {host} (TCP {port}) to at least "
             "{duration} in the firewall, NAT and proxy.",
             host=host,
+            port=port,
             duration=duration,
         )
         if bound:
@@ -288,7 +292,7 @@ def _duration(seconds: float) -> Text:
     return tr("{seconds} seconds", seconds=f"{seconds:g}")
 
 
-def echo_failure_after_hold(host: str, after: float, evidence: dict[str, Any]) -> CheckResult:
+def echo_failure_after_hold(host: str, port: int, after: float, evidence: dict[str, Any]) -> CheckResult:
     """The heartbeat connection looked open but the final echo never came back: dropped without a word."""
     return failed(
         Cause.WS_DROPPED,
@@ -299,9 +303,10 @@ def echo_failure_after_hold(host: str, after: float, evidence: dict[str, Any]) -
             after_s=round(after, 1),
         ),
         tr(
-            "Ask the venue's IT to let WebSocket connections to {host} (TCP 443) stay open and carry traffic "
+            "Ask the venue's IT to let WebSocket connections to {host} (TCP {port}) stay open and carry traffic "
             "for the whole session: check firewall and NAT session limits, proxy timeouts and IPS rules.",
             host=host,
+            port=port,
         ),
         evidence,
     )
