@@ -207,7 +207,7 @@ def judge(
     if not heartbeat.alive:
         after = heartbeat.found_dead_s if heartbeat.found_dead_s is not None else held_s
         evidence.update(after_s=round(after, 1), close_code=heartbeat.close_code)
-        if heartbeat.how.startswith("echo_") and heartbeat.how != "echo_closed":
+        if heartbeat.how.startswith("echo_"):  # it looked open, but the final echo never came back
             return echo_failure_after_hold(host, port, after, evidence)
         code: Text = (
             tr("close code {code}", code=heartbeat.close_code)
@@ -279,7 +279,7 @@ def judge(
         tr(
             "Two WebSockets to {host} stayed open for {seconds} s, one silent and one with heartbeats.",
             host=host,
-            seconds=round(held_s),
+            seconds=f"{round(held_s, 1):g}",
         ),
         evidence,
     )
