@@ -131,3 +131,12 @@ def test_every_websocket_sentence_has_its_french(module: str) -> None:
     for template in templates:
         assert template in french, f"missing French for {template!r} (resources/i18n/fr/ws.json)"
         assert placeholders(french[template]) == placeholders(template), template
+
+
+def test_bundled_profile_plans_the_platforms_probe_websocket() -> None:
+    from sparkgui.core.profile import load_bundled_profile
+
+    checks = {check.info.id: check for check in plan_checks(load_bundled_profile(), PlanOptions(long_hold=True))}
+    assert checks["ws:wss://probe.sparkup.app/ws"].info.requires == ("tls:probe.sparkup.app",)
+    assert checks["ws-hold:wss://probe.sparkup.app/ws"].hold_seconds == 600  # type: ignore[attr-defined]
+    assert "https:probe.sparkup.app" in checks  # its /healthz, served by the probe server
