@@ -20,6 +20,8 @@ examples:
   sparkgui --headless --json report.json      also write the JSON report
   sparkgui --headless --profile venue.toml --lang fr
   sparkgui --headless --pdf . --venue "Palais des Congrès"   PDF for the venue's IT, named after platform, venue, date
+  sparkgui --headless --long-hold             the 10-minute WebSocket test the platform requires
+  sparkgui --headless --hold 5                a quick run with a 5-second WebSocket hold
 """
 
 
@@ -44,8 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", metavar="FILE", help="profile to check (default: the bundled Sparkup profile)")
     parser.add_argument("--json", metavar="FILE|-", help="write the JSON report to FILE, or to standard output with -")
     parser.add_argument("--pdf", metavar="FILE", help="write the PDF summary for the venue's IT to FILE")
-    parser.add_argument("--hold", metavar="SECONDS", type=_seconds, help="length of the WebSocket hold test")
-    parser.add_argument("--long-hold", action="store_true", help="run the 10-minute WebSocket hold test")
+    parser.add_argument(
+        "--hold", metavar="SECONDS", type=_seconds, help="length of the WebSocket hold test (overrides the profile)"
+    )
+    parser.add_argument(
+        "--long-hold", action="store_true", help="hold the WebSockets for the profile's long_hold_seconds (10 minutes)"
+    )
     route = parser.add_mutually_exclusive_group()
     route.add_argument("--proxy", metavar="URL", help="use this proxy (http://host:port)")
     route.add_argument("--pac", metavar="URL", help="choose the proxy with this PAC file")

@@ -30,6 +30,7 @@ from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import system_language
 from sparkgui.core.model import Verdict
 from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.plan import PlanOptions
 from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
 from sparkgui.core.report import build_report, dumps, sha256_of, write_report
 
@@ -42,8 +43,6 @@ EXIT_FOR_VERDICT = {
 
 # Options the design names whose features land with later work: refuse them clearly rather than ignore them.
 NOT_YET = {
-    "hold": "--hold",
-    "long_hold": "--long-hold",
     "demo": "--demo",
 }
 
@@ -52,6 +51,7 @@ def run_headless(args: argparse.Namespace) -> int:
     try:
         _refuse_unavailable(args)
         profile = _load_profile(args.profile)
+        options = _plan_options(args, profile)
         network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []), route=route_config(args))
         _check_output_path(args.json, "--json")
         _check_output_path(args.pdf, "--pdf", folder_allowed=True)
@@ -63,7 +63,7 @@ def run_headless(args: argparse.Namespace) -> int:
     json_to_stdout = args.json == "-"
     summary_stream = sys.stderr if json_to_stdout else sys.stdout
     progress = TerminalProgress(sys.stderr, lang, live=sys.stderr.isatty())
-    run = prepare_run(profile, network, progress)
+    run = prepare_run(profile, network, progress, options=options)
     try:
         outcome = asyncio.run(run.execute())
     except KeyboardInterrupt:
@@ -125,6 +125,16 @@ def _refuse_unavailable(args: argparse.Namespace) -> None:
     given = [flag for attr, flag in NOT_YET.items() if getattr(args, attr, None) not in (None, False)]
     if given:
         raise UsageError(f"{', '.join(given)}: not available in this version of sparkgui yet.")
+
+
+def _plan_options(args: argparse.Namespace, profile: Profile) -> PlanOptions:
+    """The hold length: --hold SECONDS wins over --long-hold, which uses the profile's long_hold_seconds."""
+    if (args.hold is not None or args.long_hold) and profile.websocket is None:
+        flag = "--hold" if args.hold is not None else "--long-hold"
+        raise UsageError(
+            f"{flag}: the profile {profile.source} has no [websocket] section, so there is nothing to hold."
+        )
+    return PlanOptions(hold_seconds=args.hold, long_hold=bool(args.long_hold))
 
 
 def _load_profile(path: str | None) -> Profile:

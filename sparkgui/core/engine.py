@@ -5,7 +5,7 @@ from __future__ import annotations
 from sparkgui.core.context import NetworkSettings, RunContext
 from sparkgui.core.events import ProgressSink
 from sparkgui.core.net.trust import TrustStores
-from sparkgui.core.plan import plan_checks
+from sparkgui.core.plan import PlanOptions, plan_checks
 from sparkgui.core.profile import Profile
 from sparkgui.core.runner import Run, RunOutcome
 
@@ -15,10 +15,11 @@ def prepare_run(
     network: NetworkSettings | None = None,
     sink: ProgressSink | None = None,
     trust: TrustStores | None = None,
+    options: PlanOptions | None = None,
 ) -> Run:
     """Plan the checks and return a run to `await run.execute()`; `run.cancel()` stops it at any moment."""
     context = RunContext(profile, network or NetworkSettings(), trust)
-    return Run(plan_checks(profile), context, sink)
+    return Run(plan_checks(profile, options), context, sink)
 
 
 async def run_profile(
@@ -26,5 +27,6 @@ async def run_profile(
     network: NetworkSettings | None = None,
     sink: ProgressSink | None = None,
     trust: TrustStores | None = None,
+    options: PlanOptions | None = None,
 ) -> RunOutcome:
-    return await prepare_run(profile, network, sink, trust).execute()
+    return await prepare_run(profile, network, sink, trust, options).execute()

@@ -1,6 +1,10 @@
-"""From a profile to the checks to run, with their prerequisites: dns → tcp → tls → https per endpoint."""
+"""From a profile to the checks to run, with their prerequisites: dns → tcp → tls → https per endpoint,
+and for the WebSocket: dns → tcp → tls of its host → ws → ws-hold.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sparkgui.core.checks.base import Check
 from sparkgui.core.checks.dns_check import DnsCheck
@@ -8,23 +12,50 @@ from sparkgui.core.checks.https_check import HttpsCheck
 from sparkgui.core.checks.proxy_checks import DirectAccessCheck, ProxyDiscoveryCheck
 from sparkgui.core.checks.tcp_check import Ipv6Check, TcpCheck
 from sparkgui.core.checks.tls_check import TlsCheck
-from sparkgui.core.profile import Profile
+from sparkgui.core.checks.ws_check import WsCheck
+from sparkgui.core.checks.ws_hold import WsHoldCheck
+from sparkgui.core.profile import Profile, WebSocketSpec
 
 
-def plan_checks(profile: Profile) -> list[Check]:
+@dataclass(frozen=True)
+class PlanOptions:
+    """Choices of one run that the profile does not fix: how long to hold the WebSockets open."""
+
+    hold_seconds: float | None = None  # overrides the profile's length (`--hold SECONDS`)
+    long_hold: bool = False  # use the profile's long_hold_seconds: the 10-minute test (`--long-hold`)
+
+    def hold_length(self, spec: WebSocketSpec) -> float:
+        if self.hold_seconds is not None:
+            return self.hold_seconds
+        return spec.long_hold_seconds if self.long_hold else spec.hold_seconds
+
+
+def plan_checks(profile: Profile, options: PlanOptions | None = None) -> list[Check]:
     """Every check for the profile, each host and port checked once even when several endpoints share it."""
+    options = options or PlanOptions()
     checks: dict[str, Check] = {}
 
     def add(check: Check) -> None:
         checks.setdefault(check.info.id, check)
 
+    def transport(host: str, port: int, tls: bool = True) -> None:
+        add(DnsCheck(host))
+        add(TcpCheck(host, port))
+        add(Ipv6Check(host, port))
+        if tls:
+            add(TlsCheck(host, port))
+
     add(ProxyDiscoveryCheck())
     for endpoint in profile.endpoints:
-        add(DnsCheck(endpoint.host))
-        add(TcpCheck(endpoint.host, endpoint.port))
-        add(Ipv6Check(endpoint.host, endpoint.port))
-        add(TlsCheck(endpoint.host, endpoint.port))
+        transport(endpoint.host, endpoint.port)
         add(HttpsCheck(endpoint))
+    spec = profile.websocket
+    if spec is not None:
+        # The WebSocket's host gets its own DNS/TCP/TLS checks (shared when it is also an endpoint), so a
+        # fault there is diagnosed once, by them, and the WebSocket checks are skipped naming it.
+        transport(spec.host, spec.port, tls=spec.url.startswith("wss:"))
+        add(WsCheck(spec))
+        add(WsHoldCheck(spec, options.hold_length(spec)))
     first = profile.endpoints[0]
     add(DirectAccessCheck(first.host, first.port))
     return list(checks.values())

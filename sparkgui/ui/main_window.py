@@ -292,7 +292,7 @@ class MainWindow(QMainWindow):
         self._start(long_hold=False)
 
     def start_long_test(self) -> None:
-        if self._engine is not None and self._engine.long_hold_available():
+        if self.profile.websocket is not None:
             self._start(long_hold=True)
 
     def _start(self, long_hold: bool) -> None:
@@ -611,10 +611,8 @@ class MainWindow(QMainWindow):
             button.setText(label.render(lang))
             button.setAccessibleName(label.render(lang))
             button.setToolTip(tip.render(lang))
-        if self._engine is not None and not self._engine.long_hold_available():
-            self.long_button.setToolTip(
-                tr("Not available yet in this version: it comes with the WebSocket checks.").render(lang)
-            )
+        if self.profile.websocket is None:
+            self.long_button.setToolTip(tr("This profile has no WebSocket to hold open.").render(lang))
         self.progress.setAccessibleName(tr("Overall progress").render(lang))
         self.checks.setAccessibleName(tr("Checks and their results").render(lang))
         if self._status_text is not None:
@@ -624,9 +622,7 @@ class MainWindow(QMainWindow):
         running = self.running
         ready = self.ready
         has_outcome = self.outcome is not None and not running
-        long_hold = (
-            self._engine is not None and self._engine.long_hold_available() and self.profile.websocket is not None
-        )
+        long_hold = self._engine is not None and self.profile.websocket is not None
         self.check_button.setEnabled(ready and not running)
         self.long_button.setEnabled(ready and not running and long_hold)
         self.cancel_button.setEnabled(running)

@@ -17,15 +17,15 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
-import sparkgui.core.plan as plan
 from sparkgui.core.checks.base import Check, passed
+from sparkgui.core.checks.ws_hold import WsHoldCheck
 from sparkgui.core.context import CheckScope, NetworkSettings, RunContext
-from sparkgui.core.events import ProgressSink
+from sparkgui.core.events import NullSink, ProgressSink
 from sparkgui.core.i18n import tr
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import Profile
 from sparkgui.core.runner import Run
-from sparkgui.ui.engine_bridge import plan_options
+from sparkgui.ui.engine_bridge import make_run
 from sparkgui.ui.settings import UiSettings
 from tests.gui.conftest import WindowFactory, click, wait_for
 from tests.gui.labs import broken_lab
@@ -146,11 +146,6 @@ class CountdownCheck(Check):
 
 
 def test_long_hold_shows_a_countdown(qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    @dataclass(frozen=True)
-    class PlanOptions:  # what the WebSocket work adds to the planner
-        long_hold: bool = False
-
-    monkeypatch.setattr(plan, "PlanOptions", PlanOptions, raising=False)
     gate = HoldGate(asyncio.Event())
     asked: list[bool] = []
 
@@ -162,9 +157,10 @@ def test_long_hold_shows_a_countdown(qtbot: QtBot, open_window: WindowFactory, m
     window = open_window(profile, NetworkSettings(), run_factory=hold_run)
     assert window.long_button.isEnabled() and window.long_button.text() == "Run the 10-minute test"
     click(window.long_button)
-    qtbot.waitUntil(lambda: "ws-hold:wss://app.test/ws" in window.checks.cards, timeout=5_000)
-    card = window.checks.card("ws-hold:wss://app.test/ws")
-    qtbot.waitUntil(lambda: card.state.text() == "10:00 left", timeout=5_000)
+    hold_id = "ws-hold:wss://app.test/ws"
+    # The planned card is replaced by the run's own when the run starts: always look the card up afresh.
+    qtbot.waitUntil(lambda: window.checks.card(hold_id).state.text() == "10:00 left", timeout=5_000)
+    card = window.checks.card(hold_id)
     assert asked == [True]
     assert card.hold_bar.isVisible() and card.hold_bar.value() == 0
     assert next(iter(window.checks.headers.values())).text() == "Live connection (WebSocket)"
@@ -177,19 +173,20 @@ def test_long_hold_shows_a_countdown(qtbot: QtBot, open_window: WindowFactory, m
     with qtbot.waitSignal(window.runDone, timeout=5_000):
         gate.step.set()
     assert card.state.text() == "Passed" and not card.hold_bar.isVisible()
-    assert plan_options(True) == {"options": PlanOptions(long_hold=True)}
 
 
-def test_long_hold_is_offered_only_when_the_planner_supports_it(
-    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delattr(plan, "PlanOptions", raising=False)
-    window = open_window(make_profile([Ep("app.test", 443)], extra=WS_PROFILE_EXTRA), NetworkSettings())
+def test_long_hold_is_offered_only_when_the_profile_has_a_websocket(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window = open_window(make_profile([Ep("app.test", 443)]), NetworkSettings())
     assert not window.long_button.isEnabled()
-    assert "Not available yet" in window.long_button.toolTip()
-    assert plan_options(False) == {}
-    with pytest.raises(RuntimeError, match="not available"):
-        plan_options(True)
+    assert "no WebSocket" in window.long_button.toolTip()
+
+
+def test_the_long_test_plans_the_profiles_long_hold() -> None:
+    profile = make_profile([Ep("app.test", 443)], extra=WS_PROFILE_EXTRA)
+    run_ = make_run(profile, NetworkSettings(), NullSink(), long_hold=True)
+    holds = [check for check in run_.checks if isinstance(check, WsHoldCheck)]
+    assert profile.websocket is not None
+    assert len(holds) == 1 and holds[0].hold_seconds == profile.websocket.long_hold_seconds
 
 
 def test_unexpected_errors_reach_one_dialog_with_copy_details(

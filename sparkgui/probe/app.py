@@ -1,0 +1,123 @@
+"""The probe's HTTP application: a health check, a page naming the service, and a WebSocket echo."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from sparkgui import __version__
+
+log = logging.getLogger("sparkgui.probe")
+
+SERVICE_NAME = "Sparkup network probe"
+DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024  # the checks send a few bytes; nothing legitimate needs more
+DEFAULT_MAX_CONNECTIONS = 1000
+
+_PAGE = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{SERVICE_NAME}</title></head>
+<body><h1>{SERVICE_NAME}</h1>
+<p>This is the platform's known-good endpoint for network-readiness checks (sparkgui {__version__}).
+<code>/ws</code> is a WebSocket echo; <code>/healthz</code> answers 204 when the service is up.</p>
+</body></html>
+"""
+
+
+@dataclass(frozen=True)
+class ProbeConfig:
+    """How the probe behaves. The defaults suit a public deployment."""
+
+    heartbeat_seconds: float | None = None  # server pings; off by default so a client's silence stays silent
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+
+
+CONFIG_KEY = web.AppKey("config", ProbeConfig)
+
+
+@dataclass
+class _Live:
+    """The open WebSockets, and whether the server is shutting down (for the log line's `end=`)."""
+
+    sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    stopping: bool = False
+
+
+LIVE_KEY = web.AppKey("live", _Live)
+
+
+def make_app(config: ProbeConfig | None = None) -> web.Application:
+    app = web.Application()
+    app[CONFIG_KEY] = config or ProbeConfig()
+    app[LIVE_KEY] = _Live()
+    app.router.add_get("/", index)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/ws", websocket_echo)
+    app.on_shutdown.append(_close_sockets)
+    return app
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.Response(text=_PAGE, content_type="text/html", headers={"Cache-Control": "no-store"})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.Response(status=204, headers={"Cache-Control": "no-store"})
+
+
+async def websocket_echo(request: web.Request) -> web.StreamResponse:
+    """Echo every text and binary message back as it came; answer pings (aiohttp does it)."""
+    config = request.app[CONFIG_KEY]
+    live = request.app[LIVE_KEY]
+    sockets = live.sockets
+    peer = request.remote or "?"
+    if len(sockets) >= config.max_connections:
+        log.warning("ws refused peer=%s reason=connection_limit limit=%d", peer, config.max_connections)
+        return web.Response(status=503, text="Too many connections; retry later.\n", headers={"Retry-After": "5"})
+    ws = web.WebSocketResponse(heartbeat=config.heartbeat_seconds, max_msg_size=config.max_message_bytes, autoping=True)
+    await ws.prepare(request)
+    sockets.add(ws)
+    began = time.monotonic()
+    messages = received_bytes = 0
+    ending = "closed"
+    try:
+        async for message in ws:
+            if message.type is WSMsgType.TEXT:
+                messages += 1
+                received_bytes += len(message.data.encode())
+                await ws.send_str(message.data)
+            elif message.type is WSMsgType.BINARY:
+                messages += 1
+                received_bytes += len(message.data)
+                await ws.send_bytes(message.data)
+            elif message.type is WSMsgType.ERROR:
+                ending = f"error:{type(ws.exception()).__name__}"
+    except ConnectionError:
+        ending = "connection_lost"
+    finally:
+        sockets.discard(ws)
+        if live.stopping:
+            ending = "server_shutdown"
+        log.info(
+            "ws peer=%s duration_s=%.1f messages=%d bytes_in=%d close_code=%s end=%s",
+            peer,
+            time.monotonic() - began,
+            messages,
+            received_bytes,
+            ws.close_code,
+            ending,
+        )
+    return ws
+
+
+async def _close_sockets(app: web.Application) -> None:
+    """On shutdown, tell every client the server is going away (1001) instead of cutting them off."""
+    live = app[LIVE_KEY]
+    live.stopping = True
+    await asyncio.gather(
+        *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown") for ws in list(live.sockets)),
+        return_exceptions=True,
+    )
