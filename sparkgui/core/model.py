@@ -48,12 +48,24 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class CheckInfo:
-    """The identity of a planned check: stable id (`kind:target`), kind, target and prerequisites."""
+    """The identity of a planned check: stable id (`kind:target`), kind, target and prerequisites.
+
+    `requires` must all pass (or warn) for the result to count. `starts_after`, when set, lets the check start
+    its network work as soon as those checks are done, while the rest of `requires` is still running: the
+    result is published only if they all pass, else the check is skipped naming the one that failed. This
+    overlaps round trips (TLS and HTTPS need not wait for TCP) without ever reporting past a failed step.
+    """
 
     kind: str
     target: str
     requires: tuple[str, ...] = ()
     title: Text | None = None
+    starts_after: tuple[str, ...] | None = None
+
+    @property
+    def gates(self) -> tuple[str, ...]:
+        """The checks that must be done before this one starts."""
+        return self.requires if self.starts_after is None else self.starts_after
 
     @property
     def id(self) -> str:

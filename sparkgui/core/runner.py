@@ -41,7 +41,7 @@ class Run:
             raise ValueError("a plan must not hold the same check twice")
         known = set(ids)
         for check in checks:
-            missing = [dep for dep in check.info.requires if dep not in known]
+            missing = [dep for dep in (*check.info.requires, *check.info.gates) if dep not in known]
             if missing:
                 raise ValueError(f"{check.info.id} requires unplanned checks: {', '.join(missing)}")
         self.checks = list(checks)
@@ -95,27 +95,35 @@ class Run:
 
     async def _run_one(self, check: Check) -> CheckRecord:
         info = check.info
-        began = time.perf_counter()
         try:
-            prerequisites = [await self._done[dep] for dep in info.requires]
-            blocker = next((rec for rec in prerequisites if not rec.result.status.lets_dependents_run), None)
-            if blocker is not None:
-                outcome = _skipped_for(blocker)
-            else:
-                self.sink.check_started(info)
-                scope = CheckScope(self.context, info, lambda fraction, text: self._progress(info, fraction, text))
-                began = time.perf_counter()
-                try:
-                    outcome = await check.run(scope)
-                except asyncio.CancelledError:
-                    raise
-                except Exception as exc:  # a bug in a check must not take the run down
-                    outcome = _internal_error(exc)
-                outcome = replace(outcome, duration_ms=round((time.perf_counter() - began) * 1000))
+            gates = [await self._done[dep] for dep in info.gates]
+            blocker = next((rec for rec in gates if not rec.result.status.lets_dependents_run), None)
+            outcome = _skipped_for(blocker) if blocker is not None else await self._run_started(check)
         except asyncio.CancelledError:
             self._finish(info, _cancelled())
             raise
         return self._finish(info, outcome)
+
+    async def _run_started(self, check: Check) -> CheckResult:
+        """Run the check while its remaining prerequisites finish; drop its result if one of them fails."""
+        info = check.info
+        self.sink.check_started(info)
+        scope = CheckScope(self.context, info, lambda fraction, text: self._progress(info, fraction, text))
+        began = time.perf_counter()
+        work = asyncio.ensure_future(_guarded(check, scope))
+        try:
+            for dep in (dep for dep in info.requires if dep not in info.gates):
+                record = await self._done[dep]
+                if not record.result.status.lets_dependents_run:
+                    work.cancel()
+                    await asyncio.gather(work, return_exceptions=True)
+                    return _skipped_for(record)
+            outcome = await work
+        except asyncio.CancelledError:
+            work.cancel()
+            await asyncio.gather(work, return_exceptions=True)
+            raise
+        return replace(outcome, duration_ms=round((time.perf_counter() - began) * 1000))
 
     def _finish(self, info: CheckInfo, outcome: CheckResult) -> CheckRecord:
         record = CheckRecord(info, outcome)
@@ -128,6 +136,15 @@ class Run:
 
     def _progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
         self.sink.check_progress(info, fraction, message)
+
+
+async def _guarded(check: Check, scope: CheckScope) -> CheckResult:
+    try:
+        return await check.run(scope)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a bug in a check must not take the run down
+        return _internal_error(exc)
 
 
 def _cancelled() -> CheckResult:

@@ -12,7 +12,8 @@ import trustme
 from aiohttp import web
 
 from sparkgui.core.context import NetworkSettings
-from sparkgui.core.engine import run_profile
+from sparkgui.core.engine import prepare_run, run_profile
+from sparkgui.core.events import RecordingSink
 from sparkgui.core.model import Status, Verdict
 from sparkgui.core.net.connector import Outcome, happy_eyeballs
 from sparkgui.core.net.resolver import ResolverConfig
@@ -27,7 +28,7 @@ from tests.servers.tls_servers import (
     start_https,
     stay_silent,
 )
-from tests.support import Ep, by_id, make_profile, run, run_checks
+from tests.support import Ep, by_id, loopback_network, make_profile, run, run_checks
 
 
 async def _https_platform(
@@ -401,5 +402,31 @@ def test_https_request_without_answer_times_out(pki: LoopbackPki) -> None:
         result = by_id(outcome)[f"https:app.test:{port}"].result
         assert (result.status, result.cause) == (Status.FAIL, "http.timeout")
         assert time.perf_counter() - began < 0.7 + 2
+
+    run(scenario())
+
+
+def test_tls_and_https_overlap_tcp_but_never_report_past_a_failed_step() -> None:
+    async def scenario() -> None:
+        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
+        sink = RecordingSink()
+        with BlackholePort() as hole:
+            profile = make_profile([Ep("app.test", hole.port)], timeouts={"connect": 0.8, "tls": 20, "http": 20})
+            began = time.perf_counter()
+            try:
+                outcome = await prepare_run(profile, loopback_network(dns.port), sink).execute()
+            finally:
+                await dns.stop()
+            elapsed = time.perf_counter() - began
+        kinds = [(kind, getattr(payload, "id", payload)) for kind, payload in sink.events]
+        tcp_done = kinds.index(("check_finished", f"tcp:app.test:{hole.port}"))
+        assert kinds.index(("check_started", f"tls:app.test:{hole.port}")) < tcp_done  # started early…
+        assert kinds.index(("check_started", f"https:app.test:{hole.port}")) < tcp_done
+        checks = by_id(outcome)
+        for dependent in (f"tls:app.test:{hole.port}", f"https:app.test:{hole.port}"):
+            result = checks[dependent].result  # …but reported as skipped, naming the TCP check
+            assert result.status is Status.SKIPPED
+            assert result.evidence["prerequisite"] == f"tcp:app.test:{hole.port}"
+        assert elapsed < 0.8 + 1.5  # their own 20 s deadlines were not waited for: they were stopped
 
     run(scenario())

@@ -33,7 +33,13 @@ _BLOCK_WORDS = re.compile(
 
 def https_info(endpoint: Endpoint) -> CheckInfo:
     target = tls_target(endpoint.host, endpoint.port)
-    return CheckInfo("https", target, (f"tls:{target}",), tr("Web request to {host}", host=endpoint.host))
+    return CheckInfo(
+        "https",
+        target,
+        (f"tls:{target}",),
+        tr("Web request to {host}", host=endpoint.host),
+        starts_after=(f"dns:{endpoint.host}",),  # overlaps TCP and TLS; reported only if they passed
+    )
 
 
 class HttpsCheck(Check):

@@ -24,7 +24,11 @@ def tls_target(host: str, port: int) -> str:
 
 def tls_info(host: str, port: int) -> CheckInfo:
     return CheckInfo(
-        "tls", tls_target(host, port), (f"tcp:{host}:{port}",), tr("Secure connection (TLS) to {host}", host=host)
+        "tls",
+        tls_target(host, port),
+        (f"tcp:{host}:{port}",),
+        tr("Secure connection (TLS) to {host}", host=host),
+        starts_after=(f"dns:{host}",),  # overlaps the TCP check; reported only if TCP passed
     )
 
 

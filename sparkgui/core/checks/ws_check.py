@@ -33,7 +33,13 @@ def ws_prerequisite(spec: WebSocketSpec) -> str:
 
 
 def ws_info(spec: WebSocketSpec) -> CheckInfo:
-    return CheckInfo("ws", spec.url, (ws_prerequisite(spec),), tr("WebSocket to {host}", host=spec.host))
+    return CheckInfo(
+        "ws",
+        spec.url,
+        (ws_prerequisite(spec),),
+        tr("WebSocket to {host}", host=spec.host),
+        starts_after=(f"dns:{spec.host}",),  # overlaps TCP and TLS; reported only if they passed
+    )
 
 
 def echo_payloads() -> list[str | bytes]:
