@@ -430,3 +430,21 @@ def test_tls_and_https_overlap_tcp_but_never_report_past_a_failed_step() -> None
         assert elapsed < 0.8 + 1.5  # their own 20 s deadlines were not waited for: they were stopped
 
     run(scenario())
+
+
+def test_a_lost_ipv6_lookup_is_not_called_no_ipv6(pki: LoopbackPki) -> None:
+    async def scenario() -> None:
+        runner, port = await start_https(pki.server_context("app.test"))
+        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
+        dns.silent_types.add("AAAA")  # the AAAA answer is lost, the A answer arrives
+        try:
+            outcome = await run_checks(make_profile([Ep("app.test", port)], timeouts={"dns": 0.6}), dns.port)
+        finally:
+            await runner.cleanup()
+            await dns.stop()
+        ipv6 = next(r for r in outcome.records if r.info.kind == "ipv6").result
+        assert ipv6.status is Status.SKIPPED
+        assert "got no answer" in str(ipv6.summary) and ipv6.evidence["aaaa_rcode"] == "timeout"
+        assert by_id(outcome)["dns:app.test"].result.status is Status.PASS
+
+    run(scenario())

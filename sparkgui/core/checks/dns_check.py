@@ -87,6 +87,7 @@ class DnsCheck(Check):
                 ),
                 evidence,
                 addresses=found.addresses,
+                aaaa_rcode=found.aaaa.rcode,
             )
         return _diagnose_failure(host, found, evidence, timeout)
 

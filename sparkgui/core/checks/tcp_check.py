@@ -16,6 +16,7 @@ from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.net.connector import Attempt, Outcome, family_of, happy_eyeballs
+from sparkgui.core.net.resolver import Rcode
 from sparkgui.core.transport import open_stream, route_to
 
 
@@ -122,8 +123,18 @@ class Ipv6Check(Check):
                     host=self.host,
                 ),
             )
-        addresses = [a for a in scope.run.handoff(f"dns:{self.host}")["addresses"] if family_of(a) == 6]
+        dns = scope.run.handoff(f"dns:{self.host}")
+        addresses = [a for a in dns["addresses"] if family_of(a) == 6]
         if not addresses:
+            if dns.get("aaaa_rcode") in (Rcode.TIMEOUT, Rcode.SERVFAIL):  # unknown, not "none"
+                return skipped(
+                    Cause.SKIPPED_NOT_APPLICABLE,
+                    tr(
+                        "The IPv6 address lookup for {host} got no answer, so IPv6 could not be checked.",
+                        host=self.host,
+                    ),
+                    {"aaaa_rcode": str(dns["aaaa_rcode"])},
+                )
             return skipped(
                 Cause.SKIPPED_NOT_APPLICABLE, tr("{host} has no IPv6 address, so only IPv4 is used.", host=self.host)
             )

@@ -31,6 +31,7 @@ class DnsServer:
     host: str = "127.0.0.1"
     port: int = 0
     queries: list[tuple[str, str]] = field(default_factory=list)
+    silent_types: set[str] = field(default_factory=set)  # record types never answered (a lost answer)
     _udp: asyncio.DatagramTransport | None = None
     _tcp: asyncio.Server | None = None
 
@@ -69,7 +70,7 @@ class DnsServer:
         rdtype = dns.rdatatype.to_text(question.rdtype)
         self.queries.append((name, rdtype))
         entry = self.zone.get(name, self.wildcard if self.wildcard is not None else NXDOMAIN)
-        if entry == SILENT:
+        if entry == SILENT or rdtype in self.silent_types:
             return None
         response = dns.message.make_response(query)
         response.flags |= dns.flags.AA
