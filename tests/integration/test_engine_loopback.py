@@ -448,3 +448,37 @@ def test_a_lost_ipv6_lookup_is_not_called_no_ipv6(pki: LoopbackPki) -> None:
         assert by_id(outcome)["dns:app.test"].result.status is Status.PASS
 
     run(scenario())
+
+
+@pytest.mark.parametrize(("portal_answers", "cause"), [(True, "http.captive_portal"), (False, "tls.hostname_mismatch")])
+def test_a_portal_intercepting_https_is_named_by_its_plain_http_answer(
+    pki: LoopbackPki, portal_answers: bool, cause: str
+) -> None:
+    async def portal(request: web.Request) -> web.Response:
+        return web.Response(status=302, headers={"Location": "http://portal.example/login"})
+
+    async def scenario() -> None:
+        # The portal answers HTTPS for every name with its own certificate, and redirects plain HTTP.
+        https_runner, https_port = await start_https(pki.server_context("portal.example"))
+        app = web.Application()
+        app.router.add_get("/", portal)
+        http_runner = web.AppRunner(app, access_log=None)
+        await http_runner.setup()
+        site = web.TCPSite(http_runner, "127.0.0.1", 0)
+        await site.start()
+        http_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
+        connect_to = {("app.test", 80): http_port if portal_answers else closed_port()}
+        try:
+            outcome = await run_checks(make_profile([Ep("app.test", https_port)]), dns.port, connect_to=connect_to)
+        finally:
+            await https_runner.cleanup()
+            await http_runner.cleanup()
+            await dns.stop()
+        tls = by_id(outcome)[f"tls:app.test:{https_port}"].result
+        assert (tls.status, tls.cause) == (Status.FAIL, cause)
+        if portal_answers:
+            assert tls.evidence["portal"] == "http://portal.example/login"
+            assert tls.evidence["issuer"] == "sparkgui test CA"  # the certificate evidence is kept
+
+    run(scenario())

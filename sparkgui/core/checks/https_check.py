@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import time
 from typing import Any
-from urllib.parse import urlsplit
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed
+from sparkgui.core.checks.portal import portal_result, portal_sign
 from sparkgui.core.checks.tls_check import tls_target
 from sparkgui.core.context import CheckScope
 from sparkgui.core.hostnames import parent_domain
@@ -101,18 +101,10 @@ class HttpsCheck(Check):
         host = self.endpoint.host
         location = headers.get("Location", "")
         signature = f"{headers.get('Server', '')} {headers.get('Via', '')} {headers.get('X-Squid-Error', '')}"
-        if status == 511 or (300 <= status < 400 and _is_foreign(location, host)):
-            evidence["portal"] = location or "HTTP 511 Network Authentication Required"
-            return failed(
-                Cause.HTTP_CAPTIVE_PORTAL,
-                tr("A login or welcome page (captive portal) answers instead of {host}.", host=host),
-                tr(
-                    "Sign in to the venue's Wi-Fi portal on every device, or ask the venue's IT to exempt "
-                    "{host} from the portal.",
-                    host=host,
-                ),
-                evidence,
-            )
+        sign = portal_sign(status, location, host)
+        if sign:
+            evidence["portal"] = sign
+            return portal_result(host, evidence)
         if status in (403, 451) or (status >= 400 and _FILTER_SIGNS.search(signature)):
             text = body[:BODY_SAMPLE_BYTES].decode("utf-8", "replace")
             if status == 451 or _FILTER_SIGNS.search(signature) or _BLOCK_WORDS.search(text):
@@ -149,13 +141,6 @@ class HttpsCheck(Check):
             ),
             evidence,
         )
-
-
-def _is_foreign(location: str, host: str) -> bool:
-    target = urlsplit(location).hostname
-    if not target:  # a relative redirect stays on the platform
-        return False
-    return not (target == host or parent_domain(target) == parent_domain(host))
 
 
 def _title(text: str) -> str:

@@ -11,11 +11,12 @@ from typing import Any
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
+from sparkgui.core.checks.portal import portal_result, portal_sign, probe_plain_http
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import tr
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.net.tls import CertificateInfo, Handshake, HandshakeFault, handshake
-from sparkgui.core.transport import open_stream
+from sparkgui.core.transport import open_stream, route_to
 
 
 def tls_target(host: str, port: int) -> str:
@@ -112,8 +113,9 @@ class TlsCheck(Check):
         )
 
     async def _unverified(self, scope: CheckScope, main: Handshake, evidence: dict[str, Any]) -> CheckResult:
-        """Read the certificate that failed (without trusting it) to say why it failed."""
-        peek = await self._handshake(scope, "no_verify")
+        """Read the certificate that failed (without trusting it) to say why it failed. Meanwhile ask plain
+        HTTP, as browsers do to spot a captive portal: a portal is the likeliest stranger on the path."""
+        peek, answer = await asyncio.gather(self._handshake(scope, "no_verify"), self._portal_probe(scope))
         cert: CertificateInfo | None = peek.certificate if peek is not None and peek.ok else None
         if main.verify_message:
             evidence["verify_message"] = main.verify_message
@@ -138,21 +140,24 @@ class TlsCheck(Check):
                     ),
                     evidence,
                 )
-            if not cert.covers(host):
-                return failed(
-                    Cause.TLS_HOSTNAME_MISMATCH,
-                    tr(
-                        "Something other than the platform answered for {host}: the certificate is for {subject}.",
-                        host=host,
-                        subject=", ".join(cert.sans[:3]) or cert.subject_cn or "?",
-                    ),
-                    tr(
-                        "Ask the venue's IT to let {host} through on TCP 443 without redirection "
-                        "(captive portal, filter or proxy).",
-                        host=host,
-                    ),
-                    evidence,
-                )
+        sign = portal_sign(answer.get("status", 0), answer.get("location", ""), host) if answer else ""
+        if sign:
+            return portal_result(host, {**evidence, "portal": sign, "plain_http": answer})
+        if cert is not None and not cert.covers(host):
+            return failed(
+                Cause.TLS_HOSTNAME_MISMATCH,
+                tr(
+                    "Something other than the platform answered for {host}: the certificate is for {subject}.",
+                    host=host,
+                    subject=", ".join(cert.sans[:3]) or cert.subject_cn or "?",
+                ),
+                tr(
+                    "Ask the venue's IT to let {host} through on TCP 443 without redirection "
+                    "(captive portal, filter or proxy).",
+                    host=host,
+                ),
+                evidence,
+            )
         return failed(
             Cause.TLS_UNTRUSTED,
             tr(
@@ -167,6 +172,14 @@ class TlsCheck(Check):
             ),
             evidence,
         )
+
+    async def _portal_probe(self, scope: CheckScope) -> dict[str, Any]:
+        route = await route_to(scope, self.host, self.port)
+        addresses = tuple(scope.run.handoff(f"dns:{self.host}").get("addresses", ()))
+        if route.via_proxy or not addresses:
+            return {}
+        timeout = min(scope.run.profile.timeouts.http, 3.0)
+        return await probe_plain_http(self.host, addresses, scope.run.network.dial_port(self.host, 80), timeout)
 
     def _broken(self, main: Handshake, evidence: dict[str, Any]) -> CheckResult:
         host = self.host
