@@ -24,15 +24,18 @@ from sparkgui.cli.proxy_options import route_config
 from sparkgui.cli.summary import print_summary
 from sparkgui.core.atomic import WriteError
 from sparkgui.core.context import NetworkSettings
+from sparkgui.core.demo.scenarios import DEMO_HOLD_SECONDS, Scenario, scenario_named
 from sparkgui.core.engine import prepare_run
 from sparkgui.core.environment import describe_environment
 from sparkgui.core.event import EventInfo
-from sparkgui.core.i18n import system_language
+from sparkgui.core.i18n import system_language, tr
 from sparkgui.core.model import Verdict
 from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.net.routes import RouteTable
 from sparkgui.core.plan import PlanOptions
 from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
 from sparkgui.core.report import build_report, dumps, sha256_of, write_report
+from sparkgui.core.runner import RunOutcome
 
 EXIT_FOR_VERDICT = {
     Verdict.READY: EXIT_READY,
@@ -42,9 +45,7 @@ EXIT_FOR_VERDICT = {
 }
 
 # Options the design names whose features land with later work: refuse them clearly rather than ignore them.
-NOT_YET = {
-    "demo": "--demo",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def run_headless(args: argparse.Namespace) -> int:
@@ -52,6 +53,9 @@ def run_headless(args: argparse.Namespace) -> int:
         _refuse_unavailable(args)
         profile = _load_profile(args.profile)
         options = _plan_options(args, profile)
+        scenario = scenario_named(args.demo) if args.demo else None
+        if scenario is not None and args.hold is None and not args.long_hold:
+            options = PlanOptions(hold_seconds=DEMO_HOLD_SECONDS)
         network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []), route=route_config(args))
         _check_output_path(args.json, "--json")
         _check_output_path(args.pdf, "--pdf", folder_allowed=True)
@@ -63,15 +67,27 @@ def run_headless(args: argparse.Namespace) -> int:
     json_to_stdout = args.json == "-"
     summary_stream = sys.stderr if json_to_stdout else sys.stdout
     progress = TerminalProgress(sys.stderr, lang, live=sys.stderr.isatty())
-    run = prepare_run(profile, network, progress, options=options)
+    if scenario is not None:
+        banner = tr(
+            "DEMO: a simulated venue ({scenario}). Nothing here describes this network.", scenario=scenario.title
+        )
+        print(banner.render(lang), file=sys.stderr)
     try:
-        outcome = asyncio.run(run.execute())
+        outcome, network, routes = asyncio.run(_execute(profile, network, progress, options, scenario))
     except KeyboardInterrupt:
         print("\nsparkgui: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    environment = describe_environment(network, run.context.route_table)
-    report = build_report(outcome, profile, environment, lang=lang, event=event)
-    print_summary(outcome, profile, lang, summary_stream)
+    environment = describe_environment(network, routes)
+    report = build_report(
+        outcome,
+        profile,
+        environment,
+        lang=lang,
+        event=event,
+        demo=scenario is not None,
+        demo_scenario=scenario.name if scenario else None,
+    )
+    print_summary(outcome, profile, lang, summary_stream, demo=scenario is not None)
     written = True
     if args.json:
         if json_to_stdout:
@@ -89,6 +105,20 @@ def run_headless(args: argparse.Namespace) -> int:
         when = outcome.started_at.astimezone()
         written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
     return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
+
+
+async def _execute(
+    profile: Profile, network: NetworkSettings, sink: TerminalProgress, options: PlanOptions, scenario: Scenario | None
+) -> tuple[RunOutcome, NetworkSettings, RouteTable | None]:
+    """Run the checks on this network, or, in demo mode, on a simulated venue started for the run."""
+    if scenario is None:
+        run = prepare_run(profile, network, sink, options=options)
+        return await run.execute(), network, run.context.route_table
+    from sparkgui.core.demo.venue import demo_venue
+
+    async with demo_venue(profile, scenario) as venue:
+        run = prepare_run(venue.profile, venue.network, sink, venue.trust, options=options)
+        return await run.execute(), venue.network, run.context.route_table
 
 
 def _write_pdf(

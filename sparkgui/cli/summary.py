@@ -12,7 +12,7 @@ from sparkgui.core.runner import RunOutcome
 from sparkgui.core.verdict_text import verdict_sentence
 
 
-def print_summary(outcome: RunOutcome, profile: Profile, lang: str, stream: TextIO) -> None:
+def print_summary(outcome: RunOutcome, profile: Profile, lang: str, stream: TextIO, *, demo: bool = False) -> None:
     records = outcome.records
     counts = {status: sum(1 for r in records if r.result.status is status) for status in Status}
 
@@ -20,7 +20,8 @@ def print_summary(outcome: RunOutcome, profile: Profile, lang: str, stream: Text
         stream.write(text + "\n")
 
     write()
-    write(verdict_sentence(outcome.verdict, records, profile.name).render(lang))
+    verdict = verdict_sentence(outcome.verdict, records, profile.name).render(lang)
+    write(tr("DEMO (simulated venue): {verdict}", verdict=verdict).render(lang) if demo else verdict)
     write(
         tr(
             "{passed} passed, {warned} warnings, {failed} failed, {skipped} skipped ({seconds} s).",

@@ -54,6 +54,7 @@ def build_report(
     environment: Environment,
     *,
     demo: bool = False,
+    demo_scenario: str | None = None,
     lang: str = "en",
     event: EventInfo | None = None,
 ) -> dict[str, Any]:
@@ -63,6 +64,7 @@ def build_report(
         "tool": {"name": "sparkgui", "version": __version__},
         "profile": {"name": profile.name, "source": profile.source, "allowlist": list(profile.allowlist)},
         "demo": demo,
+        **({"demo_scenario": demo_scenario} if demo else {}),
         "language": lang,
         "started_at": outcome.started_at.isoformat(timespec="milliseconds"),
         "finished_at": outcome.finished_at.isoformat(timespec="milliseconds"),

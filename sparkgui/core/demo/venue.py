@@ -1,0 +1,122 @@
+"""A simulated venue on loopback for demo mode: the platform's names served by the probe server with a demo
+certificate, behind relays that add latency, with the faults a scenario asks for.
+
+Only loopback addresses are used. Checks still speak of the profile's real names and port 443: the demo's
+resolver answers 127.0.0.1 for them and `NetworkSettings.connect_to` dials the demo servers' ports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from aiohttp import web
+
+from sparkgui.core.context import NetworkSettings
+from sparkgui.core.demo.delay_relay import DelayRelay
+from sparkgui.core.demo.dns_server import NXDOMAIN, DnsServer
+from sparkgui.core.demo.pki import Authority
+from sparkgui.core.demo.scenarios import Fault, Scenario
+from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.net.routes import RouteConfig
+from sparkgui.core.net.trust import TrustStores
+from sparkgui.core.profile import Profile
+from sparkgui.probe.server import start_probe
+
+PLATFORM_CA = "Sparkup Demo Platform"
+INSPECTOR_CA = "Venue Inspection CA (demo)"
+LATENCY_S = 0.06  # each way: a believable venue link, so progress is visible
+
+
+@dataclass
+class DemoTrust(TrustStores):
+    """The demo's "operating system" trusts the demo platform's CA and, like a managed laptop, the venue's
+    inspection CA. Nothing of the real trust store is used."""
+
+    roots_pem: str = ""
+
+    @cached_property
+    def os_store(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cadata=self.roots_pem)
+
+
+@dataclass
+class DemoVenue:
+    """Start with `await venue.start()`, run the engine with `venue.profile`, `venue.network` and
+    `venue.trust`, then `await venue.stop()`."""
+
+    source: Profile
+    scenario: Scenario
+    profile: Profile = field(init=False)
+    network: NetworkSettings = field(init=False)
+    trust: DemoTrust = field(init=False)
+    _runners: list[web.AppRunner] = field(default_factory=list)
+    _relays: list[DelayRelay] = field(default_factory=list)
+    _dns: DnsServer | None = None
+
+    def hosts(self) -> list[tuple[str, int]]:
+        found = [(e.host, e.port) for e in self.source.endpoints]
+        if self.source.websocket is not None:
+            found.append((self.source.websocket.host, self.source.websocket.port))
+        return list(dict.fromkeys(found))
+
+    async def start(self) -> DemoVenue:
+        platform, inspector = Authority.create(PLATFORM_CA), Authority.create(INSPECTOR_CA)
+        names = sorted({host for host, _ in self.hosts()})
+        genuine = await self._server(platform.server_context(names))
+        inspected = await self._server(inspector.server_context(names))
+        zone: dict[str, list[str] | str] = {}
+        connect_to: dict[tuple[str, int], int] = {}
+        for index, (host, port) in enumerate(self.hosts()):
+            fault = self.scenario.fault_for(index)
+            zone[host] = NXDOMAIN if fault is Fault.NXDOMAIN else ["127.0.0.1"]
+            if fault is Fault.IPV6_BROKEN:
+                zone[host] = ["::1", "127.0.0.1"]  # nothing answers on ::1: IPv6 is offered but broken
+            upstream = inspected if fault is Fault.INSPECTED else genuine
+            connect_to[(host, port)] = _closed_port() if fault is Fault.REFUSED else upstream
+        self._dns = await DnsServer(zone).start()
+        self.trust = DemoTrust(roots_pem=platform.pem + inspector.pem)
+        self.profile = dataclasses.replace(self.source, expected_issuers=(PLATFORM_CA,))
+        self.network = NetworkSettings(
+            resolvers=ResolverConfig(("127.0.0.1",), self._dns.port),
+            route=RouteConfig(no_proxy=True),
+            connect_to=connect_to,
+        )
+        return self
+
+    async def _server(self, context: ssl.SSLContext) -> int:
+        runner, port = await start_probe("127.0.0.1", 0, context, shutdown_timeout=0.5)
+        self._runners.append(runner)
+        relay = await DelayRelay("127.0.0.1", port, LATENCY_S).start()
+        self._relays.append(relay)
+        return relay.port
+
+    async def stop(self) -> None:
+        for relay in self._relays:
+            await relay.stop()
+        for runner in self._runners:
+            await runner.cleanup()
+        if self._dns is not None:
+            await self._dns.stop()
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: connecting is refused, as a firewall's REJECT does."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@asynccontextmanager
+async def demo_venue(profile: Profile, scenario: Scenario) -> AsyncIterator[DemoVenue]:
+    """The simulated venue for the time of one run; always stopped, even on cancel."""
+    venue = DemoVenue(profile, scenario)
+    try:
+        yield await venue.start()
+    finally:
+        await venue.stop()
