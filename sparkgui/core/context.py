@@ -57,10 +57,14 @@ class RunContext:
 
     async def shared(self, key: str, factory: Callable[[], Awaitable[Any]]) -> Any:
         """Run `factory` once per run, however many checks ask for it, and share its result."""
+        return await asyncio.shield(self.prefetch(key, factory))
+
+    def prefetch(self, key: str, factory: Callable[[], Awaitable[Any]]) -> asyncio.Task[Any]:
+        """Start the shared work now, so it overlaps whatever comes next; `shared` collects it later."""
         task = self._shared.get(key)
         if task is None:
             task = self._shared[key] = asyncio.ensure_future(factory())
-        return await asyncio.shield(task)
+        return task
 
     async def close(self) -> None:
         for task in self._shared.values():

@@ -25,6 +25,7 @@ from sparkgui.core.net.resolver import (
 from sparkgui.core.net.routes import Route
 from sparkgui.core.transport import host_is_proxied
 
+CANARY_KEY = "dns-canary"
 CANARY_PARENT = "example.com"  # IANA keeps it free of wildcards: a random name under it must not exist
 
 
@@ -51,6 +52,8 @@ class DnsCheck(Check):
             )
         resolvers = ", ".join(resolver_names(resolver))
         scope.progress(0.1, tr("Asking {resolvers} for {host}", resolvers=resolvers, host=self.host))
+        if run.network.dns_canary:  # asked alongside the real name, so it costs no extra round trip
+            run.prefetch(CANARY_KEY, lambda: _canary_addresses(run))
         found = await lookup(resolver, self.host, timeout)
         outcome = await self._judge(run, found, timeout)
         proxied = await host_is_proxied(scope, self.host)
@@ -158,7 +161,7 @@ async def _hijack_reason(run: RunContext, found: Lookup) -> str:
         return f"answered with {', '.join(sinkholes)}, the address DNS filters use to block a name"
     if not run.network.dns_canary:
         return ""
-    canary: tuple[str, ...] = await run.shared("dns-canary", lambda: _canary_addresses(run))
+    canary: tuple[str, ...] = await run.shared(CANARY_KEY, lambda: _canary_addresses(run))
     shared = sorted(set(canary) & set(found.addresses))
     if shared:
         return f"a name that cannot exist resolved to the same address ({', '.join(shared)})"
