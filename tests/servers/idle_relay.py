@@ -12,8 +12,10 @@ import asyncio
 import contextlib
 import socket
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
+
+from sparkgui.core.demo.listener import Listener
 
 Mode = Literal["rst", "discard"]
 
@@ -35,34 +37,22 @@ class IdleKillRelay:
     host: str = "127.0.0.1"
     port: int = 0
     killed: int = 0  # connections killed so far
-    _server: asyncio.Server | None = None
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _listener: Listener | None = None
 
     async def start(self) -> IdleKillRelay:
-        self._server = await asyncio.start_server(self._serve, self.host, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
+        self._listener = Listener(self._relay, self.host, self.port)
+        self.port = await self._listener.start()
         return self
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
+        if self._listener is not None:
+            await self._listener.stop()
 
-    async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
+    async def _relay(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         loop = asyncio.get_running_loop()
         try:
             up_reader, up_writer = await asyncio.open_connection(self.upstream_host, self.upstream_port)
-        except (OSError, asyncio.CancelledError):
-            client_writer.transport.abort()
-            self._tasks.discard(task)
+        except OSError:
             return
         link = _Link(client_writer, up_writer, loop.time())
         try:
@@ -71,12 +61,10 @@ class IdleKillRelay:
                 self._pump(up_reader, client_writer, link),
                 self._watch(link),
             )
-        except (asyncio.CancelledError, ConnectionError, OSError):
-            pass  # stopping, or the link was killed
+        except OSError:
+            pass  # the link was killed
         finally:
-            for writer in (client_writer, up_writer):
-                writer.transport.abort()
-            self._tasks.discard(task)
+            up_writer.transport.abort()
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, link: _Link) -> None:
         loop = asyncio.get_running_loop()

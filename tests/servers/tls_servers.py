@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import trustme
 from aiohttp import web
 
+from sparkgui.core.demo.listener import Listener
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -65,34 +67,16 @@ class RawServer:
     behaviour: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
     host: str = "127.0.0.1"
     port: int = 0
-    _server: asyncio.Server | None = None
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _listener: Listener | None = None
 
     async def start(self) -> RawServer:
-        self._server = await asyncio.start_server(self._serve, self.host, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
+        self._listener = Listener(self.behaviour, self.host, self.port)
+        self.port = await self._listener.start()
         return self
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        try:
-            await self.behaviour(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            self._tasks.discard(task)
-            writer.transport.abort()
-
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            tasks = list(self._tasks)
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await self._server.wait_closed()
+        if self._listener is not None:
+            await self._listener.stop()
 
 
 async def reset_after_client_hello(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

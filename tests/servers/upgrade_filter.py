@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
+
+from sparkgui.core.demo.listener import Listener
 
 Mode = Literal["strip", "refuse", "strip_response"]
 
@@ -52,28 +54,18 @@ class UpgradeFilter:
     host: str = "127.0.0.1"
     port: int = 0
     seen_upgrades: int = 0
-    _server: asyncio.Server | None = None
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _listener: Listener | None = None
 
     async def start(self) -> UpgradeFilter:
-        self._server = await asyncio.start_server(self._serve, self.host, self.port, ssl=self.context)
-        self.port = self._server.sockets[0].getsockname()[1]
+        self._listener = Listener(self._filter, self.host, self.port, self.context)
+        self.port = await self._listener.start()
         return self
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
+        if self._listener is not None:
+            await self._listener.stop()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
+    async def _filter(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         up_writer: asyncio.StreamWriter | None = None
         try:
             head = await reader.readuntil(b"\r\n\r\n")
@@ -93,13 +85,11 @@ class UpgradeFilter:
                 writer.write(without_upgrade(answer[:-4]) + b"\r\n\r\n")
                 await writer.drain()
             await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
-        except (asyncio.CancelledError, asyncio.IncompleteReadError, ConnectionError, OSError, ssl.SSLError):
+        except (OSError, ssl.SSLError):
             pass
         finally:
-            for w in (writer, up_writer):
-                if w is not None:
-                    w.transport.abort()
-            self._tasks.discard(task)
+            if up_writer is not None:
+                up_writer.transport.abort()
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

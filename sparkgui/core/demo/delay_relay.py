@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from sparkgui.core.demo.listener import Listener
 
 
 @dataclass
@@ -18,43 +20,27 @@ class DelayRelay:
     delay: float
     host: str = "127.0.0.1"
     port: int = 0
-    _server: asyncio.Server | None = None
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    _listener: Listener | None = None
 
     async def start(self) -> DelayRelay:
-        self._server = await asyncio.start_server(self._serve, self.host, self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
+        self._listener = Listener(self._relay, self.host, self.port)
+        self.port = await self._listener.start()
         return self
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if self._server is not None:
-            await self._server.wait_closed()
+        if self._listener is not None:
+            await self._listener.stop()
 
-    async def _serve(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
+    async def _relay(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(self.delay)  # the connection's own round trip
         try:
-            await asyncio.sleep(self.delay)  # the connection's own round trip
             up_reader, up_writer = await asyncio.open_connection(self.upstream_host, self.upstream_port)
-        except (OSError, asyncio.CancelledError):
-            client_writer.close()
-            self._tasks.discard(task)
+        except OSError:
             return
         try:
             await asyncio.gather(self._pump(client_reader, up_writer), self._pump(up_reader, client_writer))
-        except asyncio.CancelledError:
-            pass  # the relay is stopping; streams' callback would log a cancelled handler as an error
         finally:
-            for writer in (client_writer, up_writer):
-                writer.transport.abort()
-            self._tasks.discard(task)
+            up_writer.transport.abort()
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         loop = asyncio.get_running_loop()

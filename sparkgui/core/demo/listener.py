@@ -1,0 +1,51 @@
+"""A loopback TCP listener that runs one handler per connection and can stop them all at once.
+
+The relays and fault servers of the demo and the tests differ only in what they do with a connection;
+this is the part they share: start, track each connection's task, and on stop cancel and await them so
+nothing is left running or logged as a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Awaitable, Callable
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+class Listener:
+    def __init__(
+        self, handler: Handler, host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
+        self.handler, self.host, self.port, self.ssl_context = handler, host, port, ssl_context
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> int:
+        """Listen; return the port (a free one when asked for port 0)."""
+        self._server = await asyncio.start_server(self._serve, self.host, self.port, ssl=self.ssl_context)
+        self.port = int(self._server.sockets[0].getsockname()[1])
+        return self.port
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        try:
+            await self.handler(reader, writer)
+        except (asyncio.CancelledError, ConnectionError, asyncio.IncompleteReadError):
+            pass  # stopping, or the peer went away: asyncio would log a failed handler as an error
+        finally:
+            self._tasks.discard(task)
+            writer.transport.abort()
