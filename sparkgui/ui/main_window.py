@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
             "#primaryButton:focus { border: 2px solid palette(text); }"
         )
         self.long_button = QPushButton(central)
-        self.sign_in_button = QPushButton(icon("warn"), "", central)
+        self.sign_in_button = QPushButton(icon("status-warn"), "", central)
         self.sign_in_button.setMinimumHeight(40)
         self.sign_in_button.hide()  # offered only when the proxy asks for credentials
         self.cancel_button = QPushButton(central)
