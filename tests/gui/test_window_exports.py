@@ -12,6 +12,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -40,7 +41,7 @@ def _type_event(qtbot: QtBot, window: MainWindow, name: str, venue: str, contact
     for edit, text in zip(window.event_form.edits, (name, venue, contact), strict=True):
         edit.clear()
         if text.isascii():
-            qtbot.keyClicks(edit, text)
+            QTest.keyClicks(edit, text)
         else:
             edit.insert(text)
 
