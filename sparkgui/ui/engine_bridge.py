@@ -49,7 +49,9 @@ def network_for(base: NetworkSettings, choice: ProxyChoice, credentials: ProxyCr
     elif route.system_lookup is None:
         from sparkgui.system_proxy import system_lookup_for_this_os
 
-        route = replace(route, system_lookup=system_lookup_for_this_os())  # type: ignore[arg-type]
+        lookup = system_lookup_for_this_os()  # None where Qt knows no more than the environment (Linux)
+        if lookup is not None:
+            route = replace(route, system_lookup=lookup)  # type: ignore[arg-type]
     if credentials is not None:
         route = replace(route, credentials=credentials)
     return replace(base, route=route) if route is not base.route else base
