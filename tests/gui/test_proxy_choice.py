@@ -3,6 +3,8 @@ what is remembered (never a password)."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 import sparkgui.system_proxy
@@ -18,7 +20,7 @@ BASE = NetworkSettings(route=RouteConfig(environ={"HTTPS_PROXY": "http://127.0.0
 
 
 def test_each_choice_shapes_the_route(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sparkgui.system_proxy.sys, "platform", "win32")  # where Qt knows the OS's settings
+    monkeypatch.setattr(sys, "platform", "win32")  # where Qt knows the OS's settings
     auto = network_for(BASE, ProxyChoice(), None).route
     assert auto.system_lookup is sparkgui.system_proxy.qt_system_proxies  # as the CLI passes it
     assert auto.environ == BASE.route.environ and auto.proxy is None and not auto.no_proxy
@@ -39,7 +41,7 @@ def test_each_choice_shapes_the_route(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_automatic_on_linux_leaves_the_lookup_to_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sparkgui.system_proxy.sys, "platform", "linux")
+    monkeypatch.setattr(sys, "platform", "linux")
     assert network_for(BASE, ProxyChoice(), None) is BASE  # nothing to add: same settings object
 
 
