@@ -20,14 +20,15 @@ class EventForm(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.caption = QLabel(self)
-        layout.addWidget(self.caption)
         self.name_edit, self.venue_edit, self.contact_edit = (QLineEdit(self) for _ in range(3))
-        for edit, value in zip(self.edits, fields, strict=True):
+        self.labels = tuple(QLabel(self) for _ in range(3))
+        for label, edit, value in zip(self.labels, self.edits, fields, strict=True):
+            label.setBuddy(edit)  # each field keeps its name in sight once filled (a placeholder would vanish)
             edit.setMaxLength(MAX_FIELD_LENGTH)
             edit.setClearButtonEnabled(True)
             edit.setText(value)
             edit.textChanged.connect(self.changed)
+            layout.addWidget(label)
             layout.addWidget(edit, 1)
 
     @property
@@ -48,13 +49,13 @@ class EventForm(QWidget):
             edit.setText(value)
 
     def retranslate(self, lang: str) -> None:
-        self.caption.setText(tr("For the report:").render(lang))
         texts = (
-            (tr("Event name"), tr("The event's name, shown at the top of the PDF.")),
-            (tr("Venue"), tr("The venue (also used in the file name).")),
-            (tr("Contact (e-mail or phone)"), tr("Who the venue's IT can call back about this report.")),
+            (tr("Event:"), tr("Event name"), tr("The event's name, shown at the top of the PDF.")),
+            (tr("Venue:"), tr("Venue name"), tr("The venue (also used in the file name).")),
+            (tr("Contact:"), tr("E-mail or phone"), tr("Who the venue's IT can call back about this report.")),
         )
-        for edit, (placeholder, tip) in zip(self.edits, texts, strict=True):
+        for label, edit, (caption, placeholder, tip) in zip(self.labels, self.edits, texts, strict=True):
+            label.setText(caption.render(lang))
             edit.setPlaceholderText(placeholder.render(lang))
-            edit.setAccessibleName(placeholder.render(lang))
+            edit.setAccessibleName(caption.render(lang).rstrip(" :\u00a0"))
             edit.setToolTip(tip.render(lang))

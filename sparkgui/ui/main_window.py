@@ -237,6 +237,9 @@ class MainWindow(QMainWindow):
         root.addWidget(self.event_form)
         footer = QHBoxLayout()
         self.pdf_button = QPushButton(central)
+        strong = self.pdf_button.font()
+        strong.setBold(True)  # the organiser's deliverable
+        self.pdf_button.setFont(strong)
         self.save_button = QPushButton(central)
         self.copy_button = QPushButton(central)
         self.status_label = QLabel(central)
@@ -418,16 +421,17 @@ class MainWindow(QMainWindow):
             headline = tr("Check cancelled: the result is not known.")
         else:
             headline = verdict_sentence(outcome.verdict, outcome.records, self.profile.name)
-        self._banner_texts = (headline, self._counts_text(outcome))
-        self._render_banner()
-        self._reveal_first_problem()
-        if self.sign_in_needed is not None:
+        hint = None
+        if self.sign_in_needed is not None:  # the fix is in the organiser's hands: say so where they look
             cause, proxy = self.sign_in_needed
             if cause == "proxy.auth_failed":
                 note = tr("The proxy {proxy} refused the user name or password.", proxy=proxy)
             else:
                 note = tr("The proxy {proxy} asks for a user name and password.", proxy=proxy)
-            self._set_status(tr("{note} Press “Sign in to the proxy…” to give them.", note=note))
+            hint = tr("{note} Press “Sign in to the proxy…” to give them.", note=note)
+        self._banner_texts = (headline, self._counts_text(outcome, hint))
+        self._render_banner()
+        self._reveal_first_problem()
         self.runDone.emit(outcome)
 
     def _reveal_first_problem(self) -> None:
@@ -439,7 +443,7 @@ class MainWindow(QMainWindow):
                 self.checks.ensureWidgetVisible(first, 0, 40)
                 return
 
-    def _counts_text(self, outcome: RunOutcome) -> Text:
+    def _counts_text(self, outcome: RunOutcome, hint: Text | None = None) -> Text:
         records = outcome.records
         counts = {status: sum(1 for r in records if r.result.status is status) for status in Status}
         line = tr(
@@ -450,10 +454,9 @@ class MainWindow(QMainWindow):
             skipped=counts[Status.SKIPPED],
             seconds=f"{outcome.duration_ms / 1000:.1f}",
         )
-        if outcome.verdict in (Verdict.NOT_READY, Verdict.READY_WITH_WARNINGS):
+        if hint is None and outcome.verdict in (Verdict.NOT_READY, Verdict.READY_WITH_WARNINGS):
             hint = tr("Open a check marked Failed or Warning to see what to ask the venue's IT.")
-            return tr("{counts}\n{hint}", counts=line, hint=hint)
-        return line
+        return line if hint is None else tr("{counts}\n{hint}", counts=line, hint=hint)
 
     def _schedule_refresh(self) -> None:
         """Overall progress, banner and group notes are redrawn at most every 50 ms, however many checks
@@ -562,12 +565,12 @@ class MainWindow(QMainWindow):
         from sparkgui.core.report import write_report
 
         try:
-            digest = write_report(report, path)
+            write_report(report, path)
         except WriteError as exc:
             self._show_box(QMessageBox.Icon.Warning, tr("The report was not saved"), Text(str(exc)))
             return False
         self._remember_folder(path)
-        self._set_status(tr("Saved the JSON report to {path} (SHA-256 {digest}).", path=path, digest=digest[:12]))
+        self._set_status(tr("Saved the JSON report to {path}.", path=path))
         return True
 
     def export_pdf_dialog(self) -> None:
@@ -585,7 +588,6 @@ class MainWindow(QMainWindow):
         if report is None:
             return False
         from sparkgui.core.atomic import WriteError
-        from sparkgui.core.report import dumps, sha256_of
         from sparkgui.report.pdf import write_pdf
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -597,15 +599,7 @@ class MainWindow(QMainWindow):
         finally:
             QApplication.restoreOverrideCursor()
         self._remember_folder(path)
-        digest = sha256_of(dumps(report))
-        self._set_status(
-            tr(
-                "Saved the PDF to {path}. Send it to the venue's IT (its footer quotes SHA-256 {digest}… of the "
-                "JSON report).",
-                path=path,
-                digest=digest[:12],
-            )
-        )
+        self._set_status(tr("Saved the PDF to {path}: send it to the venue's IT.", path=path))
         return True
 
     def _remember_folder(self, path: str) -> None:
@@ -809,7 +803,7 @@ class MainWindow(QMainWindow):
             self.long_button.setToolTip(tr("This profile has no WebSocket to hold open.").render(lang))
         self.proxy_caption.setText(tr("Proxy:").render(lang))
         proxy_label = describe_choice(self.proxy_choice).render(lang)
-        self.proxy_button.setText(tr("{setting}…", setting=proxy_label).render(lang))
+        self.proxy_button.setText(proxy_label)
         self.proxy_button.setAccessibleName(tr("Proxy: {setting}", setting=proxy_label).render(lang))
         self.proxy_button.setToolTip(
             tr("How this computer reaches the Internet: automatic, none, or a given proxy.").render(lang)

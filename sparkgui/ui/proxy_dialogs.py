@@ -76,7 +76,7 @@ class ProxySettingsDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.auto_radio = QRadioButton(
-            tr("Automatic: the system's settings, the environment, or WPAD").render(lang), self
+            tr("Automatic (recommended): as a browser on this computer finds it").render(lang), self
         )
         self.none_radio = QRadioButton(tr("No proxy: connect directly").render(lang), self)
         self.manual_radio = QRadioButton(tr("Proxy address:").render(lang), self)

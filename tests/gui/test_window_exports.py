@@ -81,7 +81,7 @@ def test_pdf_export_carries_the_event_and_the_saved_jsons_digest(
     text = pdf_text(pdf_path)
     assert digest in text.replace(" ", "") and "Spring Summit" in text and "Palais des Congrès" in text
     assert "marie@example.org" in text and "gone.test" in text and "closed.test" in text
-    assert digest[:12] in window.status_label.text() and "report.pdf" in window.status_label.text()
+    assert window.status_label.text() == f"Saved the PDF to {pdf_path}: send it to the venue's IT."
     # The next dialog opens in the folder used last.
     assert Path(window.suggested_path("json")).parent == json_path.parent.resolve()
 

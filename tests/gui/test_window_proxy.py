@@ -101,7 +101,7 @@ def test_sign_in_to_a_basic_auth_proxy_reruns_and_passes(
         # environ={} and no WPAD: only the window's own proxy setting decides the route.
         network = loopback_network(dns.port, route=RouteConfig(environ={}, wpad=False))
         window = open_window(make_profile([Ep("app.test", port)]), network)
-        assert window.proxy_button.text() == "Automatic…" and not window.sign_in_button.isVisible()
+        assert window.proxy_button.text() == "Automatic" and not window.sign_in_button.isVisible()
 
         # A proxy address with a password in it is refused, saying why; the dialog stays open to fix it.
         dialog = _choose_proxy(qtbot, window, f"http://{USER}:{PASSWORD}@{basic_squid.address}")
@@ -111,7 +111,7 @@ def test_sign_in_to_a_basic_auth_proxy_reruns_and_passes(
         dialog.accept()
         qtbot.waitUntil(lambda: window.proxy_dialog is None)
         assert ui_settings.proxy == ProxyChoice("manual", basic_squid.url)
-        assert window.proxy_button.text() == f"Manual: {basic_squid.address}…"
+        assert window.proxy_button.text() == f"Manual: {basic_squid.address}"
 
         # First run: the proxy wants credentials, and the window offers the sign-in.
         with qtbot.waitSignal(window.runDone, timeout=30_000) as blocker:
@@ -122,7 +122,7 @@ def test_sign_in_to_a_basic_auth_proxy_reruns_and_passes(
         assert first.verdict is Verdict.NOT_READY
         assert tcp.record is not None and tcp.record.result.cause == "proxy.auth_required"
         assert window.sign_in_needed == ("proxy.auth_required", basic_squid.address)
-        assert "asks for a user name and password" in window.status_label.text()
+        assert "asks for a user name and password. Press “Sign in to the proxy…”" in window.banner.detail.text()
 
         # A wrong password: refused, and the sign-in is offered again, saying so.
         wrong = _sign_in(qtbot, window, USER, "wrong horse")
