@@ -681,6 +681,7 @@ class MainWindow(QMainWindow):
             combo.addItem(label, source)
         if not self.profile.source.startswith(BUNDLED_PREFIX):
             combo.addItem(Path(self.profile.source).name or self.profile.name, self.profile.source)
+        # The demo mode (issue: demo scenarios) will add its "Demo" entry here, before "Load a file…".
         combo.addItem("", LOAD_FILE)
         combo.setCurrentIndex(max(0, combo.findData(self.profile.source)))
         combo.blockSignals(False)
