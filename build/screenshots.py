@@ -1,5 +1,7 @@
 """Screenshots of the real window, for people to look at: ready, warnings, not ready and running (with the
-WebSocket hold's countdown), in English and in French, plus one in a dark palette.
+WebSocket hold's countdown), in English and in French, plus one in a dark palette; then the exports (event
+details typed, the PDF saved), the "Proxy…" settings, and the proxy sign-in after a real squid with Basic
+auth on loopback asked for credentials (skipped when squid is not installed).
 
 Run:  xvfb-run -a .venv/bin/python build/screenshots.py    (PNGs go to screenshots/, which git ignores)
 
@@ -122,6 +124,9 @@ async def main() -> None:
         await shoot(MainWindow, UiSettings, work, scenarios["warnings"][0], network, "en", "warnings-dark", None)
         await shoot(MainWindow, UiSettings, work, scenarios["not-ready"][0], network, "fr", "not-ready-dark", None)
         app.setPalette(light)
+        for lang in ("en", "fr"):
+            await shoot_exports(MainWindow, UiSettings, work, scenarios["not-ready"][0], network, lang)
+        await shoot_proxy(MainWindow, UiSettings, work, pki, hosts, port, dns.port)
     finally:
         await runner.cleanup()
         await dns.stop()
@@ -172,6 +177,98 @@ async def shoot(
         await asyncio.wait([window.task], timeout=5)
     window.close()
     window.deleteLater()
+
+
+def _settings(settings_type: type, work: Path, name: str) -> object:
+    return settings_type(QSettings(str(work / f"{name}.ini"), QSettings.Format.IniFormat))
+
+
+async def _open(window: object) -> None:
+    from sparkgui.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    window.resize(920, 860)
+    window.show()
+    if not window.ready:
+        ready = asyncio.get_running_loop().create_future()
+        window.engineReady.connect(lambda: ready.done() or ready.set_result(True))
+        await asyncio.wait_for(ready, 10)
+
+
+async def _check(window: object) -> object:
+    from sparkgui.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    done = asyncio.get_running_loop().create_future()
+    window.runDone.connect(lambda outcome: done.done() or done.set_result(outcome))
+    window.start_check()
+    outcome = await asyncio.wait_for(done, 30)
+    if window.task is not None:
+        await asyncio.wait([window.task], timeout=5)
+    await asyncio.sleep(0.3)
+    return outcome
+
+
+def _save(widget: object, name: str) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(widget, QWidget)
+    path = OUT / f"{name}.png"
+    widget.grab().save(str(path))
+    print(f"wrote {path}")
+
+
+async def shoot_exports(
+    window_type: type, settings_type: type, work: Path, profile: object, network: object, lang: str
+) -> None:
+    """After a run: the event details typed, and the status line once the PDF for IT is saved."""
+    settings = _settings(settings_type, work, f"exports-{lang}")
+    window = window_type(profile=profile, network=network, lang=lang, settings=settings)
+    await _open(window)
+    await _check(window)
+    window.event_form.set_fields("Spring Summit 2025", "Palais des Congrès, Paris", "it-contact@example.org")
+    window.export_pdf(str(work / window.suggested_path("pdf").rsplit("/", 1)[-1]))
+    await asyncio.sleep(0.2)
+    _save(window, f"exports-{lang}")
+    window.close()
+    window.deleteLater()
+
+
+async def shoot_proxy(
+    window_type: type, settings_type: type, work: Path, pki: object, hosts: tuple[str, ...], port: int, dns_port: int
+) -> None:
+    """The "Proxy…" dialog, and the sign-in a real squid with Basic auth asks for (en and fr)."""
+    from sparkgui.core.net.routes import RouteConfig
+    from sparkgui.ui.proxy_choice import ProxyChoice
+    from tests.servers.squid import Squid, squid_available
+    from tests.support import Ep, loopback_network, make_profile
+
+    if not squid_available():
+        print("squid is not installed: no proxy screenshots (build/setup-dev.sh installs it)")
+        return
+    network = loopback_network(dns_port, route=RouteConfig(environ={}, wpad=False))
+    profile = make_profile([Ep(host, port) for host in hosts])
+    with Squid(hosts={host: "127.0.0.1" for host in hosts}, auth="basic", users={"guest": "not-shown"}) as squid:
+        for lang in ("en", "fr"):
+            settings = _settings(settings_type, work, f"proxy-{lang}")
+            settings.proxy = ProxyChoice("manual", squid.url)  # type: ignore[attr-defined]
+            window = window_type(profile=profile, network=network, lang=lang, settings=settings)
+            await _open(window)
+            window.open_proxy_settings()
+            await asyncio.sleep(0.3)
+            _save(window.proxy_dialog, f"proxy-settings-{lang}")
+            window.proxy_dialog.reject()
+            await _check(window)
+            _save(window, f"proxy-auth-required-{lang}")
+            window.open_sign_in()
+            dialog = window.sign_in_dialog
+            dialog.user_edit.setText("guest")
+            dialog.password_edit.setText("not-shown")
+            await asyncio.sleep(0.3)
+            _save(dialog, f"proxy-sign-in-{lang}")
+            dialog.reject()
+            window.close()
+            window.deleteLater()
 
 
 def run() -> None:

@@ -1,7 +1,9 @@
-"""The main window: the platform's name, one button, a verdict banner and the checks grouped for a person.
+"""The main window: the platform's name, one button, a verdict banner and the checks grouped for a person;
+below them the event details and the exports for the venue's IT (PDF, JSON, clipboard).
 
 Slots stay thin: they toggle the UI and await `_session`, which prepares an engine run and executes it.
-The engine is imported only after the first paint (see `warm_up`), so the window appears at once.
+The engine is imported only after the first paint (see `warm_up`), so the window appears at once; the
+PDF renderer and the proxy dialogs are imported when first used.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPaintEvent, QShortcut, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -30,25 +33,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.model import CheckInfo, CheckRecord, Status, Verdict
 from sparkgui.core.profile import Profile, ProfileError, bundled_profile_names, load_bundled_profile, load_profile
 from sparkgui.core.verdict_text import verdict_sentence
 from sparkgui.ui.check_list import CheckList
 from sparkgui.ui.errors import ErrorReporter
+from sparkgui.ui.event_form import EventForm
 from sparkgui.ui.icons import icon, icon_path
+from sparkgui.ui.proxy_choice import ProxyChoice, describe_choice
 from sparkgui.ui.settings import BUNDLED_PREFIX, UiSettings
 from sparkgui.ui.sink import QtProgressSink
 
 if TYPE_CHECKING:
     from sparkgui.core.context import NetworkSettings
     from sparkgui.core.events import ProgressSink
+    from sparkgui.core.net.proxy_spec import ProxyCredentials
+    from sparkgui.core.net.routes import RouteTable
     from sparkgui.core.runner import Run, RunOutcome
+    from sparkgui.ui.proxy_dialogs import ProxySettingsDialog, ProxySignInDialog
 
 RunFactory = Callable[[Profile, "NetworkSettings", "ProgressSink", bool], "Run"]
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each in its own language, so anyone finds theirs
 LOAD_FILE = "load-file"
+# The proxy answers that the sign-in can fix: the window then offers "Sign in to the proxy…".
+SIGN_IN_CAUSES = ("proxy.auth_required", "proxy.auth_failed")
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +90,14 @@ class MainWindow(QMainWindow):
         self.task: asyncio.Task[None] | None = None
         self.outcome: RunOutcome | None = None
         self._outcome_profile: Profile | None = None
+        self._outcome_network: NetworkSettings | None = None
+        self._outcome_routes: RouteTable | None = None
+        self._last_long_hold = False
+        self.proxy_choice: ProxyChoice = self.settings.proxy
+        self._credentials: ProxyCredentials | None = None  # the proxy sign-in: in memory only, never saved
+        self.sign_in_needed: tuple[str, str] | None = None  # (cause, proxy address) of the last run
+        self.proxy_dialog: ProxySettingsDialog | None = None
+        self.sign_in_dialog: ProxySignInDialog | None = None
         self._closing = False
         self._painted = False
         self._total = 0
@@ -157,10 +176,14 @@ class MainWindow(QMainWindow):
             self.language_combo.addItem(name, code)
         self.language_combo.setCurrentIndex(max(0, self.language_combo.findData(self.lang)))
         self.language_caption.setBuddy(self.language_combo)
+        self.proxy_caption = QLabel(central)
+        self.proxy_button = QPushButton(central)
+        self.proxy_caption.setBuddy(self.proxy_button)
         pickers = QVBoxLayout()
         for caption, combo in (
             (self.profile_caption, self.profile_combo),
             (self.language_caption, self.language_combo),
+            (self.proxy_caption, self.proxy_button),
         ):
             line = QHBoxLayout()
             line.addStretch(1)
@@ -189,11 +212,15 @@ class MainWindow(QMainWindow):
             "#primaryButton:focus { border: 2px solid palette(text); }"
         )
         self.long_button = QPushButton(central)
+        self.sign_in_button = QPushButton(icon("status-warn"), "", central)
+        self.sign_in_button.setMinimumHeight(40)
+        self.sign_in_button.hide()  # offered only when the proxy asks for credentials
         self.cancel_button = QPushButton(central)
         self.progress = QProgressBar(central)
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
         actions.addWidget(self.check_button)
+        actions.addWidget(self.sign_in_button)
         actions.addWidget(self.long_button)
         actions.addWidget(self.cancel_button)
         actions.addWidget(self.progress, 1)
@@ -206,14 +233,21 @@ class MainWindow(QMainWindow):
         self.checks = CheckList(self.lang, central)
         root.addWidget(self.checks, 1)
 
+        self.event_form = EventForm(self.settings.event_fields, central)
+        root.addWidget(self.event_form)
         footer = QHBoxLayout()
-        self.copy_button = QPushButton(central)
+        self.pdf_button = QPushButton(central)
+        strong = self.pdf_button.font()
+        strong.setBold(True)  # the organiser's deliverable
+        self.pdf_button.setFont(strong)
         self.save_button = QPushButton(central)
+        self.copy_button = QPushButton(central)
         self.status_label = QLabel(central)
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        footer.addWidget(self.copy_button)
+        footer.addWidget(self.pdf_button)
         footer.addWidget(self.save_button)
+        footer.addWidget(self.copy_button)
         footer.addWidget(self.status_label, 1)
         root.addLayout(footer)
         self.setCentralWidget(central)
@@ -226,6 +260,10 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel)
         self.copy_button.clicked.connect(self.copy_for_it)
         self.save_button.clicked.connect(self.save_json_dialog)
+        self.pdf_button.clicked.connect(self.export_pdf_dialog)
+        self.proxy_button.clicked.connect(self.open_proxy_settings)
+        self.sign_in_button.clicked.connect(self.open_sign_in)
+        self.event_form.changed.connect(self._event_edited)
         self.language_combo.currentIndexChanged.connect(self._language_picked)
         self.profile_combo.activated.connect(self._profile_picked)
         self.sink.runStarted.connect(self._run_started)
@@ -236,6 +274,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.start_check)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_json_dialog)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.export_pdf_dialog)
         QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_for_it)
 
     # Warm-up: the engine is imported after the first paint ------------------------------------------------
@@ -299,18 +338,26 @@ class MainWindow(QMainWindow):
         if self.running:
             return
         self.warm_up()
-        if not self.ready:
+        if not self.ready or self._engine is None or self.network is None:
+            return
+        try:
+            network = self._engine.network_for(self.network, self.proxy_choice, self._credentials)
+        except ValueError as exc:  # a remembered proxy address that no longer parses
+            self._show_box(QMessageBox.Icon.Warning, tr("Proxy settings"), Text(str(exc)))
             return
         self.outcome = None
+        self.sign_in_needed = None
         self._status_text = None
-        self.task = asyncio.ensure_future(self._session(long_hold))
+        self._last_long_hold = long_hold
+        self.task = asyncio.ensure_future(self._session(network, long_hold))
         self._update_buttons()
 
-    async def _session(self, long_hold: bool) -> None:
-        assert self._engine is not None and self.network is not None
+    async def _session(self, network: NetworkSettings, long_hold: bool) -> None:
+        assert self._engine is not None
         factory = self._run_factory or self._engine.make_run
         try:
-            self.run = factory(self.profile, self.network, self.sink, long_hold)
+            self.run = factory(self.profile, network, self.sink, long_hold)
+            self._outcome_network = network
             await self.run.execute()
         except Exception as exc:
             if not shiboken6.isValid(self):
@@ -363,6 +410,8 @@ class MainWindow(QMainWindow):
     def _run_finished(self, outcome: RunOutcome) -> None:
         self.outcome = outcome
         self._outcome_profile = self.profile
+        self._outcome_routes = self.run.context.route_table if self.run is not None else None
+        self.sign_in_needed = proxy_sign_in_needed(outcome)
         self._refresh_timer.stop()
         self.checks.render_headers()
         self.progress.setValue(1000)
@@ -372,7 +421,15 @@ class MainWindow(QMainWindow):
             headline = tr("Check cancelled: the result is not known.")
         else:
             headline = verdict_sentence(outcome.verdict, outcome.records, self.profile.name)
-        self._banner_texts = (headline, self._counts_text(outcome))
+        hint = None
+        if self.sign_in_needed is not None:  # the fix is in the organiser's hands: say so where they look
+            cause, proxy = self.sign_in_needed
+            if cause == "proxy.auth_failed":
+                note = tr("The proxy {proxy} refused the user name or password.", proxy=proxy)
+            else:
+                note = tr("The proxy {proxy} asks for a user name and password.", proxy=proxy)
+            hint = tr("{note} Press “Sign in to the proxy…” to give them.", note=note)
+        self._banner_texts = (headline, self._counts_text(outcome, hint))
         self._render_banner()
         self._reveal_first_problem()
         self.runDone.emit(outcome)
@@ -386,7 +443,7 @@ class MainWindow(QMainWindow):
                 self.checks.ensureWidgetVisible(first, 0, 40)
                 return
 
-    def _counts_text(self, outcome: RunOutcome) -> Text:
+    def _counts_text(self, outcome: RunOutcome, hint: Text | None = None) -> Text:
         records = outcome.records
         counts = {status: sum(1 for r in records if r.result.status is status) for status in Status}
         line = tr(
@@ -397,10 +454,9 @@ class MainWindow(QMainWindow):
             skipped=counts[Status.SKIPPED],
             seconds=f"{outcome.duration_ms / 1000:.1f}",
         )
-        if outcome.verdict in (Verdict.NOT_READY, Verdict.READY_WITH_WARNINGS):
+        if hint is None and outcome.verdict in (Verdict.NOT_READY, Verdict.READY_WITH_WARNINGS):
             hint = tr("Open a check marked Failed or Warning to see what to ask the venue's IT.")
-            return tr("{counts}\n{hint}", counts=line, hint=hint)
-        return line
+        return line if hint is None else tr("{counts}\n{hint}", counts=line, hint=hint)
 
     def _schedule_refresh(self) -> None:
         """Overall progress, banner and group notes are redrawn at most every 50 ms, however many checks
@@ -460,33 +516,155 @@ class MainWindow(QMainWindow):
         QGuiApplication.clipboard().setText(text)
         self._set_status(tr("Copied: paste it into a message to the venue's IT."))
 
+    def current_event(self) -> EventInfo | None:
+        return self.event_form.event_info()
+
+    def build_report(self) -> dict[str, Any] | None:
+        """The report of the last run, in the window's language, with the event as typed now.
+
+        Both exports are made from this, so the SHA-256 in the PDF footer is the saved JSON's.
+        """
+        if self.outcome is None or self._outcome_profile is None or self._outcome_network is None:
+            return None
+        from sparkgui.core.environment import describe_environment
+        from sparkgui.core.report import build_report
+
+        environment = describe_environment(self._outcome_network, self._outcome_routes)
+        return build_report(
+            self.outcome, self._outcome_profile, environment, lang=self.lang, event=self.current_event()
+        )
+
+    def suggested_path(self, ext: str) -> str:
+        """Platform, venue and date as the file name, in the folder used last (else the home folder)."""
+        from sparkgui.report.naming import default_file_name
+
+        assert self.outcome is not None
+        platform = self._outcome_profile.name if self._outcome_profile else self.profile.name
+        event = self.current_event()
+        name = default_file_name(platform, event.venue if event else None, self.outcome.started_at.astimezone(), ext)
+        folder = Path(self.settings.export_folder or Path.home())
+        if not folder.is_dir():
+            folder = Path.home()
+        return str(folder / name)
+
     def save_json_dialog(self) -> None:
         if self.outcome is None or self.running:
             return
-        stamp = self.outcome.finished_at.astimezone().strftime("%Y%m%d-%H%M")
-        suggested = str(Path.home() / f"sparkgui-{self.profile.name.lower().replace(' ', '-')}-{stamp}.json")
         path, _ = QFileDialog.getSaveFileName(
-            self, tr("Save the JSON report").render(self.lang), suggested, "JSON (*.json)"
+            self, tr("Save the JSON report").render(self.lang), self.suggested_path("json"), "JSON (*.json)"
         )
         if path:
             self.save_json(path)
 
     def save_json(self, path: str) -> bool:
         """Write the report atomically; a failure is a dialog that says what to do, never a half file."""
-        if self.outcome is None or self._outcome_profile is None or self.network is None:
+        report = self.build_report()
+        if report is None:
             return False
         from sparkgui.core.atomic import WriteError
-        from sparkgui.core.environment import describe_environment
-        from sparkgui.core.report import build_report, write_report
+        from sparkgui.core.report import write_report
 
-        report = build_report(self.outcome, self._outcome_profile, describe_environment(self.network), lang=self.lang)
         try:
             write_report(report, path)
         except WriteError as exc:
             self._show_box(QMessageBox.Icon.Warning, tr("The report was not saved"), Text(str(exc)))
             return False
+        self._remember_folder(path)
         self._set_status(tr("Saved the JSON report to {path}.", path=path))
         return True
+
+    def export_pdf_dialog(self) -> None:
+        if self.outcome is None or self.running:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("Export the PDF for the venue's IT").render(self.lang), self.suggested_path("pdf"), "PDF (*.pdf)"
+        )
+        if path:
+            self.export_pdf(path)
+
+    def export_pdf(self, path: str) -> bool:
+        """Render the PDF in the window's language and write it atomically; a failure is a dialog, no half file."""
+        report = self.build_report()
+        if report is None:
+            return False
+        from sparkgui.core.atomic import WriteError
+        from sparkgui.report.pdf import write_pdf
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write_pdf(report, path, lang=self.lang, event=self.current_event())
+        except WriteError as exc:
+            self._show_box(QMessageBox.Icon.Warning, tr("The PDF was not saved"), Text(str(exc)))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._remember_folder(path)
+        self._set_status(tr("Saved the PDF to {path}: send it to the venue's IT.", path=path))
+        return True
+
+    def _remember_folder(self, path: str) -> None:
+        self.settings.export_folder = str(Path(path).resolve().parent)
+
+    def _event_edited(self) -> None:
+        self.settings.event_fields = self.event_form.fields
+
+    # Proxy ---------------------------------------------------------------------------------------------------
+
+    def open_proxy_settings(self) -> None:
+        """The "Proxy…" dialog (window-modal, not blocking the loop: tests drive it by code)."""
+        if self.running or self.proxy_dialog is not None:
+            return
+        from sparkgui.ui.proxy_dialogs import ProxySettingsDialog
+
+        dialog = ProxySettingsDialog(self.proxy_choice, self.lang, self)
+        dialog.accepted.connect(self._proxy_chosen)
+        dialog.finished.connect(self._proxy_dialog_closed)
+        self.proxy_dialog = dialog
+        dialog.open()
+
+    def _proxy_chosen(self) -> None:
+        if self.proxy_dialog is not None and self.proxy_dialog.chosen is not None:
+            self.set_proxy_choice(self.proxy_dialog.chosen)
+
+    def _proxy_dialog_closed(self) -> None:
+        if self.proxy_dialog is not None:
+            self.proxy_dialog.deleteLater()
+        self.proxy_dialog = None
+
+    def set_proxy_choice(self, choice: ProxyChoice) -> None:
+        """Use and remember the proxy setting (never a password); a sign-in for another proxy is forgotten."""
+        if choice != self.proxy_choice:
+            self._credentials = None
+        self.proxy_choice = choice
+        self.settings.proxy = choice
+        self._retranslate()
+
+    def open_sign_in(self) -> None:
+        """Ask for the proxy's user name and password, then check again with them."""
+        if self.running or self.sign_in_dialog is not None:
+            return
+        from sparkgui.ui.proxy_dialogs import ProxySignInDialog
+
+        cause, proxy = self.sign_in_needed or ("proxy.auth_required", "?")
+        user = self._credentials.username if self._credentials is not None else ""
+        platform = self._outcome_profile.name if self._outcome_profile else self.profile.name
+        dialog = ProxySignInDialog(proxy, platform, cause == "proxy.auth_failed", self.lang, user, self)
+        dialog.accepted.connect(self._signed_in)
+        dialog.finished.connect(self._sign_in_closed)
+        self.sign_in_dialog = dialog
+        dialog.open()
+
+    def _signed_in(self) -> None:
+        if self.sign_in_dialog is None:
+            return
+        self._credentials = self.sign_in_dialog.take_credentials()
+        if self._credentials is not None:
+            self._start(long_hold=self._last_long_hold)
+
+    def _sign_in_closed(self) -> None:
+        if self.sign_in_dialog is not None:
+            self.sign_in_dialog.deleteLater()
+        self.sign_in_dialog = None
 
     # Profile and language ----------------------------------------------------------------------------------
 
@@ -503,6 +681,7 @@ class MainWindow(QMainWindow):
             combo.addItem(label, source)
         if not self.profile.source.startswith(BUNDLED_PREFIX):
             combo.addItem(Path(self.profile.source).name or self.profile.name, self.profile.source)
+        # The demo mode (issue: demo scenarios) will add its "Demo" entry here, before "Load a file…".
         combo.addItem("", LOAD_FILE)
         combo.setCurrentIndex(max(0, combo.findData(self.profile.source)))
         combo.blockSignals(False)
@@ -606,6 +785,16 @@ class MainWindow(QMainWindow):
                 tr("Copy a plain-text summary with the allow-list rules, to paste into a message (Ctrl+Shift+C)."),
             ),
             (self.save_button, tr("Save JSON…"), tr("Save the full report as a JSON file (Ctrl+S).")),
+            (
+                self.pdf_button,
+                tr("Export PDF for IT…"),
+                tr("Save a PDF summary to send to the venue's IT: what to change, and every result (Ctrl+P)."),
+            ),
+            (
+                self.sign_in_button,
+                tr("Sign in to the proxy…"),
+                tr("Give the proxy's user name and password, then check again. The password is never saved."),
+            ),
         )
         for button, label, tip in buttons:
             button.setText(label.render(lang))
@@ -613,6 +802,14 @@ class MainWindow(QMainWindow):
             button.setToolTip(tip.render(lang))
         if self.profile.websocket is None:
             self.long_button.setToolTip(tr("This profile has no WebSocket to hold open.").render(lang))
+        self.proxy_caption.setText(tr("Proxy:").render(lang))
+        proxy_label = describe_choice(self.proxy_choice).render(lang)
+        self.proxy_button.setText(proxy_label)
+        self.proxy_button.setAccessibleName(tr("Proxy: {setting}", setting=proxy_label).render(lang))
+        self.proxy_button.setToolTip(
+            tr("How this computer reaches the Internet: automatic, none, or a given proxy.").render(lang)
+        )
+        self.event_form.retranslate(lang)
         self.progress.setAccessibleName(tr("Overall progress").render(lang))
         self.checks.setAccessibleName(tr("Checks and their results").render(lang))
         if self._status_text is not None:
@@ -628,7 +825,10 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(running)
         self.copy_button.setEnabled(has_outcome)
         self.save_button.setEnabled(has_outcome)
+        self.pdf_button.setEnabled(has_outcome)
+        self.sign_in_button.setVisible(self.sign_in_needed is not None and not running)
         self.profile_combo.setEnabled(not running)
+        self.proxy_button.setEnabled(not running)
         if not running and self.check_button.isEnabled() and self.cancel_button.hasFocus():
             self.check_button.setFocus()
         elif running and not self.cancel_button.hasFocus():
@@ -669,3 +869,11 @@ class MainWindow(QMainWindow):
         self.settings.language = self.lang
         self.settings.sync()
         event.accept()
+
+
+def proxy_sign_in_needed(outcome: RunOutcome) -> tuple[str, str] | None:
+    """(cause, proxy address) when a check ended because the proxy wants credentials or refused them."""
+    for record in outcome.records:
+        if record.result.cause in SIGN_IN_CAUSES:
+            return record.result.cause, str(record.result.evidence.get("proxy") or "?")
+    return None

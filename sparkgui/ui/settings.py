@@ -1,4 +1,6 @@
-"""What the window remembers between sessions: its size, the last profile and the language (QSettings)."""
+"""What the window remembers between sessions (QSettings): its size, the last profile, the language, the
+event details, the proxy choice and the export folder. Never a password: the proxy sign-in stays in memory.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from sparkgui.core.i18n import LANGUAGES
 from sparkgui.core.profile import BUNDLED_PROFILE, Profile, load_bundled_profile, load_profile
+from sparkgui.ui.proxy_choice import PROXY_MODES, ProxyChoice
 
 BUNDLED_PREFIX = "bundled:"
 
@@ -42,6 +45,39 @@ class UiSettings:
     @geometry.setter
     def geometry(self, value: QByteArray) -> None:
         self.store.setValue("window/geometry", value)
+
+    @property
+    def event_fields(self) -> tuple[str, str, str]:
+        """The event's name, venue and contact as last typed (the report's `event`)."""
+        values = (self.store.value(f"event/{key}") for key in ("name", "venue", "contact"))
+        name, venue, contact = (value if isinstance(value, str) else "" for value in values)
+        return name, venue, contact
+
+    @event_fields.setter
+    def event_fields(self, fields: tuple[str, str, str]) -> None:
+        for key, value in zip(("name", "venue", "contact"), fields, strict=True):
+            self.store.setValue(f"event/{key}", value)
+
+    @property
+    def proxy(self) -> ProxyChoice:
+        mode, address = self.store.value("proxy/mode"), self.store.value("proxy/address")
+        if not isinstance(mode, str) or mode not in PROXY_MODES:
+            return ProxyChoice()
+        return ProxyChoice(mode, address if isinstance(address, str) else "")
+
+    @proxy.setter
+    def proxy(self, choice: ProxyChoice) -> None:
+        self.store.setValue("proxy/mode", choice.mode)
+        self.store.setValue("proxy/address", choice.address)
+
+    @property
+    def export_folder(self) -> str | None:
+        value = self.store.value("export/folder")
+        return value if isinstance(value, str) and value else None
+
+    @export_folder.setter
+    def export_folder(self, folder: str) -> None:
+        self.store.setValue("export/folder", folder)
 
     def sync(self) -> None:
         self.store.sync()
