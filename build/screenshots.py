@@ -127,6 +127,7 @@ async def main() -> None:
         for lang in ("en", "fr"):
             await shoot_exports(MainWindow, UiSettings, work, scenarios["not-ready"][0], network, lang)
         await shoot_proxy(MainWindow, UiSettings, work, pki, hosts, port, dns.port)
+        await shoot_demo(MainWindow, UiSettings, work)
     finally:
         await runner.cleanup()
         await dns.stop()
@@ -230,6 +231,19 @@ async def shoot_exports(
     window.export_pdf(str(work / window.suggested_path("pdf").rsplit("/", 1)[-1]))
     await asyncio.sleep(0.2)
     _save(window, f"exports-{lang}")
+    window.close()
+    window.deleteLater()
+
+
+async def shoot_demo(window_type: type, settings_type: type, work: Path) -> None:
+    """Demo mode: the bundled profile on a simulated venue, marked DEMO (sales and training)."""
+    from sparkgui.core.profile import load_bundled_profile
+
+    window = window_type(profile=load_bundled_profile(), lang="en", settings=_settings(settings_type, work, "demo"))
+    await _open(window)
+    window.set_demo("warnings")
+    await _check(window)
+    _save(window, "demo-warnings-en")
     window.close()
     window.deleteLater()
 

@@ -4,7 +4,8 @@ dnspython (~0.3 s), which must not delay the first paint.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import replace
 
 import sparkgui.core.plan as plan
@@ -22,6 +23,23 @@ from sparkgui.ui.proxy_choice import ProxyChoice
 def make_run(profile: Profile, network: NetworkSettings, sink: ProgressSink, long_hold: bool) -> Run:
     """A run of the profile; `long_hold` holds the WebSockets for the profile's long_hold_seconds."""
     return prepare_run(profile, network, sink, options=plan.PlanOptions(long_hold=long_hold))
+
+
+@asynccontextmanager
+async def demo_run(
+    profile: Profile, scenario: str, sink: ProgressSink, long_hold: bool
+) -> AsyncIterator[tuple[Run, NetworkSettings]]:
+    """A run of the profile against the demo's simulated venue, which lives as long as the `async with`.
+
+    Demo holds are short (a minute for the "10-minute test"): a demo shows the countdown, not the wait.
+    """
+    from sparkgui.core.demo.scenarios import DEMO_HOLD_SECONDS, scenario_named
+    from sparkgui.core.demo.venue import demo_venue
+
+    hold = 60.0 if long_hold else DEMO_HOLD_SECONDS
+    async with demo_venue(profile, scenario_named(scenario)) as venue:
+        options = plan.PlanOptions(hold_seconds=hold)
+        yield prepare_run(venue.profile, venue.network, sink, venue.trust, options=options), venue.network
 
 
 def planned_checks(profile: Profile) -> list[CheckInfo]:

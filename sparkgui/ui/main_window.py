@@ -58,6 +58,7 @@ RunFactory = Callable[[Profile, "NetworkSettings", "ProgressSink", bool], "Run"]
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each in its own language, so anyone finds theirs
 LOAD_FILE = "load-file"
+DEMO_PREFIX = "demo:"
 # The proxy answers that the sign-in can fix: the window then offers "Sign in to the proxy…".
 SIGN_IN_CAUSES = ("proxy.auth_required", "proxy.auth_failed")
 
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self._outcome_network: NetworkSettings | None = None
         self._outcome_routes: RouteTable | None = None
         self._last_long_hold = False
+        self.demo: str | None = None  # the demo scenario's name while demo mode is on
+        self._outcome_demo: str | None = None
         self.proxy_choice: ProxyChoice = self.settings.proxy
         self._credentials: ProxyCredentials | None = None  # the proxy sign-in: in memory only, never saved
         self.sign_in_needed: tuple[str, str] | None = None  # (cause, proxy address) of the last run
@@ -194,6 +197,15 @@ class MainWindow(QMainWindow):
         header.addLayout(titles, 1)
         header.addLayout(pickers)
         root.addLayout(header)
+        self.demo_strip = QLabel(central)  # demo mode is never mistaken for a real result
+        self.demo_strip.setObjectName("demoStrip")
+        self.demo_strip.setWordWrap(True)
+        self.demo_strip.setStyleSheet(
+            "#demoStrip { background-color: #b45309; color: white; font-weight: bold; padding: 6px 10px;"
+            " border-radius: 4px; }"
+        )
+        self.demo_strip.hide()
+        root.addWidget(self.demo_strip)
 
         actions = QHBoxLayout()
         self.check_button = QPushButton(central)
@@ -356,6 +368,12 @@ class MainWindow(QMainWindow):
         assert self._engine is not None
         factory = self._run_factory or self._engine.make_run
         try:
+            self._outcome_demo = self.demo
+            if self.demo is not None:
+                async with self._engine.demo_run(self.profile, self.demo, self.sink, long_hold) as (run, demo_network):
+                    self.run, self._outcome_network = run, demo_network
+                    await run.execute()
+                return
             self.run = factory(self.profile, network, self.sink, long_hold)
             self._outcome_network = network
             await self.run.execute()
@@ -421,6 +439,8 @@ class MainWindow(QMainWindow):
             headline = tr("Check cancelled: the result is not known.")
         else:
             headline = verdict_sentence(outcome.verdict, outcome.records, self.profile.name)
+        if self._outcome_demo is not None:
+            headline = tr("DEMO (simulated venue): {verdict}", verdict=headline)
         hint = None
         if self.sign_in_needed is not None:  # the fix is in the organiser's hands: say so where they look
             cause, proxy = self.sign_in_needed
@@ -513,6 +533,9 @@ class MainWindow(QMainWindow):
 
         resolvers = tuple(describe_environment(self.network).resolvers) if self.network else ()
         text = it_summary(self.outcome, self._outcome_profile, self.lang, resolvers)
+        if self._outcome_demo is not None:
+            marker = tr("DEMO (simulated venue): nothing below describes a real network.").render(self.lang)
+            text = f"{marker}\n\n{text}"
         QGuiApplication.clipboard().setText(text)
         self._set_status(tr("Copied: paste it into a message to the venue's IT."))
 
@@ -531,7 +554,13 @@ class MainWindow(QMainWindow):
 
         environment = describe_environment(self._outcome_network, self._outcome_routes)
         return build_report(
-            self.outcome, self._outcome_profile, environment, lang=self.lang, event=self.current_event()
+            self.outcome,
+            self._outcome_profile,
+            environment,
+            lang=self.lang,
+            event=self.current_event(),
+            demo=self._outcome_demo is not None,
+            demo_scenario=self._outcome_demo,
         )
 
     def suggested_path(self, ext: str) -> str:
@@ -681,13 +710,22 @@ class MainWindow(QMainWindow):
             combo.addItem(label, source)
         if not self.profile.source.startswith(BUNDLED_PREFIX):
             combo.addItem(Path(self.profile.source).name or self.profile.name, self.profile.source)
-        # The demo mode (issue: demo scenarios) will add its "Demo" entry here, before "Load a file…".
+        from sparkgui.core.demo.scenarios import SCENARIOS
+
+        for name, scenario in SCENARIOS.items():  # demo mode: the current profile, on a simulated venue
+            combo.addItem(tr("Demo: {scenario}", scenario=scenario.title).render(self.lang), f"{DEMO_PREFIX}{name}")
         combo.addItem("", LOAD_FILE)
-        combo.setCurrentIndex(max(0, combo.findData(self.profile.source)))
+        current = f"{DEMO_PREFIX}{self.demo}" if self.demo is not None else self.profile.source
+        combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
 
     def _profile_picked(self, index: int) -> None:
         source = self.profile_combo.itemData(index)
+        if isinstance(source, str) and source.startswith(DEMO_PREFIX):
+            self.set_demo(source.removeprefix(DEMO_PREFIX))
+            return
+        if self.demo is not None and source != LOAD_FILE:
+            self.set_demo(None)
         if source == LOAD_FILE:
             path, _ = QFileDialog.getOpenFileName(
                 self, tr("Load a profile").render(self.lang), str(Path.home()), "TOML (*.toml);;* (*)"
@@ -704,6 +742,17 @@ class MainWindow(QMainWindow):
                 self.use_profile(load_by_source(source))
             except ProfileError as exc:
                 self._profile_error(exc)
+
+    def set_demo(self, scenario: str | None) -> None:
+        """Demo mode on (a scenario's name) or off: the next runs check a simulated venue, marked DEMO."""
+        if self.running:
+            return
+        self.demo = scenario
+        self.outcome = None
+        self._fill_profiles()
+        self._retranslate()
+        self._show_idle()
+        self._update_buttons()
 
     def load_profile_file(self, path: str) -> bool:
         """Load a profile from a file; a bad file gives a dialog saying what is wrong, and changes nothing."""
@@ -754,7 +803,20 @@ class MainWindow(QMainWindow):
     def _retranslate(self) -> None:
         lang = self.lang
         name = self.profile.name
-        self.setWindowTitle(tr("{platform} network check — sparkgui", platform=name).render(lang))
+        title = tr("{platform} network check — sparkgui", platform=name)
+        if self.demo is not None:
+            title = tr("DEMO — {title}", title=title)
+        self.setWindowTitle(title.render(lang))
+        self.demo_strip.setVisible(self.demo is not None)
+        if self.demo is not None:
+            from sparkgui.core.demo.scenarios import scenario_named
+
+            strip = tr(
+                "DEMO — a simulated venue ({scenario}). Nothing shown here describes this network.",
+                scenario=scenario_named(self.demo).title,
+            )
+            self.demo_strip.setText(strip.render(lang))
+            self.demo_strip.setAccessibleName(strip.render(lang))
         self.platform_label.setText(name)
         self.platform_label.setAccessibleName(tr("Platform: {platform}", platform=name).render(lang))
         self.subtitle.setText(
