@@ -47,6 +47,7 @@ DELAY_TABLE = "100"
 SNI_FILTER_PORT = 9443
 SERVFAIL_PORT = 5300
 FAULT_TABLE = "lab_fault"
+BIND_ALL = ("--bind", "0.0.0.0", "--bind", "::")
 
 
 class DnsMode(Enum):
@@ -81,6 +82,29 @@ class LabRun:
         return json.dumps(self.report["checks"], indent=1)[:12000] + "\n--- stderr ---\n" + self.stderr[-3000:]
 
 
+@dataclass(frozen=True)
+class WsSetup:
+    """The lab profile's `[websocket]`: the probe's echo, held briefly (the real profile holds 60 s and 600 s).
+
+    The default heartbeat is longer than the hold, so a plain scenario sends no ping; the idle scenarios
+    set a heartbeat shorter than the middlebox's idle timeout, as the platform's own client does."""
+
+    host: topo.PlatformHost = topo.PROBE_HOST
+    hold_s: float = 2.0
+    heartbeat_s: float = 5.0
+    long_hold_s: float = 600.0
+
+    @property
+    def url(self) -> str:
+        return f"wss://{self.host.name}/ws"
+
+    def toml(self) -> str:
+        return (
+            f'[websocket]\nurl = "{self.url}"\nhold_seconds = {self.hold_s}\n'
+            f"long_hold_seconds = {self.long_hold_s}\nheartbeat_seconds = {self.heartbeat_s}\n"
+        )
+
+
 @dataclass
 class Lab:
     folder: Path
@@ -103,6 +127,14 @@ class Lab:
     @property
     def ca_file(self) -> Path:
         return self.folder / "lab-ca.pem"
+
+    @property
+    def platform_cert(self) -> Path:
+        return self.folder / "platform-cert.pem"
+
+    @property
+    def platform_key(self) -> Path:
+        return self.folder / "platform-key.pem"
 
     @property
     def empty_cert_dir(self) -> Path:
@@ -160,17 +192,23 @@ class Lab:
     def _make_pki(self) -> None:
         ca = trustme.CA(organization_name=topo.LAB_CA_NAME)
         ca.cert_pem.write_to_path(str(self.ca_file))
-        ca.issue_cert(*(h.name for h in topo.PLATFORM_HOSTS)).private_key_and_cert_chain_pem.write_to_path(
-            str(self.folder / "platform.pem")
-        )
+        # The probe server holds one certificate: every platform name is one of its SANs.
+        platform = ca.issue_cert(*(h.name for h in topo.PLATFORM_HOSTS))
+        self.platform_cert.write_bytes(b"".join(blob.bytes() for blob in platform.cert_chain_pems))
+        platform.private_key_pem.write_to_path(str(self.platform_key))
         ca.issue_cert(topo.PORTAL_NAME).private_key_and_cert_chain_pem.write_to_path(str(self.folder / "portal.pem"))
         self.empty_cert_dir.mkdir(exist_ok=True)
 
     def _start_servers(self) -> None:
-        for role, ns in (("platform", self.ns("platform")), ("portal", self.ns("router"))):
-            script, cert = str(HOSTS_DIR / "https_server.py"), str(self.folder / f"{role}.pem")
-            argv = [self.python, script, "--role", role, "--cert", cert, "--bind", "0.0.0.0", "--bind", "::"]
-            self._start(role, ns, argv)
+        platform, script = self.ns("platform"), str(HOSTS_DIR / "https_server.py")
+        # The platform is the real probe server (`/`, `/healthz`, `/ws` echo) on 443; host "" listens on
+        # every address of both families. Port 80 only redirects to HTTPS, as the platform's front does.
+        probe = [self.python, "-m", "sparkgui.probe", "--host", "", "--port", "443"]
+        probe += ["--cert", str(self.platform_cert), "--key", str(self.platform_key)]
+        self._start("probe", platform, probe, ready="listening on")
+        self._start("platform-http", platform, [self.python, script, "--role", "platform", "--http-only", *BIND_ALL])
+        portal = [self.python, script, "--role", "portal", "--cert", str(self.folder / "portal.pem"), *BIND_ALL]
+        self._start("portal", self.ns("router"), portal)
         self._start_dnsmasq(DnsMode.CLEAN, ())
 
     def _start(self, name: str, ns: str, argv: list[str], ready: str = "ready") -> LabProcess:
@@ -379,13 +417,16 @@ class Lab:
         hosts: Iterable[topo.PlatformHost] = topo.PLATFORM_HOSTS[:3],
         timeouts: Mapping[str, float] | None = None,
         name: str = "lab-profile.toml",
+        websocket: WsSetup | None = WsSetup(),
     ) -> Path:
-        """A lab profile: the platform's names, the lab CA as the expected issuer, short timeouts."""
+        """A lab profile: the platform's names, the lab CA as the expected issuer, short timeouts, and the
+        probe's WebSocket with a short hold (None: no WebSocket checks)."""
         path = self.folder / name
         text = profile_toml(
             [Ep(h.name, 443, h.path) for h in hosts],
             expected_issuers=[topo.LAB_CA_NAME],
             timeouts={"dns": 2.0, "connect": 2.0, "tls": 3.0, "http": 4.0, **(timeouts or {})},
+            extra=websocket.toml() if websocket else "",
         )
         path.write_text(text.replace('name = "Test platform"', 'name = "Sparkup (network lab)"'))
         return path

@@ -54,9 +54,10 @@ def _platform(label: str, index: int, path: str = "/") -> PlatformHost:
 PLATFORM_HOSTS = (
     _platform("app", 1),
     _platform("probe", 2, "/healthz"),
-    _platform("api", 3, "/v1/ping"),
+    _platform("api", 3),
     _platform("media", 4),
     _platform("live", 5),
     _platform("static", 6),
 )
 HOSTS_BY_NAME = {h.name: h for h in PLATFORM_HOSTS}
+PROBE_HOST = PLATFORM_HOSTS[1]  # the platform's known-good endpoint: its WebSocket echo is at /ws
