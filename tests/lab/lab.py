@@ -48,6 +48,12 @@ SNI_FILTER_PORT = 9443
 SERVFAIL_PORT = 5300
 FAULT_TABLE = "lab_fault"
 BIND_ALL = ("--bind", "0.0.0.0", "--bind", "::")
+PAC_PORT = 8080
+IDLE_RESET_PORT = 9444
+CONNTRACK_DEFAULTS = (  # the kernel's defaults, restored after the stateful-firewall scenario
+    "net.netfilter.nf_conntrack_tcp_timeout_established=432000",
+    "net.netfilter.nf_conntrack_tcp_loose=1",
+)
 
 
 class DnsMode(Enum):
@@ -114,6 +120,7 @@ class Lab:
     _fault_processes: list[str] = field(default_factory=list)
     _dns_mode: tuple[DnsMode, tuple[str, ...]] = (DnsMode.CLEAN, ())
     _delay_on: bool = False
+    _conntrack_changed: bool = False
 
     # ---- names and paths ----
 
@@ -258,6 +265,9 @@ class Lab:
         for pid in pids_in(self.ns("proxy")):  # squid's helpers; only the lab's proxy runs in that namespace
             kill_pid(pid)
         in_ns(self.ns("router"), "nft", "flush", "ruleset")
+        if self._conntrack_changed:
+            sysctl(self.ns("router"), *CONNTRACK_DEFAULTS)
+            self._conntrack_changed = False
         if self._delay_on:
             self._undo_delay()
         if self._dns_mode != (DnsMode.CLEAN, ()):
@@ -398,6 +408,10 @@ class Lab:
         """The router's portal answers every HTTP and HTTPS connection from the client (not signed in)."""
         self.firewall(prerouting=[f'iifname "{topo.CLIENT.router_if}" tcp dport {{ 80, 443 }} redirect'])
 
+    @property
+    def squid_folder(self) -> Path:
+        return squid_folder_path(self.prefix)
+
     def start_squid(self, setup: SquidSetup) -> str:
         """squid on the proxy host, configured as `setup` says; returns the proxy's URL."""
         folder = squid_folder(self.prefix)
@@ -409,6 +423,49 @@ class Lab:
         self._fault_processes.append("squid")
         self._wait_listening(self.ns("proxy"), SQUID_PORT, udp=False, process=process, timeout=15)
         return setup.url
+
+    def block_direct(self) -> None:
+        """The client reaches the platform only through the proxy: direct traffic to the platform is dropped
+        (DNS and the proxy host stay reachable), as at a venue whose firewall lets only its proxy out."""
+        self.firewall(
+            f'iifname "{topo.CLIENT.router_if}" ip daddr {topo.PLATFORM_V4_NET} drop',
+            f'iifname "{topo.CLIENT.router_if}" ip6 daddr {topo.PLATFORM_V6_NET} drop',
+        )
+
+    def serve_pac(self, script: str) -> str:
+        """Serve `script` as a PAC file over HTTP from the proxy host; returns its URL."""
+        folder = self.folder / "pac"
+        folder.mkdir(exist_ok=True)
+        (folder / "proxy.pac").write_text(script)
+        argv = [self.python, str(HOSTS_DIR / "pac_server.py"), "--folder", str(folder)]
+        argv += ["--bind", topo.PROXY.v4_host, "--port", str(PAC_PORT)]
+        self._start("pac", self.ns("proxy"), argv)
+        self._fault_processes.append("pac")
+        return f"http://{topo.PROXY.v4_host}:{PAC_PORT}/proxy.pac"
+
+    def idle_reset(self, idle_s: float) -> None:
+        """A middlebox on the router that resets (RST to both sides) the client's HTTPS connections once they
+        have carried no byte for `idle_s` seconds: a userspace relay the client's TCP 443 is redirected to."""
+        argv = [self.python, str(HOSTS_DIR / "idle_reset.py"), "--port", str(IDLE_RESET_PORT), "--idle", str(idle_s)]
+        self._start("idle-reset", self.ns("router"), argv)
+        self._fault_processes.append("idle-reset")
+        self.firewall(prerouting=[f'iifname "{topo.CLIENT.router_if}" tcp dport 443 redirect to :{IDLE_RESET_PORT}'])
+
+    def stateful_firewall(self, established_s: int) -> None:
+        """A stateful firewall on the router that forgets a TCP connection after `established_s` seconds without
+        a packet, and then silently drops the connection's packets (no RST, no ICMP): conntrack's established
+        timeout, strict tracking (a mid-stream packet of an unknown connection is invalid), and a drop rule."""
+        sysctl(
+            self.ns("router"),
+            f"net.netfilter.nf_conntrack_tcp_timeout_established={established_s}",
+            "net.netfilter.nf_conntrack_tcp_loose=0",
+        )
+        self._conntrack_changed = True
+        self.firewall(
+            "ct state established,related accept",
+            "ct state invalid drop",
+            "ct state new tcp flags & (syn | ack) != syn drop",  # only a SYN may open a connection
+        )
 
     # ---- running sparkgui on the client host ----
 
@@ -431,19 +488,29 @@ class Lab:
         path.write_text(text.replace('name = "Test platform"', 'name = "Sparkup (network lab)"'))
         return path
 
-    def client_env(self) -> dict[str, str]:
-        """The client's environment: only the lab CA is trusted, and no proxy setting leaks in."""
+    def client_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The client's environment: only the lab CA is trusted, and no proxy setting leaks in except the
+        scenario's own (`extra`: https_proxy, SPARKGUI_PROXY_PASSWORD, a different SSL_CERT_FILE…)."""
         env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
         env.update(SSL_CERT_FILE=str(self.ca_file), SSL_CERT_DIR=str(self.empty_cert_dir), PYTHONUNBUFFERED="1")
+        env.update(extra or {})
         return env
 
-    def run_sparkgui(self, profile: Path, *args: str, timeout: float = 60.0) -> LabRun:
+    def run_sparkgui(
+        self, profile: Path, *args: str, env: Mapping[str, str] | None = None, timeout: float = 60.0
+    ) -> LabRun:
         argv = ["ip", "netns", "exec", self.ns("client"), self.python, "-m", "sparkgui", "--headless"]
         argv += ["--profile", str(profile), "--json", "-", "--lang", "en", *args]
         began = time.monotonic()
         try:
             done = subprocess.run(
-                argv, capture_output=True, text=True, timeout=timeout, env=self.client_env(), cwd=REPO_ROOT, check=False
+                argv,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=self.client_env(env),
+                cwd=REPO_ROOT,
+                check=False,
             )
         except subprocess.TimeoutExpired as exc:
             raise LabError(f"sparkgui did not finish within {timeout:g} s: {exc.stderr!r}") from None

@@ -33,6 +33,8 @@ CLIENT = Segment("client", "c0", "192.0.2.1", "192.0.2.10", 24, "2001:db8:c::1",
 PLATFORM = Segment("platform", "p0", "198.51.100.1", "198.51.100.10", 24, "2001:db8:100::1", "2001:db8:100::10")
 DNS = Segment("dns", "d0", "203.0.113.1", "203.0.113.53", 26, "2001:db8:53::1", "2001:db8:53::53")
 PROXY = Segment("proxy", "x0", "203.0.113.65", "203.0.113.70", 26, "2001:db8:3128::1", "2001:db8:3128::10")
+PLATFORM_V4_NET = "198.51.100.0/24"
+PLATFORM_V6_NET = "2001:db8:100::/64"
 SEGMENTS = (CLIENT, PLATFORM, DNS, PROXY)
 HOST_ROLES = ("router", *(s.host for s in SEGMENTS))
 
