@@ -36,7 +36,7 @@ from tests.lab.netns import (
     sh,
     sysctl,
 )
-from tests.lab.squid import SQUID_PORT, SquidSetup, squid_conf, squid_folder, squid_folder_path
+from tests.lab.squid import SQUID_PORT, Bump, SquidSetup, squid_conf, squid_folder, squid_folder_path
 from tests.support import Ep, profile_toml
 
 HOSTS_DIR = Path(__file__).parent / "hosts"
@@ -407,6 +407,21 @@ class Lab:
     def captive_portal(self) -> None:
         """The router's portal answers every HTTP and HTTPS connection from the client (not signed in)."""
         self.firewall(prerouting=[f'iifname "{topo.CLIENT.router_if}" tcp dport {{ 80, 443 }} redirect'])
+
+    def inspecting_proxy(self, trusted: bool, **setup: Any) -> tuple[str, dict[str, str]]:
+        """squid doing TLS inspection (ssl-bump) with its own CA, "Venue Inspection CA"; returns the proxy URL
+        and the client environment that uses it, with that CA in the client's trust store when `trusted`
+        (as on a managed laptop) or not (a guest's laptop)."""
+        ca = trustme.CA(organization_name=topo.INSPECTION_CA_NAME)
+        bump_pem = self.folder / "inspection-ca-and-key.pem"
+        bump_pem.write_bytes(ca.cert_pem.bytes() + ca.private_key_pem.bytes())
+        url = self.start_squid(SquidSetup(bump=Bump(bump_pem, self.ca_file), **setup))
+        env = {"https_proxy": url}
+        if trusted:
+            bundle = self.folder / "trust-with-inspection-ca.pem"
+            bundle.write_bytes(self.ca_file.read_bytes() + ca.cert_pem.bytes())
+            env["SSL_CERT_FILE"] = str(bundle)
+        return url, env
 
     @property
     def squid_folder(self) -> Path:

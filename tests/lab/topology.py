@@ -14,6 +14,7 @@ from dataclasses import dataclass
 DOMAIN = "sparkup.test"
 PORTAL_NAME = "portal.lab.test"
 LAB_CA_NAME = "sparkgui lab CA"
+INSPECTION_CA_NAME = "Venue Inspection CA"  # the CA an inspecting proxy (ssl-bump) signs its certificates with
 
 
 @dataclass(frozen=True)
