@@ -439,12 +439,13 @@ class Lab:
         self._wait_listening(self.ns("proxy"), SQUID_PORT, udp=False, process=process, timeout=15)
         return setup.url
 
-    def block_direct(self) -> None:
+    def block_direct(self, *more_rules: str) -> None:
         """The client reaches the platform only through the proxy: direct traffic to the platform is dropped
         (DNS and the proxy host stay reachable), as at a venue whose firewall lets only its proxy out."""
         self.firewall(
             f'iifname "{topo.CLIENT.router_if}" ip daddr {topo.PLATFORM_V4_NET} drop',
             f'iifname "{topo.CLIENT.router_if}" ip6 daddr {topo.PLATFORM_V6_NET} drop',
+            *more_rules,
         )
 
     def serve_pac(self, script: str) -> str:

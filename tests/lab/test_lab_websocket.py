@@ -7,6 +7,8 @@ heartbeat survives (a warning), and no other check is blamed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.lab import topology as topo
@@ -43,7 +45,8 @@ def test_inspecting_proxy_strips_the_websocket_upgrade(lab: Lab) -> None:
     )
     ws = run.checks[f"ws:{WS}"]["evidence"]
     assert ws["status"] == 400 and "squid" in ws["via"], ws
-    assert f"TCP_MISS/400 371 GET https://{topo.PROBE_HOST.name}/ws" in (lab.squid_folder / "access.log").read_text()
+    access = (lab.squid_folder / "access.log").read_text()
+    assert re.search(rf"TCP_MISS/400 \d+ GET https://{re.escape(topo.PROBE_HOST.name)}/ws ", access), access
     skipped_after(run, HOLD)
 
 
@@ -54,7 +57,7 @@ def test_middlebox_resets_idle_connections(lab: Lab) -> None:
     hold = run.checks[HOLD]["evidence"]
     assert IDLE_S <= hold["idle_s"] <= IDLE_S + 1 and not hold["idle_s_is_upper_bound"], hold
     assert hold["silent"]["how"] == "connection_lost" and hold["heartbeat"]["alive"], hold
-    assert f"after {IDLE_S}.0 s idle" in lab.processes["idle-reset"].output()  # the middlebox did reset it
+    assert re.search(rf"after {IDLE_S}\.\d s idle", lab.processes["idle-reset"].output())  # the middlebox reset it
     assert seconds_to_verdict(run) <= HOLD_S + 2, run.report["duration_ms"]
 
 
