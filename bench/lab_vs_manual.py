@@ -57,7 +57,9 @@ def main() -> int:
         lab = Lab(Path(folder), f"sg{os.getpid()}b").build()
         try:
             lab.delay(rtt_ms=RTT_MS)
-            profile = lab.write_profile(topo.PLATFORM_HOSTS, timeouts={"dns": 3, "connect": 4, "tls": 5, "http": 8})
+            profile = lab.write_profile(
+                topo.PLATFORM_HOSTS, timeouts={"dns": 3, "connect": 4, "tls": 5, "http": 8}, websocket=None
+            )
             script = Path(folder) / "manual.sh"
             script.write_text(manual_script(lab))
             lab.run_sparkgui(profile)  # warm the file cache for a fair first figure

@@ -36,7 +36,7 @@ from tests.lab.netns import (
     sh,
     sysctl,
 )
-from tests.lab.squid import SQUID_PORT, SquidSetup, squid_conf, squid_folder, squid_folder_path
+from tests.lab.squid import SQUID_PORT, Bump, SquidSetup, squid_conf, squid_folder, squid_folder_path
 from tests.support import Ep, profile_toml
 
 HOSTS_DIR = Path(__file__).parent / "hosts"
@@ -47,6 +47,13 @@ DELAY_TABLE = "100"
 SNI_FILTER_PORT = 9443
 SERVFAIL_PORT = 5300
 FAULT_TABLE = "lab_fault"
+BIND_ALL = ("--bind", "0.0.0.0", "--bind", "::")
+PAC_PORT = 8080
+IDLE_RESET_PORT = 9444
+CONNTRACK_DEFAULTS = (  # the kernel's defaults, restored after the stateful-firewall scenario
+    "net.netfilter.nf_conntrack_tcp_timeout_established=432000",
+    "net.netfilter.nf_conntrack_tcp_loose=1",
+)
 
 
 class DnsMode(Enum):
@@ -81,6 +88,29 @@ class LabRun:
         return json.dumps(self.report["checks"], indent=1)[:12000] + "\n--- stderr ---\n" + self.stderr[-3000:]
 
 
+@dataclass(frozen=True)
+class WsSetup:
+    """The lab profile's `[websocket]`: the probe's echo, held briefly (the real profile holds 60 s and 600 s).
+
+    The default heartbeat is longer than the hold, so a plain scenario sends no ping; the idle scenarios
+    set a heartbeat shorter than the middlebox's idle timeout, as the platform's own client does."""
+
+    host: topo.PlatformHost = topo.PROBE_HOST
+    hold_s: float = 2.0
+    heartbeat_s: float = 5.0
+    long_hold_s: float = 600.0
+
+    @property
+    def url(self) -> str:
+        return f"wss://{self.host.name}/ws"
+
+    def toml(self) -> str:
+        return (
+            f'[websocket]\nurl = "{self.url}"\nhold_seconds = {self.hold_s}\n'
+            f"long_hold_seconds = {self.long_hold_s}\nheartbeat_seconds = {self.heartbeat_s}\n"
+        )
+
+
 @dataclass
 class Lab:
     folder: Path
@@ -90,6 +120,7 @@ class Lab:
     _fault_processes: list[str] = field(default_factory=list)
     _dns_mode: tuple[DnsMode, tuple[str, ...]] = (DnsMode.CLEAN, ())
     _delay_on: bool = False
+    _conntrack_changed: bool = False
 
     # ---- names and paths ----
 
@@ -103,6 +134,14 @@ class Lab:
     @property
     def ca_file(self) -> Path:
         return self.folder / "lab-ca.pem"
+
+    @property
+    def platform_cert(self) -> Path:
+        return self.folder / "platform-cert.pem"
+
+    @property
+    def platform_key(self) -> Path:
+        return self.folder / "platform-key.pem"
 
     @property
     def empty_cert_dir(self) -> Path:
@@ -160,17 +199,23 @@ class Lab:
     def _make_pki(self) -> None:
         ca = trustme.CA(organization_name=topo.LAB_CA_NAME)
         ca.cert_pem.write_to_path(str(self.ca_file))
-        ca.issue_cert(*(h.name for h in topo.PLATFORM_HOSTS)).private_key_and_cert_chain_pem.write_to_path(
-            str(self.folder / "platform.pem")
-        )
+        # The probe server holds one certificate: every platform name is one of its SANs.
+        platform = ca.issue_cert(*(h.name for h in topo.PLATFORM_HOSTS))
+        self.platform_cert.write_bytes(b"".join(blob.bytes() for blob in platform.cert_chain_pems))
+        platform.private_key_pem.write_to_path(str(self.platform_key))
         ca.issue_cert(topo.PORTAL_NAME).private_key_and_cert_chain_pem.write_to_path(str(self.folder / "portal.pem"))
         self.empty_cert_dir.mkdir(exist_ok=True)
 
     def _start_servers(self) -> None:
-        for role, ns in (("platform", self.ns("platform")), ("portal", self.ns("router"))):
-            script, cert = str(HOSTS_DIR / "https_server.py"), str(self.folder / f"{role}.pem")
-            argv = [self.python, script, "--role", role, "--cert", cert, "--bind", "0.0.0.0", "--bind", "::"]
-            self._start(role, ns, argv)
+        platform, script = self.ns("platform"), str(HOSTS_DIR / "https_server.py")
+        # The platform is the real probe server (`/`, `/healthz`, `/ws` echo) on 443; host "" listens on
+        # every address of both families. Port 80 only redirects to HTTPS, as the platform's front does.
+        probe = [self.python, "-m", "sparkgui.probe", "--host", "", "--port", "443"]
+        probe += ["--cert", str(self.platform_cert), "--key", str(self.platform_key)]
+        self._start("probe", platform, probe, ready="listening on")
+        self._start("platform-http", platform, [self.python, script, "--role", "platform", "--http-only", *BIND_ALL])
+        portal = [self.python, script, "--role", "portal", "--cert", str(self.folder / "portal.pem"), *BIND_ALL]
+        self._start("portal", self.ns("router"), portal)
         self._start_dnsmasq(DnsMode.CLEAN, ())
 
     def _start(self, name: str, ns: str, argv: list[str], ready: str = "ready") -> LabProcess:
@@ -220,6 +265,9 @@ class Lab:
         for pid in pids_in(self.ns("proxy")):  # squid's helpers; only the lab's proxy runs in that namespace
             kill_pid(pid)
         in_ns(self.ns("router"), "nft", "flush", "ruleset")
+        if self._conntrack_changed:
+            sysctl(self.ns("router"), *CONNTRACK_DEFAULTS)
+            self._conntrack_changed = False
         if self._delay_on:
             self._undo_delay()
         if self._dns_mode != (DnsMode.CLEAN, ()):
@@ -360,6 +408,25 @@ class Lab:
         """The router's portal answers every HTTP and HTTPS connection from the client (not signed in)."""
         self.firewall(prerouting=[f'iifname "{topo.CLIENT.router_if}" tcp dport {{ 80, 443 }} redirect'])
 
+    def inspecting_proxy(self, trusted: bool, **setup: Any) -> tuple[str, dict[str, str]]:
+        """squid doing TLS inspection (ssl-bump) with its own CA, "Venue Inspection CA"; returns the proxy URL
+        and the client environment that uses it, with that CA in the client's trust store when `trusted`
+        (as on a managed laptop) or not (a guest's laptop)."""
+        ca = trustme.CA(organization_name=topo.INSPECTION_CA_NAME)
+        bump_pem = self.folder / "inspection-ca-and-key.pem"
+        bump_pem.write_bytes(ca.cert_pem.bytes() + ca.private_key_pem.bytes())
+        url = self.start_squid(SquidSetup(bump=Bump(bump_pem, self.ca_file), **setup))
+        env = {"https_proxy": url}
+        if trusted:
+            bundle = self.folder / "trust-with-inspection-ca.pem"
+            bundle.write_bytes(self.ca_file.read_bytes() + ca.cert_pem.bytes())
+            env["SSL_CERT_FILE"] = str(bundle)
+        return url, env
+
+    @property
+    def squid_folder(self) -> Path:
+        return squid_folder_path(self.prefix)
+
     def start_squid(self, setup: SquidSetup) -> str:
         """squid on the proxy host, configured as `setup` says; returns the proxy's URL."""
         folder = squid_folder(self.prefix)
@@ -372,6 +439,50 @@ class Lab:
         self._wait_listening(self.ns("proxy"), SQUID_PORT, udp=False, process=process, timeout=15)
         return setup.url
 
+    def block_direct(self, *more_rules: str) -> None:
+        """The client reaches the platform only through the proxy: direct traffic to the platform is dropped
+        (DNS and the proxy host stay reachable), as at a venue whose firewall lets only its proxy out."""
+        self.firewall(
+            f'iifname "{topo.CLIENT.router_if}" ip daddr {topo.PLATFORM_V4_NET} drop',
+            f'iifname "{topo.CLIENT.router_if}" ip6 daddr {topo.PLATFORM_V6_NET} drop',
+            *more_rules,
+        )
+
+    def serve_pac(self, script: str) -> str:
+        """Serve `script` as a PAC file over HTTP from the proxy host; returns its URL."""
+        folder = self.folder / "pac"
+        folder.mkdir(exist_ok=True)
+        (folder / "proxy.pac").write_text(script)
+        argv = [self.python, str(HOSTS_DIR / "pac_server.py"), "--folder", str(folder)]
+        argv += ["--bind", topo.PROXY.v4_host, "--port", str(PAC_PORT)]
+        self._start("pac", self.ns("proxy"), argv)
+        self._fault_processes.append("pac")
+        return f"http://{topo.PROXY.v4_host}:{PAC_PORT}/proxy.pac"
+
+    def idle_reset(self, idle_s: float) -> None:
+        """A middlebox on the router that resets (RST to both sides) the client's HTTPS connections once they
+        have carried no byte for `idle_s` seconds: a userspace relay the client's TCP 443 is redirected to."""
+        argv = [self.python, str(HOSTS_DIR / "idle_reset.py"), "--port", str(IDLE_RESET_PORT), "--idle", str(idle_s)]
+        self._start("idle-reset", self.ns("router"), argv)
+        self._fault_processes.append("idle-reset")
+        self.firewall(prerouting=[f'iifname "{topo.CLIENT.router_if}" tcp dport 443 redirect to :{IDLE_RESET_PORT}'])
+
+    def stateful_firewall(self, established_s: int) -> None:
+        """A stateful firewall on the router that forgets a TCP connection after `established_s` seconds without
+        a packet, and then silently drops the connection's packets (no RST, no ICMP): conntrack's established
+        timeout, strict tracking (a mid-stream packet of an unknown connection is invalid), and a drop rule."""
+        sysctl(
+            self.ns("router"),
+            f"net.netfilter.nf_conntrack_tcp_timeout_established={established_s}",
+            "net.netfilter.nf_conntrack_tcp_loose=0",
+        )
+        self._conntrack_changed = True
+        self.firewall(
+            "ct state established,related accept",
+            "ct state invalid drop",
+            "ct state new tcp flags & (syn | ack) != syn drop",  # only a SYN may open a connection
+        )
+
     # ---- running sparkgui on the client host ----
 
     def write_profile(
@@ -379,30 +490,43 @@ class Lab:
         hosts: Iterable[topo.PlatformHost] = topo.PLATFORM_HOSTS[:3],
         timeouts: Mapping[str, float] | None = None,
         name: str = "lab-profile.toml",
+        websocket: WsSetup | None = WsSetup(),
     ) -> Path:
-        """A lab profile: the platform's names, the lab CA as the expected issuer, short timeouts."""
+        """A lab profile: the platform's names, the lab CA as the expected issuer, short timeouts, and the
+        probe's WebSocket with a short hold (None: no WebSocket checks)."""
         path = self.folder / name
         text = profile_toml(
             [Ep(h.name, 443, h.path) for h in hosts],
             expected_issuers=[topo.LAB_CA_NAME],
             timeouts={"dns": 2.0, "connect": 2.0, "tls": 3.0, "http": 4.0, **(timeouts or {})},
+            extra=websocket.toml() if websocket else "",
         )
         path.write_text(text.replace('name = "Test platform"', 'name = "Sparkup (network lab)"'))
         return path
 
-    def client_env(self) -> dict[str, str]:
-        """The client's environment: only the lab CA is trusted, and no proxy setting leaks in."""
+    def client_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The client's environment: only the lab CA is trusted, and no proxy setting leaks in except the
+        scenario's own (`extra`: https_proxy, SPARKGUI_PROXY_PASSWORD, a different SSL_CERT_FILE…)."""
         env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
         env.update(SSL_CERT_FILE=str(self.ca_file), SSL_CERT_DIR=str(self.empty_cert_dir), PYTHONUNBUFFERED="1")
+        env.update(extra or {})
         return env
 
-    def run_sparkgui(self, profile: Path, *args: str, timeout: float = 60.0) -> LabRun:
+    def run_sparkgui(
+        self, profile: Path, *args: str, env: Mapping[str, str] | None = None, timeout: float = 60.0
+    ) -> LabRun:
         argv = ["ip", "netns", "exec", self.ns("client"), self.python, "-m", "sparkgui", "--headless"]
         argv += ["--profile", str(profile), "--json", "-", "--lang", "en", *args]
         began = time.monotonic()
         try:
             done = subprocess.run(
-                argv, capture_output=True, text=True, timeout=timeout, env=self.client_env(), cwd=REPO_ROOT, check=False
+                argv,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                env=self.client_env(env),
+                cwd=REPO_ROOT,
+                check=False,
             )
         except subprocess.TimeoutExpired as exc:
             raise LabError(f"sparkgui did not finish within {timeout:g} s: {exc.stderr!r}") from None

@@ -22,6 +22,11 @@ def test_clean_network_all_checks_pass(lab: Lab) -> None:
     for host in HOSTS:
         assert checks[f"ipv6:{host.name}"]["status"] == "pass"  # both families work end to end
         assert set(checks[f"dns:{host.name}"]["evidence"]["addresses"]) == {host.v4, host.v6}
+    ws = checks[f"ws:wss://{topo.PROBE_HOST.name}/ws"]
+    assert ws["evidence"]["status"] == 101, ws  # the real probe server answered the upgrade and echoed
+    hold = checks[f"ws-hold:wss://{topo.PROBE_HOST.name}/ws"]
+    assert hold["evidence"]["silent"]["alive"] and hold["evidence"]["heartbeat"]["alive"], hold
+    assert "ws peer=192.0.2.10" in lab.processes["probe"].output()  # the probe logged the client's WebSockets
     queries = (lab.folder / "dnsmasq-queries.log").read_text()
     assert f"from {topo.CLIENT.v4_host}" in queries  # the answers came from the lab's dnsmasq, via the router
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 DOMAIN = "sparkup.test"
 PORTAL_NAME = "portal.lab.test"
 LAB_CA_NAME = "sparkgui lab CA"
+INSPECTION_CA_NAME = "Venue Inspection CA"  # the CA an inspecting proxy (ssl-bump) signs its certificates with
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ CLIENT = Segment("client", "c0", "192.0.2.1", "192.0.2.10", 24, "2001:db8:c::1",
 PLATFORM = Segment("platform", "p0", "198.51.100.1", "198.51.100.10", 24, "2001:db8:100::1", "2001:db8:100::10")
 DNS = Segment("dns", "d0", "203.0.113.1", "203.0.113.53", 26, "2001:db8:53::1", "2001:db8:53::53")
 PROXY = Segment("proxy", "x0", "203.0.113.65", "203.0.113.70", 26, "2001:db8:3128::1", "2001:db8:3128::10")
+PLATFORM_V4_NET = "198.51.100.0/24"
+PLATFORM_V6_NET = "2001:db8:100::/64"
 SEGMENTS = (CLIENT, PLATFORM, DNS, PROXY)
 HOST_ROLES = ("router", *(s.host for s in SEGMENTS))
 
@@ -54,9 +57,10 @@ def _platform(label: str, index: int, path: str = "/") -> PlatformHost:
 PLATFORM_HOSTS = (
     _platform("app", 1),
     _platform("probe", 2, "/healthz"),
-    _platform("api", 3, "/v1/ping"),
+    _platform("api", 3),
     _platform("media", 4),
     _platform("live", 5),
     _platform("static", 6),
 )
 HOSTS_BY_NAME = {h.name: h for h in PLATFORM_HOSTS}
+PROBE_HOST = PLATFORM_HOSTS[1]  # the platform's known-good endpoint: its WebSocket echo is at /ws

@@ -1,8 +1,9 @@
 """A lab web host, run as its own process inside a namespace (`ip netns exec NS python https_server.py …`).
 
-Role `platform`: answers every HTTPS path with 200 (the platform's endpoints) and redirects HTTP to HTTPS.
+Role `platform` with `--http-only`: the platform's port 80, which redirects HTTP to HTTPS (the real probe
+server, `python -m sparkgui.probe`, serves the platform's HTTPS and WebSocket on 443).
 Role `portal`: a captive portal; every HTTP and HTTPS request is redirected to its login page, and its
-certificate is its own (it cannot hold the platform's). Stands in for the probe server until that lands.
+certificate is its own (it cannot hold the platform's).
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ def build_app(role: str, secure: bool) -> web.Application:
 
 async def serve(args: argparse.Namespace) -> None:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(args.cert)
+    if not args.http_only:
+        context.load_cert_chain(args.cert)
     runners: list[web.AppRunner] = []
-    for secure, port in ((True, args.https_port), (False, args.http_port)):
+    sites = ((False, args.http_port),) if args.http_only else ((True, args.https_port), (False, args.http_port))
+    for secure, port in sites:
         runner = web.AppRunner(build_app(args.role, secure), access_log=None, shutdown_timeout=0.5)
         await runner.setup()
         runners.append(runner)
@@ -56,11 +59,15 @@ async def serve(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--role", choices=("platform", "portal"), required=True)
-    parser.add_argument("--cert", required=True, help="PEM file with the private key and the certificate chain")
+    parser.add_argument("--cert", help="PEM file with the private key and the certificate chain")
+    parser.add_argument("--http-only", action="store_true", help="serve only plain HTTP (port 80)")
     parser.add_argument("--bind", action="append", default=[], help="address to listen on (repeatable)")
     parser.add_argument("--https-port", type=int, default=443)
     parser.add_argument("--http-port", type=int, default=80)
-    asyncio.run(serve(parser.parse_args()))
+    args = parser.parse_args()
+    if not args.http_only and not args.cert:
+        parser.error("give --cert (or --http-only)")
+    asyncio.run(serve(args))
 
 
 if __name__ == "__main__":
