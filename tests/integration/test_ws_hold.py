@@ -98,12 +98,15 @@ def test_idle_connections_silently_discarded_are_found_by_the_final_echo(pki: Lo
     assert elapsed < 2.5 + 1.0 + 3  # the echo deadline holds
 
 
-def test_heartbeats_too_rare_to_keep_the_connection_is_dropped(pki: LoopbackPki) -> None:
+def test_idle_timeout_shorter_than_the_heartbeat_fails(pki: LoopbackPki) -> None:
+    # Both connections are cut at 1 s, before the first heartbeat (1.5 s) is even due: silence killed them,
+    # and the platform's own heartbeat would come too late too.
     outcome, _ = run(_through_relay(pki, 1.0, "rst", hold=4, heartbeat=1.5))
     result = hold_of(outcome).result
-    assert (result.status, result.cause) == (Status.FAIL, "ws.dropped"), result
-    assert 0.9 <= result.evidence["after_s"] < 1.5 and result.evidence["close_code"] == 1006
-    assert result.evidence["held_s"] < 2  # a dead heartbeat connection ends the hold early
+    assert (result.status, result.cause) == (Status.FAIL, "ws.idle_timeout"), result
+    assert 0.9 <= result.evidence["idle_s"] < 1.5 and result.evidence["close_code"] == 1006
+    assert "sent heartbeats" not in str(result.summary)
+    assert result.evidence["held_s"] < 2  # dead connections end the hold early
     assert outcome.verdict is Verdict.NOT_READY
 
 

@@ -84,13 +84,6 @@ def test_proxy_closes_idle_tunnels(lab: Lab) -> None:
     assert seconds_to_verdict(run) <= HOLD_S + 2, run.report["duration_ms"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine misdiagnosis (reported to the lead): both connections are cut at 3 s, before the first "
-    "heartbeat is due, and the hold says ws.dropped 'even though it sent heartbeats'; issue 3's rule "
-    "'heartbeat connection died -> ws.dropped' never reaches its own 'idle timeout not shorter than the "
-    "heartbeat -> ws.idle_timeout fail' case",
-)
 def test_idle_timeout_shorter_than_the_heartbeat_fails(lab: Lab) -> None:
     """The platform's heartbeat (4 s) comes too late for a 3 s idle timeout: live sessions will drop."""
     lab.idle_reset(IDLE_S)

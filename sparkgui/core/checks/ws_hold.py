@@ -204,7 +204,10 @@ def judge(
 ) -> CheckResult:
     """The verdict from the two connections' fates (design: ws.dropped, ws.idle_timeout)."""
     duration = _duration(required_s)
-    if not heartbeat.alive:
+    # Both died before the first heartbeat was even due: silence killed them, not the connections' length.
+    # That is an idle timeout shorter than the platform's heartbeat (a failure), not a drop "despite heartbeats".
+    idle_killed_both = not silent.alive and heartbeat.found_dead_s is not None and heartbeat.found_dead_s < heartbeat_s
+    if not heartbeat.alive and not idle_killed_both:
         after = heartbeat.found_dead_s if heartbeat.found_dead_s is not None else held_s
         evidence.update(after_s=round(after, 1), close_code=heartbeat.close_code)
         if heartbeat.how.startswith("echo_"):  # it looked open, but the final echo never came back
