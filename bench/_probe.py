@@ -27,9 +27,9 @@ def trust_test_ca() -> LoopbackPki:
     return pki
 
 
-def _certificate_files(pki: LoopbackPki) -> tuple[Path, Path]:
+def _certificate_files(pki: LoopbackPki, hosts: tuple[str, ...]) -> tuple[Path, Path]:
     folder = tempfile.mkdtemp()
-    issued = pki.ca.issue_cert(PROBE_HOST)
+    issued = pki.ca.issue_cert(*hosts)
     cert, key = Path(folder, "cert.pem"), Path(folder, "key.pem")
     issued.private_key_pem.write_to_path(str(key))
     cert.write_bytes(b"".join(blob.bytes() for blob in issued.cert_chain_pems))
@@ -37,9 +37,9 @@ def _certificate_files(pki: LoopbackPki) -> tuple[Path, Path]:
 
 
 @asynccontextmanager
-async def probe_process(pki: LoopbackPki) -> AsyncIterator[int]:
-    """Run `python -m sparkgui.probe` on 127.0.0.1 with a certificate for probe.test; yields its port."""
-    cert, key = _certificate_files(pki)
+async def probe_process(pki: LoopbackPki, hosts: tuple[str, ...] = (PROBE_HOST,)) -> AsyncIterator[int]:
+    """Run `python -m sparkgui.probe` on 127.0.0.1 with a certificate for `hosts`; yields its port."""
+    cert, key = _certificate_files(pki, hosts)
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "sparkgui.probe", "--port", "0", "--cert", str(cert), "--key", str(key),
         stderr=asyncio.subprocess.PIPE, stdin=asyncio.subprocess.DEVNULL,

@@ -39,6 +39,7 @@ from sparkgui.core.model import CheckInfo, CheckRecord, Status, Verdict
 from sparkgui.core.profile import Profile, ProfileError, bundled_profile_names, load_bundled_profile, load_profile
 from sparkgui.core.verdict_text import verdict_sentence
 from sparkgui.ui.check_list import CheckList
+from sparkgui.ui.engine_thread import EngineThread
 from sparkgui.ui.errors import ErrorReporter
 from sparkgui.ui.event_form import EventForm
 from sparkgui.ui.icons import icon, icon_path
@@ -47,7 +48,7 @@ from sparkgui.ui.settings import BUNDLED_PREFIX, UiSettings
 from sparkgui.ui.sink import QtProgressSink
 
 if TYPE_CHECKING:
-    from sparkgui.core.context import NetworkSettings
+    from sparkgui.core.context import NetworkSettings, RunContext
     from sparkgui.core.events import ProgressSink
     from sparkgui.core.net.proxy_spec import ProxyCredentials
     from sparkgui.core.net.routes import RouteTable
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self._engine: ModuleType | None = None
         self.run: Run | None = None
         self.task: asyncio.Task[None] | None = None
+        self.engine_thread = EngineThread()  # runs execute there: the GUI thread only draws
+        self._run_context: RunContext | None = None
         self.outcome: RunOutcome | None = None
         self._outcome_profile: Profile | None = None
         self._outcome_network: NetworkSettings | None = None
@@ -366,17 +369,25 @@ class MainWindow(QMainWindow):
 
     async def _session(self, network: NetworkSettings, long_hold: bool) -> None:
         assert self._engine is not None
-        factory = self._run_factory or self._engine.make_run
-        try:
-            self._outcome_demo = self.demo
-            if self.demo is not None:
-                async with self._engine.demo_run(self.profile, self.demo, self.sink, long_hold) as (run, demo_network):
-                    self.run, self._outcome_network = run, demo_network
+        engine = self._engine
+        factory = self._run_factory or engine.make_run
+        profile, demo, sink = self.profile, self.demo, self.sink
+        self._outcome_demo = demo
+
+        async def execute() -> None:  # on the engine thread; progress comes back as queued signals
+            if demo is not None:
+                async with engine.demo_run(profile, demo, sink, long_hold) as (run, demo_network):
+                    self._run_context, self._outcome_network = run.context, demo_network
+                    self.run = run
                     await run.execute()
                 return
-            self.run = factory(self.profile, network, self.sink, long_hold)
-            self._outcome_network = network
-            await self.run.execute()
+            run = factory(profile, network, sink, long_hold)
+            self._run_context, self._outcome_network = run.context, network
+            self.run = run
+            await run.execute()
+
+        try:
+            await self.engine_thread.run(execute)
         except Exception as exc:
             if not shiboken6.isValid(self):
                 return  # the window is already gone (its owner deleted it): nobody left to tell
@@ -394,8 +405,9 @@ class MainWindow(QMainWindow):
 
     def cancel(self) -> None:
         """Stop every check at once; the results so far stay on screen and the verdict says incomplete."""
-        if self.run is not None:
-            self.run.cancel()
+        run = self.run
+        if run is not None:
+            self.engine_thread.call_soon(run.cancel)
         elif self.task is not None and not self.task.done():
             self.task.cancel()
 
@@ -428,7 +440,7 @@ class MainWindow(QMainWindow):
     def _run_finished(self, outcome: RunOutcome) -> None:
         self.outcome = outcome
         self._outcome_profile = self.profile
-        self._outcome_routes = self.run.context.route_table if self.run is not None else None
+        self._outcome_routes = self._run_context.route_table if self._run_context is not None else None
         self.sign_in_needed = proxy_sign_in_needed(outcome)
         self._refresh_timer.stop()
         self.checks.render_headers()
@@ -930,6 +942,7 @@ class MainWindow(QMainWindow):
         self.settings.geometry = self.saveGeometry()
         self.settings.language = self.lang
         self.settings.sync()
+        self.engine_thread.stop()
         event.accept()
 
 
