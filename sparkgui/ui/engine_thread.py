@@ -10,9 +10,26 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from sparkgui.core.context import NetworkSettings, RunContext
+    from sparkgui.core.runner import Run
 
 T = TypeVar("T")
+
+
+class RunSlot:
+    """Where the engine thread leaves the run it started, for the window to read (and cancel). A plain
+    object on purpose: the engine thread must never hold a Qt object."""
+
+    def __init__(self) -> None:
+        self.run: Run | None = None
+        self.context: RunContext | None = None
+        self.network: NetworkSettings | None = None
+
+    def fill(self, run: Run, network: NetworkSettings) -> None:
+        self.run, self.context, self.network = run, run.context, network
 
 
 class EngineThread:
@@ -22,6 +39,9 @@ class EngineThread:
 
     def _ensure_started(self) -> asyncio.AbstractEventLoop:
         if self._loop is None:
+            from sparkgui.ui.gui_gc import collect_on_gui_thread
+
+            collect_on_gui_thread()  # before the engine thread allocates: no Qt object freed over there
             ready = threading.Event()
             loop = asyncio.new_event_loop()
 

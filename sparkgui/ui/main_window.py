@@ -39,7 +39,7 @@ from sparkgui.core.model import CheckInfo, CheckRecord, Status, Verdict
 from sparkgui.core.profile import Profile, ProfileError, bundled_profile_names, load_bundled_profile, load_profile
 from sparkgui.core.verdict_text import verdict_sentence
 from sparkgui.ui.check_list import CheckList
-from sparkgui.ui.engine_thread import EngineThread
+from sparkgui.ui.engine_thread import EngineThread, RunSlot
 from sparkgui.ui.errors import ErrorReporter
 from sparkgui.ui.event_form import EventForm
 from sparkgui.ui.icons import icon, icon_path
@@ -48,7 +48,7 @@ from sparkgui.ui.settings import BUNDLED_PREFIX, UiSettings
 from sparkgui.ui.sink import QtProgressSink
 
 if TYPE_CHECKING:
-    from sparkgui.core.context import NetworkSettings, RunContext
+    from sparkgui.core.context import NetworkSettings
     from sparkgui.core.events import ProgressSink
     from sparkgui.core.net.proxy_spec import ProxyCredentials
     from sparkgui.core.net.routes import RouteTable
@@ -88,10 +88,9 @@ class MainWindow(QMainWindow):
         self._resolvers = list(resolvers)
         self._run_factory = run_factory
         self._engine: ModuleType | None = None
-        self.run: Run | None = None
         self.task: asyncio.Task[None] | None = None
         self.engine_thread = EngineThread()  # runs execute there: the GUI thread only draws
-        self._run_context: RunContext | None = None
+        self._slot = RunSlot()
         self.outcome: RunOutcome | None = None
         self._outcome_profile: Profile | None = None
         self._outcome_network: NetworkSettings | None = None
@@ -371,19 +370,19 @@ class MainWindow(QMainWindow):
         assert self._engine is not None
         engine = self._engine
         factory = self._run_factory or engine.make_run
-        profile, demo, sink = self.profile, self.demo, self.sink
+        profile, demo = self.profile, self.demo
         self._outcome_demo = demo
+        sink = self.sink.bind(asyncio.get_running_loop())
+        slot = self._slot = RunSlot()
 
-        async def execute() -> None:  # on the engine thread; progress comes back as queued signals
+        async def execute() -> None:  # on the engine thread: it must hold no Qt object, not even `self`
             if demo is not None:
                 async with engine.demo_run(profile, demo, sink, long_hold) as (run, demo_network):
-                    self._run_context, self._outcome_network = run.context, demo_network
-                    self.run = run
+                    slot.fill(run, demo_network)
                     await run.execute()
                 return
             run = factory(profile, network, sink, long_hold)
-            self._run_context, self._outcome_network = run.context, network
-            self.run = run
+            slot.fill(run, network)
             await run.execute()
 
         try:
@@ -394,7 +393,7 @@ class MainWindow(QMainWindow):
             self.errors.report("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
             self._show_idle()
         finally:
-            self.run = None
+            self._slot.run = None
             if shiboken6.isValid(self):
                 QTimer.singleShot(0, self._after_session)
 
@@ -405,7 +404,7 @@ class MainWindow(QMainWindow):
 
     def cancel(self) -> None:
         """Stop every check at once; the results so far stay on screen and the verdict says incomplete."""
-        run = self.run
+        run = self._slot.run
         if run is not None:
             self.engine_thread.call_soon(run.cancel)
         elif self.task is not None and not self.task.done():
@@ -440,7 +439,9 @@ class MainWindow(QMainWindow):
     def _run_finished(self, outcome: RunOutcome) -> None:
         self.outcome = outcome
         self._outcome_profile = self.profile
-        self._outcome_routes = self._run_context.route_table if self._run_context is not None else None
+        context = self._slot.context
+        self._outcome_routes = context.route_table if context is not None else None
+        self._outcome_network = self._slot.network
         self.sign_in_needed = proxy_sign_in_needed(outcome)
         self._refresh_timer.stop()
         self.checks.render_headers()
