@@ -25,6 +25,7 @@ from tests.servers.tls_servers import (
     closed_port,
     reset_after_client_hello,
     speak_plain_http,
+    start_http,
     start_https,
     stay_silent,
 )
@@ -460,13 +461,7 @@ def test_a_portal_intercepting_https_is_named_by_its_plain_http_answer(
     async def scenario() -> None:
         # The portal answers HTTPS for every name with its own certificate, and redirects plain HTTP.
         https_runner, https_port = await start_https(pki.server_context("portal.example"))
-        app = web.Application()
-        app.router.add_get("/", portal)
-        http_runner = web.AppRunner(app, access_log=None)
-        await http_runner.setup()
-        site = web.TCPSite(http_runner, "127.0.0.1", 0)
-        await site.start()
-        http_port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        http_runner, http_port = await start_http({"/": portal})
         dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
         connect_to = {("app.test", 80): http_port if portal_answers else closed_port()}
         try:

@@ -24,7 +24,7 @@ from sparkgui.core.report import build_report
 from sparkgui.core.runner import RunOutcome
 from tests.servers.dns_server import NXDOMAIN, DnsServer
 from tests.servers.squid import Squid, squid_available
-from tests.servers.tls_servers import LoopbackPki, RawServer, closed_port, start_https, stay_silent
+from tests.servers.tls_servers import LoopbackPki, RawServer, closed_port, start_http, start_https, stay_silent
 from tests.support import Ep, by_id, loopback_network, make_profile, run, validate_report
 
 pytestmark = pytest.mark.skipif(not squid_available(), reason="squid is not installed (build/setup-dev.sh)")
@@ -229,13 +229,7 @@ async def _serve_pac(body: str, status: int = 200) -> tuple[web.AppRunner, str]:
     async def pac(request: web.Request) -> web.Response:
         return web.Response(text=body, status=status, content_type="application/x-ns-proxy-autoconfig")
 
-    app = web.Application()
-    app.router.add_get("/proxy.pac", pac)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await start_http({"/proxy.pac": pac})
     return runner, f"http://127.0.0.1:{port}/proxy.pac"
 
 

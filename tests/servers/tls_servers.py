@@ -34,10 +34,15 @@ class LoopbackPki:
         return path
 
 
+async def start_http(routes: dict[str, Handler], host: str = "127.0.0.1") -> tuple[web.AppRunner, int]:
+    """A plain HTTP aiohttp server (a portal, a PAC file server…) with the given routes."""
+    return await start_https(None, routes, host)
+
+
 async def start_https(
-    context: ssl.SSLContext, routes: dict[str, Handler] | None = None, host: str = "127.0.0.1"
+    context: ssl.SSLContext | None, routes: dict[str, Handler] | None = None, host: str = "127.0.0.1"
 ) -> tuple[web.AppRunner, int]:
-    """An aiohttp HTTPS server; default route `/` answers 200 with a small page."""
+    """An aiohttp HTTPS server (plain HTTP without `context`); default route `/` answers 200 with a small page."""
 
     async def ok(request: web.Request) -> web.Response:
         return web.Response(text="<html><title>Platform</title>ok</html>", content_type="text/html")
