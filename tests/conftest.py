@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,3 +22,17 @@ def pki(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LoopbackPki:
     monkeypatch.setenv("SSL_CERT_FILE", ca_file)
     monkeypatch.setenv("SSL_CERT_DIR", str(empty_dir))
     return authority
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 16 KiB tmpfs, smaller than any report: fills up for real. Needs root (CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tiny tmpfs needs root")
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -169,20 +169,6 @@ def test_no_credentials_reach_the_pdf(qapp: Any, pki: LoopbackPki, tmp_path: Pat
     text = flat(pdf_text(tmp_path / "proxy.pdf"))
     assert "proxy.venue.test:3128" in text
     assert "alice" not in text and "s3cret" not in text
-
-
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 16 KiB tmpfs, smaller than any PDF: needs root (CI runs as root)."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tiny tmpfs needs root")
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_full_disk_leaves_no_half_pdf_and_keeps_the_old_one(qapp: Any, pki: LoopbackPki, tiny_disk: Path) -> None:

@@ -6,7 +6,7 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -88,19 +88,6 @@ def test_not_ready_pdf_in_french(pki: LoopbackPki, tmp_path: Path) -> None:
     assert squash("Autoriser le TCP") in squash(text) and "closed.sparkup.test" in text
     assert f"SHA-256 du rapport JSON : {digest_in(out, 'PDF report')}" in text
     assert 1 <= page_count(target) <= 3
-
-
-@pytest.fixture
-def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tiny tmpfs needs root")
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)], check=True)
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=True)
 
 
 def test_full_disk_exits_4_says_why_and_leaves_no_half_file(pki: LoopbackPki, tmp_path: Path, tiny_disk: Path) -> None:
