@@ -10,6 +10,7 @@ from sparkgui.core.checks.base import Check
 from sparkgui.core.checks.dns_check import DnsCheck
 from sparkgui.core.checks.https_check import HttpsCheck
 from sparkgui.core.checks.proxy_checks import DirectAccessCheck, ProxyDiscoveryCheck
+from sparkgui.core.checks.quality_check import QualityCheck
 from sparkgui.core.checks.tcp_check import Ipv6Check, TcpCheck
 from sparkgui.core.checks.tls_check import TlsCheck
 from sparkgui.core.checks.ws_check import WsCheck
@@ -56,6 +57,8 @@ def plan_checks(profile: Profile, options: PlanOptions | None = None) -> list[Ch
         transport(spec.host, spec.port, tls=spec.url.startswith("wss:"))
         add(WsCheck(spec))
         add(WsHoldCheck(spec, options.hold_length(spec)))
+        if profile.quality is not None:
+            add(QualityCheck(spec, profile.quality))
     first = profile.endpoints[0]
     add(DirectAccessCheck(first.host, first.port))
     return list(checks.values())

@@ -63,6 +63,15 @@ class WebSocketSpec:
 
 
 @dataclass(frozen=True)
+class QualitySpec:
+    """Connection quality the live features need, measured over the platform's WebSocket echo."""
+
+    max_latency_ms: float = 500
+    max_jitter_ms: float = 150
+    samples: int = 20
+
+
+@dataclass(frozen=True)
 class Timeouts:
     """Deadlines in seconds for each network step, so nothing waits on the OS's defaults."""
 
@@ -82,6 +91,7 @@ class Profile:
     timeouts: Timeouts = field(default_factory=Timeouts)
     allowlist: tuple[str, ...] = ()
     source: str = ""
+    quality: QualitySpec | None = None
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -169,7 +179,9 @@ class _Reader:
 
     def profile(self, raw: Any, origin: str) -> Profile:
         top = self.table(
-            raw, "", {"schema", "name", "description", "endpoint", "websocket", "tls", "timeouts", "allowlist"}
+            raw,
+            "",
+            {"schema", "name", "description", "endpoint", "websocket", "tls", "timeouts", "allowlist", "quality"},
         )
         schema = self.value(top, "schema", "schema", int)
         if schema != SCHEMA_VERSION:
@@ -197,6 +209,7 @@ class _Reader:
             timeouts=self.timeouts(top.get("timeouts", {})),
             allowlist=self.strings(allowlist, "rules", "allowlist.rules"),
             source=origin,
+            quality=self.quality(top["quality"]) if "quality" in top else None,
         )
 
     def endpoint(self, raw: Any, where: str) -> Endpoint:
@@ -241,6 +254,18 @@ class _Reader:
             long_hold_seconds=self.seconds(table, "long_hold_seconds", "websocket.long_hold_seconds", 600),
             heartbeat_seconds=self.seconds(table, "heartbeat_seconds", "websocket.heartbeat_seconds", 25),
         )
+
+    def quality(self, raw: Any) -> QualitySpec:
+        table = self.table(raw, "quality", {"max_latency_ms", "max_jitter_ms", "samples"})
+        latency = self.value(table, "max_latency_ms", "quality.max_latency_ms", float, QualitySpec.max_latency_ms)
+        jitter = self.value(table, "max_jitter_ms", "quality.max_jitter_ms", float, QualitySpec.max_jitter_ms)
+        for key, value in (("max_latency_ms", latency), ("max_jitter_ms", jitter)):
+            if not 0 < value <= 60_000:
+                raise self.fail(f"quality.{key}", f"expected milliseconds above 0 and at most 60000, got {value:g}")
+        samples = self.value(table, "samples", "quality.samples", int, QualitySpec.samples)
+        if not 5 <= samples <= 200:
+            raise self.fail("quality.samples", f"expected a whole number from 5 to 200, got {samples}")
+        return QualitySpec(latency, jitter, samples)
 
     def timeouts(self, raw: Any) -> Timeouts:
         table = self.table(raw, "timeouts", {"dns", "connect", "tls", "http"})

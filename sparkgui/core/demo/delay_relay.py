@@ -18,6 +18,7 @@ class DelayRelay:
     upstream_host: str
     upstream_port: int
     delay: float
+    jitter: float = 0.0  # every other chunk sent upstream waits this much longer (order kept): a jittery link
     host: str = "127.0.0.1"
     port: int = 0
     _listener: Listener | None = None
@@ -38,11 +39,13 @@ class DelayRelay:
         except OSError:
             return
         try:
-            await asyncio.gather(self._pump(client_reader, up_writer), self._pump(up_reader, client_writer))
+            await asyncio.gather(
+                self._pump(client_reader, up_writer, self.jitter), self._pump(up_reader, client_writer, 0.0)
+            )
         finally:
             up_writer.transport.abort()
 
-    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, jitter: float) -> None:
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
@@ -58,10 +61,14 @@ class DelayRelay:
                 await writer.drain()
 
         sender = asyncio.ensure_future(deliver())
+        last_due, count = 0.0, 0
         try:
             while True:
                 chunk = await reader.read(65536)
-                queue.put_nowait((loop.time() + self.delay, chunk))
+                count += 1
+                extra = jitter if count % 2 == 0 else 0.0
+                last_due = max(last_due, loop.time() + self.delay + extra)  # never reorder
+                queue.put_nowait((last_due, chunk))
                 if not chunk:
                     break
             await sender
