@@ -123,8 +123,13 @@ class CheckCard(QFrame):
         self.countdown = None
         self.refresh()
 
-    def reset(self) -> None:
-        if self.record is None and not self.running and self.countdown is None:
+    def reset(self, info: CheckInfo | None = None) -> None:
+        """Back to waiting; `info` is the run's own (same id, perhaps another title, e.g. a demo's hold)."""
+        renamed = info is not None and info != self.info
+        if info is not None and renamed:
+            self.info = info
+            self._label_controls()
+        if not renamed and self.record is None and not self.running and self.countdown is None:
             return  # already waiting: nothing to redraw
         self.record, self.running, self.message, self.countdown = None, False, None, None
         self.toggle.setChecked(False)

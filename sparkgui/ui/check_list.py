@@ -66,8 +66,8 @@ class CheckList(QScrollArea):
     def show_plan(self, infos: Sequence[CheckInfo]) -> None:
         """Show these checks, waiting; reuses the cards when the plan has not changed."""
         if [info.id for info in infos] == self.plan_ids:
-            for card in self.cards.values():
-                card.reset()
+            for info in infos:
+                self.cards[info.id].reset(info)
             self._render_headers()
         else:
             self._build(infos)

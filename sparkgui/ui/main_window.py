@@ -295,18 +295,18 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        QTimer.singleShot(300, self.warm_up)  # in case no paint event reaches us (some platforms)
+        QTimer.singleShot(300, self, self.warm_up)  # in case no paint event reaches us (some platforms)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self.warm_up)
+            QTimer.singleShot(0, self, self.warm_up)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.UpdateRequest and not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self.warm_up)
+            QTimer.singleShot(0, self, self.warm_up)
         return super().event(event)
 
     @property
@@ -395,7 +395,7 @@ class MainWindow(QMainWindow):
         finally:
             self._slot.run = None
             if shiboken6.isValid(self):
-                QTimer.singleShot(0, self._after_session)
+                QTimer.singleShot(0, self, self._after_session)  # not called once the window is gone
 
     def _after_session(self) -> None:
         self._update_buttons()

@@ -105,4 +105,4 @@ class QtProgressSink(QObject):
                 return
             name, args = event
             getattr(self, name).emit(*args)
-        QTimer.singleShot(1, self.drain)  # the rest next time round, after timers and painting
+        QTimer.singleShot(1, self, self.drain)  # the rest next time round, after timers and painting

@@ -36,3 +36,14 @@ def test_demo_scenario_runs_and_is_marked_everywhere(qtbot: QtBot, open_window: 
     assert window.windowTitle().startswith("DÉMO — ") and "lieu simulé" in window.demo_strip.text()
     window.profile_combo.activated.emit(window.profile_combo.findData("bundled:sparkup"))
     assert window.demo is None and window.demo_strip.isHidden()
+
+
+def test_the_runs_own_titles_replace_the_planned_ones(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window = open_window(load_bundled_profile())
+    hold_id = "ws-hold:wss://probe.sparkup.app/ws"
+    assert "60 s" in window.checks.card(hold_id).title.text()  # as planned from the profile
+    window.set_demo("ready")
+    with qtbot.waitSignal(window.runDone, timeout=60_000):
+        click(window.check_button)
+    qtbot.waitUntil(lambda: not window.running, timeout=10_000)
+    assert "8 s" in window.checks.card(hold_id).title.text()  # the demo's short hold, as it ran
