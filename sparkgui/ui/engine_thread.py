@@ -8,6 +8,8 @@ plain coroutine (`await engine.run(factory)`), and progress reaches it as queued
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -71,8 +73,23 @@ class EngineThread:
         self._ensure_started().call_soon_threadsafe(callback)
 
     def stop(self, timeout: float = 5.0) -> None:
-        if self._loop is None or self._thread is None:
+        """Wind the loop down: cancel what still runs, let transports finish closing, then stop the thread.
+        Stopping the loop abruptly would leave sockets whose close was still pending."""
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
             return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout)
+
+        async def shutdown() -> None:
+            tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            for _ in range(3):  # connection_lost callbacks run a turn or two after close()
+                await asyncio.sleep(0)
+            await loop.shutdown_asyncgens()
+
+        with contextlib.suppress(TimeoutError, RuntimeError, concurrent.futures.CancelledError):
+            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout)
         self._loop, self._thread = None, None
