@@ -44,13 +44,9 @@ EXIT_FOR_VERDICT = {
     Verdict.INCOMPLETE: EXIT_INTERNAL,
 }
 
-# Options the design names whose features land with later work: refuse them clearly rather than ignore them.
-NOT_YET: dict[str, str] = {}
-
 
 def run_headless(args: argparse.Namespace) -> int:
     try:
-        _refuse_unavailable(args)
         profile = _load_profile(args.profile)
         options = _plan_options(args, profile)
         scenario = scenario_named(args.demo) if args.demo else None
@@ -149,12 +145,6 @@ def _write_pdf(
     digest = sha256_of(dumps(report))
     print(f"PDF report: {target} (SHA-256 of the JSON report {digest})", file=stream)
     return True
-
-
-def _refuse_unavailable(args: argparse.Namespace) -> None:
-    given = [flag for attr, flag in NOT_YET.items() if getattr(args, attr, None) not in (None, False)]
-    if given:
-        raise UsageError(f"{', '.join(given)}: not available in this version of sparkgui yet.")
 
 
 def _plan_options(args: argparse.Namespace, profile: Profile) -> PlanOptions:

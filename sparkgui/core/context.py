@@ -49,9 +49,6 @@ class RunContext:
         self.route_table: RouteTable | None = None  # set once the routes are discovered
         self._shared: dict[str, asyncio.Task[Any]] = {}
 
-    def record(self, check_id: str) -> CheckRecord:
-        return self.records[check_id]
-
     def handoff(self, check_id: str) -> Mapping[str, Any]:
         return self.records[check_id].result.handoff
 
