@@ -10,8 +10,10 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sparkgui.core.facts import DnsFacts, TcpFacts
 from sparkgui.core.i18n import Text
-from sparkgui.core.model import CheckInfo, CheckRecord
+from sparkgui.core.ids import CheckId
+from sparkgui.core.model import CheckInfo, CheckRecord, Countdown
 from sparkgui.core.net.connector import HAPPY_EYEBALLS_DELAY
 from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.net.routes import RouteConfig, RouteTable
@@ -35,7 +37,7 @@ class NetworkSettings:
         return self.connect_to.get((host, port), port)
 
 
-ProgressCallback = Callable[[float, Text], None]
+ProgressCallback = Callable[[float, Text, Countdown | None], None]
 
 
 class RunContext:
@@ -45,12 +47,21 @@ class RunContext:
         self.profile = profile
         self.network = network
         self.trust = trust or TrustStores()
-        self.records: dict[str, CheckRecord] = {}
+        self.records: dict[str, CheckRecord] = {}  # by check id
         self.route_table: RouteTable | None = None  # set once the routes are discovered
         self._shared: dict[str, asyncio.Task[Any]] = {}
 
-    def handoff(self, check_id: str) -> Mapping[str, Any]:
-        return self.records[check_id].result.handoff
+    def dns_facts(self, host: str) -> DnsFacts:
+        """What the DNS check of `host` found (no addresses when it failed, or answered for a proxied route)."""
+        record = self.records.get(CheckId.dns(host))
+        facts = record.result.handoff if record is not None else None
+        return facts if isinstance(facts, DnsFacts) else DnsFacts()
+
+    def tcp_facts(self, host: str, port: int) -> TcpFacts:
+        """The Happy Eyeballs attempts of the TCP check of `host:port` (none through a proxy)."""
+        record = self.records.get(CheckId.tcp(host, port))
+        facts = record.result.handoff if record is not None else None
+        return facts if isinstance(facts, TcpFacts) else TcpFacts()
 
     async def shared(self, key: str, factory: Callable[[], Awaitable[Any]]) -> Any:
         """Run `factory` once per run, however many checks ask for it, and share its result."""
@@ -81,5 +92,6 @@ class CheckScope:
     info: CheckInfo
     report_progress: ProgressCallback
 
-    def progress(self, fraction: float, message: Text) -> None:
-        self.report_progress(max(0.0, min(1.0, fraction)), message)
+    def progress(self, fraction: float, message: Text, countdown: Countdown | None = None) -> None:
+        """Say how far the check has come; `countdown` carries a long wait's seconds for the window's timer."""
+        self.report_progress(max(0.0, min(1.0, fraction)), message, countdown)

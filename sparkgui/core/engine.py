@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sparkgui.core.context import NetworkSettings, RunContext
 from sparkgui.core.events import ProgressSink
+from sparkgui.core.model import RunOutcome
 from sparkgui.core.net.trust import TrustStores
 from sparkgui.core.plan import PlanOptions, plan_checks
 from sparkgui.core.profile import Profile
-from sparkgui.core.runner import Run, RunOutcome
+from sparkgui.core.runner import Run
 
 
 def prepare_run(

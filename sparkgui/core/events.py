@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from sparkgui.core.i18n import Text
-from sparkgui.core.model import CheckInfo, CheckRecord
-
-if TYPE_CHECKING:
-    from sparkgui.core.runner import RunOutcome
+from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, RunOutcome
 
 
 class ProgressSink(Protocol):
@@ -19,7 +16,8 @@ class ProgressSink(Protocol):
 
     def check_started(self, info: CheckInfo) -> None: ...
 
-    def check_progress(self, info: CheckInfo, fraction: float, message: Text) -> None: ...
+    def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
+        """`countdown` is set while a long wait (the WebSocket hold) runs, so a timer needs no parsing."""
 
     def check_finished(self, record: CheckRecord) -> None: ...
 
@@ -35,7 +33,7 @@ class NullSink:
     def check_started(self, info: CheckInfo) -> None:
         pass
 
-    def check_progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
+    def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
         pass
 
     def check_finished(self, record: CheckRecord) -> None:
@@ -57,7 +55,7 @@ class RecordingSink(NullSink):
     def check_started(self, info: CheckInfo) -> None:
         self.events.append(("check_started", info.id))
 
-    def check_progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
+    def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
         self.events.append(("check_progress", (info.id, fraction, str(message))))
 
     def check_finished(self, record: CheckRecord) -> None:

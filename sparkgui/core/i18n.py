@@ -27,7 +27,12 @@ class Text:
     params: Mapping[str, str | int | float | Text] = field(default_factory=dict)
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The sentence in `lang`, its parameters rendered in `lang` too."""
         return render(self.template, self.params, lang)
+
+    def with_params(self, **params: str | int | float | Text) -> Text:
+        """The same template with (more) parameters: for templates kept in tables and filled in later."""
+        return Text(self.template, {**self.params, **params})
 
     def __str__(self) -> str:
         return self.render()

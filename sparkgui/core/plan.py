@@ -34,7 +34,7 @@ class PlanOptions:
 def plan_checks(profile: Profile, options: PlanOptions | None = None) -> list[Check]:
     """Every check for the profile, each host and port checked once even when several endpoints share it."""
     options = options or PlanOptions()
-    checks: dict[str, Check] = {}
+    checks: dict[str, Check] = {}  # by check id
 
     def add(check: Check) -> None:
         checks.setdefault(check.info.id, check)

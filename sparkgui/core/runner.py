@@ -9,27 +9,15 @@ import datetime as dt
 import time
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, result, skipped
 from sparkgui.core.context import CheckScope, RunContext
 from sparkgui.core.events import NullSink, ProgressSink
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.model import CheckInfo, CheckRecord, CheckResult, Status, Verdict, verdict_of
-
-
-@dataclass(frozen=True)
-class RunOutcome:
-    records: tuple[CheckRecord, ...]  # in plan order
-    cancelled: bool
-    started_at: dt.datetime
-    finished_at: dt.datetime
-    duration_ms: int
-
-    @property
-    def verdict(self) -> Verdict:
-        return verdict_of(self.records, cancelled=self.cancelled)
+from sparkgui.core.ids import CheckId
+from sparkgui.core.model import CheckInfo, CheckRecord, CheckResult, Countdown, RunOutcome, Status
 
 
 class Run:
@@ -47,7 +35,7 @@ class Run:
         self.checks = list(checks)
         self.context = context
         self.sink: ProgressSink = sink or NullSink()
-        self._done: dict[str, asyncio.Future[CheckRecord]] = {}
+        self._done: dict[CheckId, asyncio.Future[CheckRecord]] = {}
         self._tasks: list[asyncio.Task[CheckRecord]] = []
         self._cancelled = False
 
@@ -108,7 +96,9 @@ class Run:
         """Run the check while its remaining prerequisites finish; drop its result if one of them fails."""
         info = check.info
         self.sink.check_started(info)
-        scope = CheckScope(self.context, info, lambda fraction, text: self._progress(info, fraction, text))
+        scope = CheckScope(
+            self.context, info, lambda fraction, text, clock: self._progress(info, fraction, text, clock)
+        )
         began = time.perf_counter()
         work = asyncio.ensure_future(_guarded(check, scope))
         try:
@@ -134,8 +124,8 @@ class Run:
         self.sink.check_finished(record)
         return record
 
-    def _progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
-        self.sink.check_progress(info, fraction, message)
+    def _progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
+        self.sink.check_progress(info, fraction, message, countdown)
 
 
 async def _guarded(check: Check, scope: CheckScope) -> CheckResult:
@@ -162,7 +152,7 @@ def _skipped_for(blocker: CheckRecord) -> CheckResult:
         {
             "prerequisite": blocker.id,
             "prerequisite_status": str(blocker.result.status),
-            "prerequisite_cause": blocker.result.cause,
+            "prerequisite_cause": str(blocker.result.cause),
         },
     )
 

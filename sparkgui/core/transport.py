@@ -6,8 +6,10 @@ and WebSocket checks all take the path a browser on this machine would take.
 from __future__ import annotations
 
 import socket
-from collections.abc import Sequence
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sparkgui.core.context import CheckScope, RunContext
@@ -15,6 +17,9 @@ from sparkgui.core.net.connector import Connection, happy_eyeballs
 from sparkgui.core.net.proxy_tunnel import Tunnel, TunnelOutcome, open_tunnel
 from sparkgui.core.net.routes import Route, RouteTable, discover_routes, platform_url
 from sparkgui.core.profile import Profile
+
+if TYPE_CHECKING:
+    import aiohttp
 
 
 def platform_urls(profile: Profile) -> list[str]:
@@ -81,10 +86,30 @@ async def open_stream(scope: CheckScope, host: str, port: int) -> Stream:
         )
         sock, tunnel.sock = (tunnel.sock, None) if tunnel.outcome is TunnelOutcome.OPEN else (None, tunnel.sock)
         return Stream(route, sock, tunnel=tunnel)
-    addresses: Sequence[str] = scope.run.handoff(f"dns:{host}").get("addresses", ())
+    addresses = scope.run.dns_facts(host).addresses
     network = scope.run.network
     connection = await happy_eyeballs(
         addresses, network.dial_port(host, port), timeouts.connect, network.happy_eyeballs_delay
     )
     sock, connection.sock = connection.sock, None
     return Stream(route, sock, connection=connection)
+
+
+@asynccontextmanager
+async def platform_session(
+    scope: CheckScope, host: str, timeout: aiohttp.ClientTimeout
+) -> AsyncIterator[aiohttp.ClientSession]:
+    """An HTTP session for requests to `host` on this run's route, verified against the OS trust store."""
+    from sparkgui.core.net.http_client import routed_session  # aiohttp: only once a check needs it
+
+    async def dial(target_host: str, port: int) -> socket.socket:
+        stream = await open_stream(scope, target_host, port)
+        sock = stream.take()
+        if sock is None:
+            detail = stream.tunnel.outcome if stream.tunnel else "no connection"
+            raise ConnectionError(f"{target_host}:{port}: {detail}")
+        return sock
+
+    addresses = scope.run.dns_facts(host).addresses
+    async with routed_session(dial, addresses, scope.run.trust.os_store, timeout) as session:
+        yield session

@@ -10,8 +10,10 @@ from typing import Any
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed
 from sparkgui.core.context import CheckScope, RunContext
+from sparkgui.core.facts import DnsFacts
 from sparkgui.core.hostnames import parent_domain
 from sparkgui.core.i18n import tr
+from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult, Status
 from sparkgui.core.net.resolver import (
     Lookup,
@@ -30,7 +32,7 @@ CANARY_PARENT = "example.com"  # IANA keeps it free of wildcards: a random name 
 
 
 def dns_info(host: str) -> CheckInfo:
-    return CheckInfo("dns", host, (), tr("DNS lookup of {host}", host=host))
+    return CheckInfo(CheckId.dns(host), (), tr("DNS lookup of {host}", host=host))
 
 
 class DnsCheck(Check):
@@ -89,8 +91,7 @@ class DnsCheck(Check):
                     ms=found.elapsed_ms,
                 ),
                 evidence,
-                addresses=found.addresses,
-                aaaa_rcode=found.aaaa.rcode,
+                DnsFacts(tuple(found.addresses), found.aaaa.rcode),
             )
         return _diagnose_failure(host, found, evidence, timeout)
 

@@ -9,10 +9,10 @@ from typing import Any
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed
 from sparkgui.core.checks.portal import portal_result, portal_sign
-from sparkgui.core.checks.tls_check import tls_target
 from sparkgui.core.context import CheckScope
 from sparkgui.core.hostnames import parent_domain
 from sparkgui.core.i18n import tr
+from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import Endpoint
 
@@ -32,13 +32,11 @@ _BLOCK_WORDS = re.compile(
 
 
 def https_info(endpoint: Endpoint) -> CheckInfo:
-    target = tls_target(endpoint.host, endpoint.port)
     return CheckInfo(
-        "https",
-        target,
-        (f"tls:{target}",),
+        CheckId.https(endpoint.host, endpoint.port),
+        (CheckId.tls(endpoint.host, endpoint.port),),
         tr("Web request to {host}", host=endpoint.host),
-        starts_after=(f"dns:{endpoint.host}",),  # overlaps TCP and TLS; reported only if they passed
+        starts_after=(CheckId.dns(endpoint.host),),  # overlaps TCP and TLS; reported only if they passed
     )
 
 
@@ -55,7 +53,8 @@ class HttpsCheck(Check):
     async def run(self, scope: CheckScope) -> CheckResult:
         import aiohttp  # ~0.3 s to import: only when a run needs it
 
-        from sparkgui.core.net.http_client import platform_session, read_at_most
+        from sparkgui.core.net.http_client import read_at_most
+        from sparkgui.core.transport import platform_session
 
         host = self.endpoint.host
         timeouts = scope.run.profile.timeouts

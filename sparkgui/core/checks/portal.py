@@ -1,5 +1,6 @@
 """Captive portals: recognise one from an HTTP answer, and say so in the same words wherever it is found
-(the HTTPS check, or the TLS check when a portal intercepts HTTPS with its own certificate)."""
+(the HTTPS check, or the TLS check when a portal intercepts HTTPS with its own certificate).
+"""
 
 from __future__ import annotations
 

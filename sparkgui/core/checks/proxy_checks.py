@@ -1,5 +1,6 @@
 """Proxy checks: where the route comes from (`proxy:discovery`) and whether the platform is reachable only
-through the proxy (`proxy:direct`), which is what venue IT wants to know."""
+through the proxy (`proxy:direct`), which is what venue IT wants to know.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, skipped
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import tr
+from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.net.connector import happy_eyeballs
 from sparkgui.core.transport import route_table
 
 
 def discovery_info() -> CheckInfo:
-    return CheckInfo("proxy", "discovery", (), tr("Proxy settings"))
+    return CheckInfo(CheckId.proxy_discovery(), (), tr("Proxy settings"))
 
 
-def direct_info(host: str) -> CheckInfo:
-    return CheckInfo("proxy", "direct", (f"dns:{host}",), tr("Direct access without the proxy"))
+def direct_info(host: str, port: int) -> CheckInfo:
+    return CheckInfo(CheckId.proxy_direct(host, port), (CheckId.dns(host),), tr("Direct access without the proxy"))
 
 
 class ProxyDiscoveryCheck(Check):
@@ -71,14 +73,14 @@ class DirectAccessCheck(Check):
     """With a proxy in use, try the platform directly too: "only via proxy" is what IT needs to know."""
 
     def __init__(self, host: str, port: int) -> None:
-        super().__init__(direct_info(host))
+        super().__init__(direct_info(host, port))
         self.host, self.port = host, port
 
     async def run(self, scope: CheckScope) -> CheckResult:
         table = await route_table(scope.run)
         if not table.any_proxy:
             return skipped(Cause.SKIPPED_NOT_APPLICABLE, tr("No proxy is in use, so direct access is the route."))
-        addresses = scope.run.handoff(f"dns:{self.host}").get("addresses", ())
+        addresses = scope.run.dns_facts(self.host).addresses
         host = self.host
         if not addresses:
             return passed(

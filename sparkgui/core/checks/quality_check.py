@@ -17,6 +17,7 @@ from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import tr
+from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import QualitySpec, WebSocketSpec
 
@@ -25,7 +26,9 @@ MAX_LOST_IN_A_ROW = 2  # then the connection is gone, not lossy: stop sampling
 
 
 def quality_info(spec: WebSocketSpec) -> CheckInfo:
-    return CheckInfo("quality", "latency", (f"ws:{spec.url}",), tr("Connection quality to {host}", host=spec.host))
+    return CheckInfo(
+        CheckId.quality(spec.url), (CheckId.ws(spec.url),), tr("Connection quality to {host}", host=spec.host)
+    )
 
 
 def jitter_ms(samples: list[float]) -> float:
@@ -41,8 +44,8 @@ class QualityCheck(Check):
         self.spec, self.quality = spec, quality
 
     async def run(self, scope: CheckScope) -> CheckResult:
-        from sparkgui.core.net.http_client import platform_session
         from sparkgui.core.net.websocket import EchoError, HandshakeError, open_websocket, session_timeout
+        from sparkgui.core.transport import platform_session
 
         host, quality = self.spec.host, self.quality
         timeouts = scope.run.profile.timeouts

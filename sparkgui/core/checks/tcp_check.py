@@ -13,7 +13,9 @@ from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, skipped, warned
 from sparkgui.core.checks.proxy_diagnosis import diagnose_tunnel
 from sparkgui.core.context import CheckScope
+from sparkgui.core.facts import TcpFacts
 from sparkgui.core.i18n import Text, tr
+from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.net.connector import Attempt, Outcome, family_of, happy_eyeballs
 from sparkgui.core.net.resolver import Rcode
@@ -22,13 +24,14 @@ from sparkgui.core.transport import open_stream, route_to
 
 def tcp_info(host: str, port: int) -> CheckInfo:
     return CheckInfo(
-        "tcp", f"{host}:{port}", (f"dns:{host}",), tr("Connection to {host} on TCP port {port}", host=host, port=port)
+        CheckId.tcp(host, port),
+        (CheckId.dns(host),),
+        tr("Connection to {host} on TCP port {port}", host=host, port=port),
     )
 
 
 def ipv6_info(host: str, port: int) -> CheckInfo:
-    target = host if port == 443 else f"{host}:{port}"
-    return CheckInfo("ipv6", target, (f"tcp:{host}:{port}",), tr("IPv6 path to {host}", host=host))
+    return CheckInfo(CheckId.ipv6(host, port), (CheckId.tcp(host, port),), tr("IPv6 path to {host}", host=host))
 
 
 class TcpCheck(Check):
@@ -61,7 +64,7 @@ class TcpCheck(Check):
                     ms=winner.elapsed_ms,
                 ),
                 evidence,
-                attempts=tuple(connection.attempts),
+                TcpFacts(tuple(connection.attempts)),
             )
         return self._diagnose(connection.attempts, evidence)
 
@@ -123,22 +126,22 @@ class Ipv6Check(Check):
                     host=self.host,
                 ),
             )
-        dns = scope.run.handoff(f"dns:{self.host}")
-        addresses = [a for a in dns["addresses"] if family_of(a) == 6]
+        dns = scope.run.dns_facts(self.host)
+        addresses = [a for a in dns.addresses if family_of(a) == 6]
         if not addresses:
-            if dns.get("aaaa_rcode") in (Rcode.TIMEOUT, Rcode.SERVFAIL):  # unknown, not "none"
+            if dns.aaaa_rcode in (Rcode.TIMEOUT, Rcode.SERVFAIL):  # unknown, not "none"
                 return skipped(
                     Cause.SKIPPED_NOT_APPLICABLE,
                     tr(
                         "The IPv6 address lookup for {host} got no answer, so IPv6 could not be checked.",
                         host=self.host,
                     ),
-                    {"aaaa_rcode": str(dns["aaaa_rcode"])},
+                    {"aaaa_rcode": str(dns.aaaa_rcode)},
                 )
             return skipped(
                 Cause.SKIPPED_NOT_APPLICABLE, tr("{host} has no IPv6 address, so only IPv4 is used.", host=self.host)
             )
-        known: tuple[Attempt, ...] = scope.run.handoff(f"tcp:{self.host}:{self.port}").get("attempts", ())
+        known = scope.run.tcp_facts(self.host, self.port).attempts
         v6 = [a for a in known if a.family == 6 and a.outcome is not Outcome.ABANDONED]
         if not v6:  # IPv4 won before IPv6 had an answer: ask IPv6 on its own
             scope.progress(0.2, tr("Trying IPv6 to {host}", host=self.host))

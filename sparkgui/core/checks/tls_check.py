@@ -14,22 +14,18 @@ from sparkgui.core.checks.base import Check, failed, passed, warned
 from sparkgui.core.checks.portal import portal_result, portal_sign, probe_plain_http
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import tr
+from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.net.tls import CertificateInfo, Handshake, HandshakeFault, handshake
 from sparkgui.core.transport import open_stream, route_to
 
 
-def tls_target(host: str, port: int) -> str:
-    return host if port == 443 else f"{host}:{port}"
-
-
 def tls_info(host: str, port: int) -> CheckInfo:
     return CheckInfo(
-        "tls",
-        tls_target(host, port),
-        (f"tcp:{host}:{port}",),
+        CheckId.tls(host, port),
+        (CheckId.tcp(host, port),),
         tr("Secure connection (TLS) to {host}", host=host),
-        starts_after=(f"dns:{host}",),  # overlaps the TCP check; reported only if TCP passed
+        starts_after=(CheckId.dns(host),),  # overlaps the TCP check; reported only if TCP passed
     )
 
 
@@ -114,7 +110,8 @@ class TlsCheck(Check):
 
     async def _unverified(self, scope: CheckScope, main: Handshake, evidence: dict[str, Any]) -> CheckResult:
         """Read the certificate that failed (without trusting it) to say why it failed. Meanwhile ask plain
-        HTTP, as browsers do to spot a captive portal: a portal is the likeliest stranger on the path."""
+        HTTP, as browsers do to spot a captive portal: a portal is the likeliest stranger on the path.
+        """
         peek, answer = await asyncio.gather(self._handshake(scope, "no_verify"), self._portal_probe(scope))
         cert: CertificateInfo | None = peek.certificate if peek is not None and peek.ok else None
         if main.verify_message:
@@ -175,7 +172,7 @@ class TlsCheck(Check):
 
     async def _portal_probe(self, scope: CheckScope) -> dict[str, Any]:
         route = await route_to(scope, self.host, self.port)
-        addresses = tuple(scope.run.handoff(f"dns:{self.host}").get("addresses", ()))
+        addresses = scope.run.dns_facts(self.host).addresses
         if route.via_proxy or not addresses:
             return {}
         timeout = min(scope.run.profile.timeouts.http, 3.0)

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed
-from sparkgui.core.checks.tls_check import tls_target
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import Text, tr
+from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import WebSocketSpec
 
@@ -25,20 +25,19 @@ if TYPE_CHECKING:
 TEXT_ECHOES = 3  # the round-trip time reported is their median
 
 
-def ws_prerequisite(spec: WebSocketSpec) -> str:
+def ws_prerequisite(spec: WebSocketSpec) -> CheckId:
     """The check that proved the transport: TLS for wss://, TCP for plain ws://."""
     if urlsplit(spec.url).scheme == "wss":
-        return f"tls:{tls_target(spec.host, spec.port)}"
-    return f"tcp:{spec.host}:{spec.port}"
+        return CheckId.tls(spec.host, spec.port)
+    return CheckId.tcp(spec.host, spec.port)
 
 
 def ws_info(spec: WebSocketSpec) -> CheckInfo:
     return CheckInfo(
-        "ws",
-        spec.url,
+        CheckId.ws(spec.url),
         (ws_prerequisite(spec),),
         tr("WebSocket to {host}", host=spec.host),
-        starts_after=(f"dns:{spec.host}",),  # overlaps TCP and TLS; reported only if they passed
+        starts_after=(CheckId.dns(spec.host),),  # overlaps TCP and TLS; reported only if they passed
     )
 
 
@@ -132,8 +131,8 @@ class WsCheck(Check):
         self.spec = spec
 
     async def run(self, scope: CheckScope) -> CheckResult:
-        from sparkgui.core.net.http_client import platform_session
         from sparkgui.core.net.websocket import EchoError, HandshakeError, open_websocket, session_timeout
+        from sparkgui.core.transport import platform_session
 
         host, url = self.spec.host, self.spec.url
         timeouts = scope.run.profile.timeouts

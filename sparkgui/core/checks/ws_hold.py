@@ -22,7 +22,8 @@ from sparkgui.core.checks.base import Check, failed, passed, warned
 from sparkgui.core.checks.ws_check import handshake_failure
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.model import CheckInfo, CheckResult
+from sparkgui.core.ids import CheckId
+from sparkgui.core.model import CheckInfo, CheckResult, Countdown
 from sparkgui.core.profile import WebSocketSpec
 
 if TYPE_CHECKING:
@@ -33,9 +34,8 @@ ENDED_BY_NETWORK = ("close_frame", "connection_lost", "error")  # the reader saw
 
 def hold_info(spec: WebSocketSpec, hold_seconds: float) -> CheckInfo:
     return CheckInfo(
-        "ws-hold",
-        spec.url,
-        (f"ws:{spec.url}",),
+        CheckId.ws_hold(spec.url),
+        (CheckId.ws(spec.url),),
         tr("WebSocket held open {seconds} s to {host}", seconds=f"{hold_seconds:g}", host=spec.host),
     )
 
@@ -79,8 +79,8 @@ class WsHoldCheck(Check):
         self.hold_seconds = hold_seconds
 
     async def run(self, scope: CheckScope) -> CheckResult:
-        from sparkgui.core.net.http_client import platform_session
         from sparkgui.core.net.websocket import HandshakeError, open_websocket, session_timeout
+        from sparkgui.core.transport import platform_session
 
         spec, host = self.spec, self.spec.host
         timeouts = scope.run.profile.timeouts
@@ -137,13 +137,15 @@ class WsHoldCheck(Check):
                 remaining = total - elapsed
                 if remaining <= 0 or not heartbeat.alive:
                     return min(elapsed, total)
+                clock = Countdown(int(elapsed), math.ceil(remaining))
                 scope.progress(
                     elapsed / total,
                     tr(
                         "Holding two WebSockets open: {elapsed_s} s done, {remaining_s} s left",
-                        elapsed_s=int(elapsed),
-                        remaining_s=math.ceil(remaining),
+                        elapsed_s=clock.elapsed_s,
+                        remaining_s=clock.remaining_s,
                     ),
+                    clock,
                 )
                 # Sleep to the next whole second (so the countdown ticks evenly), or until the connection dies.
                 pause = min(remaining, math.floor(elapsed) + 1 - elapsed)

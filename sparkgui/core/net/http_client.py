@@ -1,21 +1,26 @@
-"""HTTP sessions that reach the platform the way this run reaches it.
+"""HTTP sessions whose connections come from a dialer the caller hands in.
 
-Every HTTPS and WebSocket check opens its session here, so they share one route (the addresses the DNS
-check found, the OS trust store, and later the proxy), and a fix to the route reaches them all.
-Imports aiohttp (~0.3 s): import this module inside a check's `run`, never at start-up.
+The transport layer knows nothing of runs or checks: `sparkgui.core.transport` gives it a dialer that opens
+each connection on the run's route (Happy Eyeballs, or a CONNECT tunnel through the proxy), so the HTTPS and
+WebSocket checks share one route with the TCP and TLS checks. Imports aiohttp (~0.3 s): import this module
+inside a check's `run`, never at start-up.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import socket
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
 
 from sparkgui import __version__
-from sparkgui.core.context import CheckScope
 from sparkgui.core.net.pinned_resolver import PinnedResolver
+
+Dialer = Callable[[str, int], Awaitable[socket.socket]]
+"""Opens a connected socket to (host, port), or raises ConnectionError saying why."""
 
 USER_AGENT = f"sparkgui/{__version__} (network readiness check)"
 
@@ -33,23 +38,21 @@ async def read_at_most(content: aiohttp.StreamReader, limit: int) -> bytes:
 
 class RouteConnector(aiohttp.TCPConnector):
     """Opens each connection through `open_stream` (Happy Eyeballs, or a CONNECT tunnel with any proxy
-    authentication), then lets aiohttp run TLS and HTTP over it. The pattern aiohttp-socks uses."""
+    authentication), then lets aiohttp run TLS and HTTP over it. The pattern aiohttp-socks uses.
+    """
 
-    def __init__(self, scope: CheckScope, **kwargs: Any) -> None:
+    def __init__(self, dialer: Dialer, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._scope = scope
+        self._dialer = dialer
 
     async def _wrap_create_connection(
         self, *args: Any, addr_infos: Any, req: Any, timeout: Any, client_error: Any = None, **kwargs: Any
     ) -> Any:
-        from sparkgui.core.transport import open_stream
-
         host, port = req.url.host, req.url.port
-        stream = await open_stream(self._scope, host, port)
-        sock = stream.take()
-        if sock is None:
-            detail = stream.tunnel.outcome if stream.tunnel else "no connection"
-            raise aiohttp.ClientConnectorError(req.connection_key, ConnectionError(f"{host}:{port}: {detail}"))
+        try:
+            sock = await self._dialer(host, port)
+        except ConnectionError as exc:
+            raise aiohttp.ClientConnectorError(req.connection_key, exc) from exc
         try:
             return await self._loop.create_connection(*args, **kwargs, sock=sock)
         except BaseException:
@@ -58,18 +61,16 @@ class RouteConnector(aiohttp.TCPConnector):
 
 
 @asynccontextmanager
-async def platform_session(
-    scope: CheckScope, host: str, timeout: aiohttp.ClientTimeout
+async def routed_session(
+    dialer: Dialer, addresses: Sequence[str], trust: ssl.SSLContext, timeout: aiohttp.ClientTimeout
 ) -> AsyncIterator[aiohttp.ClientSession]:
-    """A session for requests to `host` on its route, verified against the OS trust store, no pooling."""
-    run = scope.run
+    """A session whose connections come from `dialer`, verified against `trust`, with no pooling."""
     # Through a proxy the local DNS may have failed: aiohttp still wants an address before it hands us the
     # connection, and RouteConnector ignores it, so a placeholder is enough.
-    addresses = run.handoff(f"dns:{host}").get("addresses") or ("0.0.0.0",)
     connector = RouteConnector(
-        scope,
-        resolver=PinnedResolver(addresses),
-        ssl=run.trust.os_store,
+        dialer,
+        resolver=PinnedResolver(list(addresses) or ["0.0.0.0"]),
+        ssl=trust,
         force_close=True,
         use_dns_cache=False,
     )

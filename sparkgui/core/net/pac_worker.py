@@ -1,5 +1,6 @@
 """The child process that evaluates a PAC file: JSON on stdin, JSON on stdout, killed by its parent at the
-deadline. Kept tiny so that a hostile PAC file can only waste this process's time."""
+deadline. Kept tiny so that a hostile PAC file can only waste this process's time.
+"""
 
 from __future__ import annotations
 
