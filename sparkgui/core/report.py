@@ -13,9 +13,9 @@ from typing import Any
 from sparkgui import __version__
 from sparkgui.core.atomic import write_atomically
 from sparkgui.core.event import EventInfo
-from sparkgui.core.model import CheckRecord
+from sparkgui.core.model import CheckRecord, RunOutcome
+from sparkgui.core.problems import Problem
 from sparkgui.core.profile import Profile
-from sparkgui.core.runner import RunOutcome
 
 SCHEMA = "sparkgui.report/1"
 
@@ -52,6 +52,7 @@ def build_report(
     outcome: RunOutcome,
     profile: Profile,
     environment: Environment,
+    problems: Sequence[Problem] = (),
     *,
     demo: bool = False,
     demo_scenario: str | None = None,
@@ -72,6 +73,7 @@ def build_report(
         "environment": environment.as_json(),
         "verdict": str(outcome.verdict),
         "checks": [check_json(record, lang) for record in outcome.records],
+        "problems": [problem_json(problem, lang, environment.proxy) for problem in problems],
     }
     return with_event(report, event)
 
@@ -97,15 +99,28 @@ def with_event(report: Mapping[str, Any], event: EventInfo | None) -> dict[str, 
 def check_json(record: CheckRecord, lang: str = "en") -> dict[str, Any]:
     info, result = record.info, record.result
     return {
-        "id": info.id,
-        "kind": info.kind,
-        "target": info.target,
+        "id": str(info.id),
+        "kind": str(info.kind),
+        "target": str(info.target),
         "status": str(result.status),
-        "cause": result.cause,
+        "cause": str(result.cause),
         "summary": result.summary.render(lang),
         "remedy": result.remedy.render(lang) if result.remedy else "",
         "evidence": _jsonable(result.evidence),
         "duration_ms": result.duration_ms,
+    }
+
+
+def problem_json(problem: Problem, lang: str = "en", proxy: str | None = None) -> dict[str, Any]:
+    """One root cause, the checks it explains and the rule that fixes it (`problems`, optional in /1)."""
+    rule = problem.rule(proxy)
+    return {
+        "cause": problem.code,
+        "family": str(problem.family),
+        "severity": str(problem.severity),
+        "checks": [str(check_id) for check_id in problem.check_ids],
+        "rule": {"label": rule.label.render(lang), "action": rule.action.render(lang)},
+        "local_fix": str(problem.local_fix),
     }
 
 

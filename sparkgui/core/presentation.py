@@ -1,0 +1,112 @@
+"""How results are said, once for every front end: status words and tags, the counts, the verdict sentence.
+
+The window's cards and banner, the CLI, Copy for IT and the PDF all read this module, so a status has one
+word ("Checker error" everywhere), the counts are computed one way, and a problem is counted once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sparkgui.core.i18n import Text, tr
+from sparkgui.core.model import Status, Verdict
+from sparkgui.core.problems import Problem, failures, warnings
+
+STATUS_TAGS: dict[Status, str] = {
+    Status.PASS: "PASS",
+    Status.WARN: "WARN",
+    Status.FAIL: "FAIL",
+    Status.SKIPPED: "SKIP",
+    Status.ERROR: "ERROR",
+}
+_STATUS_WORDS: dict[Status, Text] = {
+    Status.PASS: tr("Passed"),
+    Status.WARN: tr("Warning"),
+    Status.FAIL: tr("Failed"),
+    Status.SKIPPED: tr("Not run"),
+    Status.ERROR: tr("Checker error"),
+}
+
+
+def status_word(status: Status) -> Text:
+    """The one word for a status, in every front end."""
+    return _STATUS_WORDS[status]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many checks ended each way. A checker error is counted apart: it is neither a pass nor a fault."""
+
+    passed: int = 0
+    warned: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: int = 0
+
+    @classmethod
+    def of(cls, statuses: Iterable[Status]) -> Tally:
+        """Count the statuses of a run's checks."""
+        seen = list(statuses)
+        return cls(
+            passed=seen.count(Status.PASS),
+            warned=seen.count(Status.WARN),
+            failed=seen.count(Status.FAIL),
+            skipped=seen.count(Status.SKIPPED),
+            errors=seen.count(Status.ERROR),
+        )
+
+    @property
+    def total(self) -> int:
+        """Every check of the run."""
+        return self.passed + self.warned + self.failed + self.skipped + self.errors
+
+    def sentence(self, seconds: float) -> Text:
+        """`3 passed, 1 warnings, 0 failed, 2 skipped (4.2 s).` for the terminal and Copy for IT."""
+        line = tr(
+            "{passed} passed, {warned} warnings, {failed} failed, {skipped} skipped ({seconds} s).",
+            passed=self.passed,
+            warned=self.warned,
+            failed=self.failed,
+            skipped=self.skipped,
+            seconds=f"{seconds:.1f}",
+        )
+        return self._with_errors(line)
+
+    def strip(self, seconds: float) -> Text:
+        """`Passed: 3 · Warnings: 1 · …` for the window's banner."""
+        line = tr(
+            "Passed: {passed} · Warnings: {warned} · Failed: {failed} · Not run: {skipped} · {seconds} s",
+            passed=self.passed,
+            warned=self.warned,
+            failed=self.failed,
+            skipped=self.skipped,
+            seconds=f"{seconds:.1f}",
+        )
+        return self._with_errors(line)
+
+    def _with_errors(self, line: Text) -> Text:
+        if not self.errors:
+            return line
+        return tr("{counts} Checker errors: {errors}.", counts=line, errors=self.errors)
+
+
+def verdict_sentence(verdict: Verdict, problems: Sequence[Problem], platform: str) -> Text:
+    """The verdict in one sentence: the first problem in words an organiser understands, then how many more."""
+    if verdict is Verdict.READY:
+        return tr("This network is ready for {platform}.", platform=platform)
+    if verdict is Verdict.READY_WITH_WARNINGS:
+        count = len(warnings(problems))
+        if count <= 1:
+            return tr("Ready for {platform}, with 1 warning.", platform=platform)
+        return tr("Ready for {platform}, with {count} warnings.", platform=platform, count=count)
+    failing = failures(problems)
+    if verdict is Verdict.NOT_READY and failing:
+        reason = failing[0].phrase(platform)
+        others = len(failing) - 1
+        if others == 0:
+            return tr("Not ready: {reason}.", reason=reason)
+        if others == 1:
+            return tr("Not ready: {reason}, and 1 more problem to fix.", reason=reason)
+        return tr("Not ready: {reason}, and {count} more problems to fix.", reason=reason, count=others)
+    return tr("The check is incomplete: the result is not known.")
