@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from sparkgui.app.session import RunRequest, Session
 from sparkgui.cli.args import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -24,18 +25,13 @@ from sparkgui.cli.proxy_options import route_config
 from sparkgui.cli.summary import print_summary
 from sparkgui.core.atomic import WriteError
 from sparkgui.core.context import NetworkSettings
-from sparkgui.core.demo.scenarios import DEMO_HOLD_SECONDS, Scenario, scenario_named
-from sparkgui.core.engine import prepare_run
-from sparkgui.core.environment import describe_environment
+from sparkgui.core.demo.scenarios import scenario_named
 from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import system_language, tr
 from sparkgui.core.model import Verdict
 from sparkgui.core.net.resolver import ResolverConfig
-from sparkgui.core.net.routes import RouteTable
-from sparkgui.core.plan import PlanOptions
 from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
-from sparkgui.core.report import build_report, dumps, sha256_of, write_report
-from sparkgui.core.runner import RunOutcome
+from sparkgui.core.report import dumps, sha256_of, write_report
 
 EXIT_FOR_VERDICT = {
     Verdict.READY: EXIT_READY,
@@ -48,11 +44,16 @@ EXIT_FOR_VERDICT = {
 def run_headless(args: argparse.Namespace) -> int:
     try:
         profile = _load_profile(args.profile)
-        options = _plan_options(args, profile)
+        _check_hold(args, profile)
         scenario = scenario_named(args.demo) if args.demo else None
-        if scenario is not None and args.hold is None and not args.long_hold:
-            options = PlanOptions(hold_seconds=DEMO_HOLD_SECONDS)
         network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []), route=route_config(args))
+        request = RunRequest(
+            profile,
+            network,
+            demo=scenario.name if scenario is not None else None,
+            long_hold=bool(args.long_hold),
+            hold_seconds=args.hold,
+        )
         _check_output_path(args.json, "--json")
         _check_output_path(args.pdf, "--pdf", folder_allowed=True)
     except (UsageError, ProfileError, ValueError) as exc:
@@ -69,21 +70,13 @@ def run_headless(args: argparse.Namespace) -> int:
         )
         print(banner.render(lang), file=sys.stderr)
     try:
-        outcome, network, routes = asyncio.run(_execute(profile, network, progress, options, scenario))
+        session = asyncio.run(Session(request, progress).execute())
     except KeyboardInterrupt:
         print("\nsparkgui: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    environment = describe_environment(network, routes)
-    report = build_report(
-        outcome,
-        profile,
-        environment,
-        lang=lang,
-        event=event,
-        demo=scenario is not None,
-        demo_scenario=scenario.name if scenario else None,
-    )
-    print_summary(outcome, profile, lang, summary_stream, demo=scenario is not None)
+    report = session.report(lang, event)
+    print_summary(session, lang, summary_stream)
+    outcome = session.outcome
     written = True
     if args.json:
         if json_to_stdout:
@@ -101,20 +94,6 @@ def run_headless(args: argparse.Namespace) -> int:
         when = outcome.started_at.astimezone()
         written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
     return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
-
-
-async def _execute(
-    profile: Profile, network: NetworkSettings, sink: TerminalProgress, options: PlanOptions, scenario: Scenario | None
-) -> tuple[RunOutcome, NetworkSettings, RouteTable | None]:
-    """Run the checks on this network, or, in demo mode, on a simulated venue started for the run."""
-    if scenario is None:
-        run = prepare_run(profile, network, sink, options=options)
-        return await run.execute(), network, run.context.route_table
-    from sparkgui.core.demo.venue import demo_venue
-
-    async with demo_venue(profile, scenario) as venue:
-        run = prepare_run(venue.profile, venue.network, sink, venue.trust, options=options)
-        return await run.execute(), venue.network, run.context.route_table
 
 
 def _write_pdf(
@@ -147,14 +126,13 @@ def _write_pdf(
     return True
 
 
-def _plan_options(args: argparse.Namespace, profile: Profile) -> PlanOptions:
-    """The hold length: --hold SECONDS wins over --long-hold, which uses the profile's long_hold_seconds."""
+def _check_hold(args: argparse.Namespace, profile: Profile) -> None:
+    """--hold and --long-hold need a WebSocket to hold (the hold policy itself is the session layer's)."""
     if (args.hold is not None or args.long_hold) and profile.websocket is None:
         flag = "--hold" if args.hold is not None else "--long-hold"
         raise UsageError(
             f"{flag}: the profile {profile.source} has no [websocket] section, so there is nothing to hold."
         )
-    return PlanOptions(hold_seconds=args.hold, long_hold=bool(args.long_hold))
 
 
 def _load_profile(path: str | None) -> Profile:

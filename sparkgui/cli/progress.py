@@ -8,15 +8,10 @@ from typing import TextIO
 
 from sparkgui.core.events import NullSink
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.model import CheckInfo, CheckRecord, Status
+from sparkgui.core.ids import CheckId
+from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, Status
+from sparkgui.core.presentation import STATUS_TAGS
 
-STATUS_TAGS = {
-    Status.PASS: "PASS",
-    Status.WARN: "WARN",
-    Status.FAIL: "FAIL",
-    Status.SKIPPED: "SKIP",
-    Status.ERROR: "ERR ",
-}
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.SKIPPED: "90", Status.ERROR: "35"}
 
 
@@ -25,7 +20,7 @@ class TerminalProgress(NullSink):
         self.stream, self.lang, self.live = stream, lang, live
         self.total = 0
         self.finished = 0
-        self.running: dict[str, str] = {}
+        self.running: dict[CheckId, str] = {}
 
     def run_started(self, checks: Sequence[CheckInfo]) -> None:
         self.total = len(checks)
@@ -35,7 +30,7 @@ class TerminalProgress(NullSink):
         self.running[info.id] = ""
         self._status()
 
-    def check_progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
+    def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
         self.running[info.id] = message.render(self.lang)
         self._status()
 

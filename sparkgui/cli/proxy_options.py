@@ -32,15 +32,14 @@ def route_config(args: argparse.Namespace) -> RouteConfig:
     if args.pac and "://" not in args.pac:
         raise UsageError(f"--pac {args.pac!r}: expected a URL such as http://wpad.example/proxy.pac or file:///…")
     credentials = _credentials(args.proxy_user) if args.proxy_user else None
-    from sparkgui.system_proxy import system_lookup_for_this_os
+    from sparkgui.app.system_proxy import system_proxy_for_this_os
 
-    lookup = system_lookup_for_this_os()
     return RouteConfig(
         proxy=proxy,
         pac_url=args.pac,
         no_proxy=bool(args.no_proxy),
         credentials=credentials,
-        system_lookup=lookup,  # type: ignore[arg-type]
+        system_lookup=system_proxy_for_this_os().lookup(),
     )
 
 

@@ -1,50 +1,42 @@
-"""The readable summary printed at the end of a headless run."""
+"""The readable summary printed at the end of a headless run: the verdict, the counts, then what to ask the
+venue's IT, failures first, one rule per problem.
+"""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from sparkgui.cli.progress import STATUS_TAGS
+from sparkgui.app.session import SessionOutcome
 from sparkgui.core.i18n import tr
-from sparkgui.core.model import Status
-from sparkgui.core.profile import Profile
-from sparkgui.core.runner import RunOutcome
-from sparkgui.core.verdict_text import verdict_sentence
+from sparkgui.core.presentation import STATUS_TAGS
 
 
-def print_summary(outcome: RunOutcome, profile: Profile, lang: str, stream: TextIO, *, demo: bool = False) -> None:
-    records = outcome.records
-    counts = {status: sum(1 for r in records if r.result.status is status) for status in Status}
+def print_summary(session: SessionOutcome, lang: str, stream: TextIO) -> None:
+    """Write the summary of `session` in `lang` to `stream`."""
+    records = {record.id: record for record in session.outcome.records}
+    profile = session.profile
 
     def write(text: str = "") -> None:
         stream.write(text + "\n")
 
     write()
-    verdict = verdict_sentence(outcome.verdict, records, profile.name).render(lang)
-    write(tr("DEMO (simulated venue): {verdict}", verdict=verdict).render(lang) if demo else verdict)
-    write(
-        tr(
-            "{passed} passed, {warned} warnings, {failed} failed, {skipped} skipped ({seconds} s).",
-            passed=counts[Status.PASS],
-            warned=counts[Status.WARN],
-            failed=counts[Status.FAIL],
-            skipped=counts[Status.SKIPPED],
-            seconds=f"{outcome.duration_ms / 1000:.1f}",
-        ).render(lang)
-    )
-    problems = [r for r in records if r.result.status in (Status.FAIL, Status.WARN, Status.ERROR)]
-    if problems:
+    write(session.headline().render(lang))
+    write(session.tally.sentence(session.seconds).render(lang))
+    if session.problems:
         write()
         write(tr("What to ask the venue's IT:").render(lang))
-        for record in problems:
-            result = record.result
-            write(f"  {STATUS_TAGS[result.status]} {record.id} [{result.cause}]")
-            write(f"       {result.summary.render(lang)}")
-            if result.remedy:
-                write(f"       → {result.remedy.render(lang)}")
-    if problems and profile.allowlist:
+        for problem in session.problems:
+            for check_id in problem.check_ids:
+                result = records[check_id].result
+                write(f"  {STATUS_TAGS[result.status]:<5} {check_id} [{result.cause}]")
+                write(f"        {result.summary.render(lang)}")
+                if result.remedy:
+                    write(f"        → {result.remedy.render(lang)}")
+            rule = problem.rule(session.environment.proxy)
+            write(f"        ⇒ {rule.label.render(lang)}: {rule.action.render(lang)}")
+    if session.problems and profile.allowlist:
         write()
         write(tr("Allow-list rules for {platform}:", platform=profile.name).render(lang))
-        for rule in profile.allowlist:
-            write(f"  - {rule}")
+        for entry in profile.allowlist:
+            write(f"  - {entry}")
     stream.flush()

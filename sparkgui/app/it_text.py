@@ -1,0 +1,61 @@
+"""The plain-text summary an organiser pastes into a mail to the venue's IT ("Copy for IT").
+
+Plain text on purpose: it survives any mail client or ticket system. It leads with the verdict and what to
+change (failures first, one rule per problem), then the platform's allow-list rules, then every result with
+its id and cause code for IT to search. It names the DNS servers and the route the run really used: the
+simulated venue's in demo mode, never this laptop's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sparkgui.core.i18n import tr
+from sparkgui.core.presentation import STATUS_TAGS
+
+if TYPE_CHECKING:
+    from sparkgui.app.session import SessionOutcome
+
+
+def it_text(session: SessionOutcome, lang: str) -> str:
+    """The summary in `lang`, ending with a newline."""
+    outcome, profile = session.outcome, session.profile
+    records = {record.id: record for record in outcome.records}
+    lines: list[str] = []
+    if session.scenario is not None:
+        lines += [tr("DEMO (simulated venue): nothing below describes a real network.").render(lang), ""]
+    lines += [
+        tr("Network check for {platform} (sparkgui)", platform=profile.name).render(lang),
+        session.sentence().render(lang),
+        session.tally.sentence(session.seconds).render(lang),
+        tr(
+            "Checked at {time} (UTC), profile {profile}.",
+            time=outcome.finished_at.strftime("%Y-%m-%d %H:%M"),
+            profile=profile.source or profile.name,
+        ).render(lang),
+    ]
+    resolvers = tuple(session.environment.resolvers)
+    if resolvers:
+        lines.append(tr("DNS servers used: {resolvers}.", resolvers=", ".join(resolvers)).render(lang))
+    if outcome.cancelled:
+        lines.append(tr("The check was cancelled before the end: some results are missing.").render(lang))
+    if session.problems:
+        lines += ["", tr("What to change:").render(lang)]
+        for problem in session.problems:
+            for check_id in problem.check_ids:
+                record = records[check_id]
+                result = record.result
+                title = record.info.title.render(lang) if record.info.title else record.id
+                lines.append(f"- [{STATUS_TAGS[result.status]}] {title} ({record.id}, {result.cause})")
+                lines.append(f"  {result.summary.render(lang)}")
+                if result.remedy:
+                    lines.append(f"  → {result.remedy.render(lang)}")
+            rule = problem.rule(session.environment.proxy)
+            lines.append(f"  ⇒ {rule.label.render(lang)}: {rule.action.render(lang)}")
+    if profile.allowlist:
+        lines += ["", tr("Allow-list rules for {platform}:", platform=profile.name).render(lang)]
+        lines += [f"- {rule}" for rule in profile.allowlist]
+    lines += ["", tr("All results:").render(lang)]
+    for record in outcome.records:
+        lines.append(f"{STATUS_TAGS[record.result.status]:<5} {record.id}: {record.result.summary.render(lang)}")
+    return "\n".join(lines) + "\n"
