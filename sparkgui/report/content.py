@@ -1,4 +1,4 @@
-"""The PDF's content as Qt rich text (an HTML subset), built from the JSON report dict in one language.
+"""The PDF's content as Qt rich text (an HTML subset), built from the typed report model in one language.
 
 Plain Python (no Qt import) so the wording and the structure can be tested without rendering. The order is
 what a CIO needs: verdict, what to change, the allow-list, then the proof (all checks, evidence), then the
@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.model import CheckInfo, CheckRecord, CheckResult, Status, Verdict
-from sparkgui.core.verdict_text import verdict_sentence
-from sparkgui.report.rules import Rule, Target, rules_for, target_of
+from sparkgui.core.ids import CheckKind
+from sparkgui.core.model import Status
+from sparkgui.core.presentation import Tally, status_word, verdict_sentence
+from sparkgui.core.problems import RuleLine, rule_lines
+from sparkgui.report.model import Report, ReportCheck, RouteEvidence
 
 FONT_FAMILY = "DejaVu Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
 MONO_FAMILY = "DejaVu Sans Mono, Consolas, Menlo, monospace"
@@ -44,13 +45,6 @@ VERDICT_STYLE: dict[str, tuple[str, str, str]] = {
 }
 FAMILY_COLOURS = ("#b3261e", "#8a5a00")  # fail, warn
 
-_STATUS_WORDS = {
-    "pass": tr("Passed"),
-    "warn": tr("Warning"),
-    "fail": tr("Failed"),
-    "skipped": tr("Not run"),
-    "error": tr("Error"),
-}
 _KIND_LABELS = {
     "dns": tr("DNS"),
     "tcp": tr("TCP port"),
@@ -117,17 +111,16 @@ class Document:
 
 def build_document(report: Mapping[str, Any], *, lang: str, digest: str) -> Document:
     """The whole document for `report` in `lang`; `digest` is the SHA-256 of the JSON report's bytes."""
-    return _Builder(report, lang, digest).build()
+    return _Builder(Report.parse(report), lang, digest).build()
 
 
 class _Builder:
-    def __init__(self, report: Mapping[str, Any], lang: str, digest: str) -> None:
+    def __init__(self, report: Report, lang: str, digest: str) -> None:
         self.report, self.lang, self.digest = report, lang, digest
-        self.checks: list[Mapping[str, Any]] = [c for c in report.get("checks", []) if isinstance(c, Mapping)]
-        self.platform = str((report.get("profile") or {}).get("name") or "?")
-        self.demo = bool(report.get("demo"))
-        environment = report.get("environment") or {}
-        self.environment: Mapping[str, Any] = environment if isinstance(environment, Mapping) else {}
+        self.checks = report.checks
+        self.problems = report.problems
+        self.platform = report.platform
+        self.demo = report.demo
         self.parts: list[str] = []
         self.has_rules = False
 
@@ -157,8 +150,7 @@ class _Builder:
     # -- sections --------------------------------------------------------------------------------------
 
     def header(self, title: str) -> None:
-        tool = self.report.get("tool") or {}
-        band_right = self.t(tr("sparkgui {version}", version=str(tool.get("version", "?"))))
+        band_right = self.t(tr("sparkgui {version}", version=self.report.version))
         self.parts.append(
             f'<table width="100%" cellspacing="0" cellpadding="10" style="background-color: {ACCENT};">'
             f'<tr><td><span style="color: #ffffff; font-size: 17pt; font-weight: bold;">{_esc(title)}</span><br/>'
@@ -174,7 +166,7 @@ class _Builder:
                 + self.t(tr("DEMO — sample results from a demonstration, not a test of this network."))
                 + "</span></td></tr></table>"
             )
-        event = EventInfo.from_json(self.report.get("event"))
+        event = self.report.event
         if event is not None:
             cells = [
                 (tr("Event"), event.name),
@@ -192,22 +184,10 @@ class _Builder:
             )
 
     def verdict(self) -> None:
-        verdict = str(self.report.get("verdict", "incomplete"))
-        try:
-            sentence = verdict_sentence(Verdict(verdict), _records(self.checks), self.platform)
-        except ValueError:
-            sentence = tr("The check is incomplete: the result is not known.")
-        mark, colour, background = VERDICT_STYLE.get(verdict, VERDICT_STYLE["incomplete"])
-        counts = {status: sum(1 for c in self.checks if c.get("status") == status) for status in STATUS_STYLE}
-        tally = tr(
-            "{passed} passed, {warned} warning(s), {failed} failed, {skipped} not run — {count} checks in {seconds} s.",
-            passed=counts["pass"],
-            warned=counts["warn"],
-            failed=counts["fail"],
-            skipped=counts["skipped"],
-            count=len(self.checks),
-            seconds=f"{int(self.report.get('duration_ms') or 0) / 1000:.1f}",
-        )
+        verdict = self.report.verdict
+        sentence = verdict_sentence(verdict, self.problems, self.platform)
+        mark, colour, background = VERDICT_STYLE[str(verdict)]
+        tally = Tally.of(check.status for check in self.checks).sentence(self.report.duration_ms / 1000)
         self.parts.append(
             f'<table width="100%" cellspacing="0" cellpadding="12" style="margin-top: 10px; '
             f'background-color: {background}; border-left: 6px solid {colour};">'
@@ -219,9 +199,9 @@ class _Builder:
         )
 
     def what_to_change(self) -> None:
-        rules = rules_for(self.checks, proxy=_safe_proxy(self.environment))
+        rules = rule_lines(self.problems, proxy=_strip_credentials(self.report.environment.route.proxy) or None)
         self.has_rules = bool(rules)
-        self.heading(tr("What to change"), accent=VERDICT_STYLE.get(str(self.report.get("verdict")), ("", ACCENT))[1])
+        self.heading(tr("What to change"), accent=VERDICT_STYLE[str(self.report.verdict)][1])
         if not rules:
             self.paragraph(
                 tr("Nothing: every check passed. Keep the allow-list rules below in place until the event is over.")
@@ -238,17 +218,18 @@ class _Builder:
             + "</table>"
         )
 
-    def rule_row(self, index: int, rule: Rule) -> str:
-        colour = FAMILY_COLOURS[0] if rule.status == "fail" else FAMILY_COLOURS[1]
-        background = STATUS_STYLE[rule.status][2]
-        label = self.t(_STATUS_WORDS[rule.status])
-        findings = "<br/>".join(_esc(f) for f in rule.findings if f)
-        checks = ", ".join(_esc(c) for c in rule.check_ids)
+    def rule_row(self, index: int, line: RuleLine) -> str:
+        rule = line.rule
+        colour = FAMILY_COLOURS[0] if line.severity is not Status.WARN else FAMILY_COLOURS[1]
+        background = STATUS_STYLE[str(line.severity)][2]
+        label = self.t(status_word(line.severity))
+        findings = "<br/>".join(self.t(f) for f in line.findings if f.template)
+        checks = ", ".join(_esc(c) for c in line.check_ids)
         return (
             f'<tr><td width="26" valign="top" style="background-color: {background}; border-bottom: 1px solid '
             f'{RULE_LINE};"><span style="color: {colour}; font-size: 13pt; font-weight: bold;">{index}</span></td>'
             f'<td width="120" valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
-            f'<span style="color: {colour}; font-weight: bold; font-size: 9pt;">{self.t(rule.family).upper()}</span>'
+            f'<span style="color: {colour}; font-weight: bold; font-size: 9pt;">{self.t(rule.label).upper()}</span>'
             f'<br/><span style="color: {MUTED}; font-size: 8pt;">{label}</span></td>'
             f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
             f'<span style="font-size: 10.5pt; font-weight: bold;">{self.t(rule.action)}</span><br/>'
@@ -258,7 +239,7 @@ class _Builder:
         )
 
     def allowlist(self) -> None:
-        rules = [str(r) for r in (self.report.get("profile") or {}).get("allowlist", []) or [] if str(r).strip()]
+        rules = self.report.allowlist
         self.heading(tr("Allow-list for {platform}", platform=self.platform))
         if not rules:
             self.paragraph(tr("The profile lists no allow-list rules."), muted=True)
@@ -280,19 +261,17 @@ class _Builder:
         )
         rows = []
         for check in self.checks:
-            status = str(check.get("status", "error"))
-            mark, colour, _background = STATUS_STYLE.get(status, STATUS_STYLE["error"])
-            word = self.t(_STATUS_WORDS.get(status, _STATUS_WORDS["error"]))
-            kind = str(check.get("kind", ""))
-            label = self.t(_KIND_LABELS[kind]) if kind in _KIND_LABELS else _esc(kind)
+            mark, colour, _background = STATUS_STYLE[str(check.status)]
+            word = self.t(status_word(check.status))
+            label = self.t(_KIND_LABELS[check.kind])
             rows.append(
                 f'<tr><td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
                 f'<span style="color: {colour}; font-weight: bold;">{mark} {word}</span></td>'
                 f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">{label}<br/>'
                 f'<span style="color: {MUTED}; font-size: 7.5pt; font-family: {MONO_FAMILY};">'
-                f"{_esc(str(check.get('target', '')))}</span></td>"
+                f"{_esc(str(check.target))}</span></td>"
                 f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
-                f"{_esc(str(check.get('summary', '')))}</td></tr>"
+                f"{_esc(check.summary)}</td></tr>"
             )
         self.parts.append(
             '<table width="100%" cellspacing="0" cellpadding="4" style="border-collapse: collapse; font-size: 8.5pt;">'
@@ -334,19 +313,16 @@ class _Builder:
         self.machine()
 
     def machine(self) -> None:
-        tool = self.report.get("tool") or {}
-        profile = self.report.get("profile") or {}
-        resolvers = ", ".join(str(r) for r in self.environment.get("resolvers", []) or []) or "—"
+        report = self.report
+        resolvers = ", ".join(report.environment.resolvers) or "—"
+        source = f" ({report.profile_source})" if report.profile_source else ""
         facts = [
-            (tr("Operating system"), str(self.environment.get("os", "?"))),
-            (tr("Tool"), f"{tool.get('name', 'sparkgui')} {tool.get('version', '?')}"),
-            (tr("Profile"), f"{profile.get('name', '?')} ({profile.get('source', '')})".replace(" ()", "")),
+            (tr("Operating system"), report.environment.os),
+            (tr("Tool"), f"sparkgui {report.version}"),
+            (tr("Profile"), f"{report.profile_name}{source}"),
             (tr("DNS resolvers"), resolvers),
             (tr("Route"), self.route_text(None)),
-            (
-                tr("Started / finished"),
-                f"{self.report.get('started_at', '?')} / {self.report.get('finished_at', '?')}",
-            ),
+            (tr("Started / finished"), f"{report.started_at or '?'} / {report.finished_at or '?'}"),
         ]
         rows = "".join(
             f'<tr><td width="130" style="color: {MUTED};">{self.t(label)}</td><td>{_esc(value)}</td></tr>'
@@ -365,66 +341,57 @@ class _Builder:
 
     # -- evidence cells --------------------------------------------------------------------------------
 
-    def dns_cell(self, checks: Sequence[Mapping[str, Any]]) -> str:
-        dns = _first(checks, "dns")
+    def dns_cell(self, checks: Sequence[ReportCheck]) -> str:
+        dns = _first(checks, CheckKind.DNS)
         if dns is None:
             return "—"
-        evidence = _evidence(dns)
-        resolvers = ", ".join(str(r) for r in evidence.get("resolvers", []) or [])
-        addresses = [str(a) for a in evidence.get("addresses", []) or []]
+        evidence = dns.dns()
+        addresses = evidence.addresses
         shown = "<br/>".join(_esc(a) for a in addresses[:4])
         if len(addresses) > 4:
             shown += "<br/>" + self.t(tr("and {count} more", count=len(addresses) - 4))
         if not addresses:
             shown = f'<span style="color: {STATUS_STYLE["fail"][1]};">{self.t(tr("no address"))}</span>'
+        resolvers = ", ".join(evidence.resolvers)
         via = self.t(tr("via {resolvers}", resolvers=resolvers)) if resolvers else ""
         return f'{shown}<br/><span style="color: {MUTED};">{via}</span>'
 
-    def route_cell(self, checks: Sequence[Mapping[str, Any]]) -> str:
-        for check in checks:
-            route = _evidence(check).get("route")
-            if isinstance(route, Mapping):
-                return _esc(self.route_text(route))
-            if isinstance(route, str) and route:
-                return _esc(route)
-        return _esc(self.route_text(None))
+    def route_cell(self, checks: Sequence[ReportCheck]) -> str:
+        route = next((check.route for check in checks if check.route is not None), None)
+        return _esc(self.route_text(route))
 
-    def route_text(self, route: Mapping[str, Any] | None) -> str:
-        data = route if route is not None else self.environment.get("route") or {}
-        mode = str(data.get("mode", "direct")) if isinstance(data, Mapping) else "direct"
-        proxy = _strip_credentials(str(data.get("proxy") or "")) if isinstance(data, Mapping) else ""
-        if mode == "direct" or not proxy:
-            return tr("Direct").render(self.lang) if mode == "direct" else mode
-        if mode == "pac":
+    def route_text(self, route: RouteEvidence | None) -> str:
+        data = route if route is not None else self.report.environment.route
+        proxy = _strip_credentials(data.proxy)
+        if data.mode == "direct" or not proxy:
+            return tr("Direct").render(self.lang) if data.mode == "direct" else data.mode
+        if data.mode == "pac":
             return tr("Proxy {proxy} (from the PAC file)", proxy=proxy).render(self.lang)
         return tr("Proxy {proxy}", proxy=proxy).render(self.lang)
 
-    def issuer_cell(self, checks: Sequence[Mapping[str, Any]]) -> str:
-        tls = _first(checks, "tls")
+    def issuer_cell(self, checks: Sequence[ReportCheck]) -> str:
+        tls = _first(checks, CheckKind.TLS)
         if tls is None:
             return "—"
-        evidence = _evidence(tls)
-        issuer = str(evidence.get("issuer") or "")
+        issuer = tls.tls().issuer
         if not issuer:
-            return self.t(tr("not checked")) if tls.get("status") == "skipped" else "—"
-        if tls.get("cause") in ("tls.intercepted", "tls.untrusted"):
-            colour = STATUS_STYLE[str(tls.get("status"))][1] if tls.get("status") in STATUS_STYLE else INK
+            return self.t(tr("not checked")) if tls.status is Status.SKIPPED else "—"
+        if tls.cause in ("tls.intercepted", "tls.untrusted"):
+            colour = STATUS_STYLE[str(tls.status)][1]
             note = self.t(tr("not the platform's: TLS inspection"))
             return f'{_esc(issuer)}<br/><span style="color: {colour};">{note}</span>'
         return _esc(issuer)
 
-    def websocket_cell(self, checks: Sequence[Mapping[str, Any]]) -> str:
-        hold = _first(checks, "ws-hold")
+    def websocket_cell(self, checks: Sequence[ReportCheck]) -> str:
+        hold = _first(checks, CheckKind.WS_HOLD)
         if hold is None:
             return self.t(tr("not tested"))
-        evidence = _evidence(hold)
-        held = _seconds(evidence, "held_s", "achieved_s", "after_s", "duration_s")
-        wanted = _seconds(evidence, "hold_s", "target_s", "required_s")
-        if held is None:
-            return self.t(_STATUS_WORDS.get(str(hold.get("status")), _STATUS_WORDS["error"]))
-        if wanted is not None:
-            return self.t(tr("{held} s of {wanted} s", held=f"{held:g}", wanted=f"{wanted:g}"))
-        return self.t(tr("{held} s", held=f"{held:g}"))
+        evidence = hold.hold()
+        if evidence.held_s is None:
+            return self.t(status_word(hold.status))
+        if evidence.wanted_s is not None:
+            return self.t(tr("{held} s of {wanted} s", held=f"{evidence.held_s:g}", wanted=f"{evidence.wanted_s:g}"))
+        return self.t(tr("{held} s", held=f"{evidence.held_s:g}"))
 
     # -- helpers ---------------------------------------------------------------------------------------
 
@@ -442,7 +409,7 @@ class _Builder:
         self.parts.append(f'<p style="margin-top: 2px; margin-bottom: 6px; color: {colour};">{self.t(text)}</p>')
 
     def when_text(self) -> str:
-        return format_when(str(self.report.get("started_at", "")), self.lang)
+        return format_when(self.report.started_at, self.lang)
 
 
 def format_when(iso: str, lang: str) -> str:
@@ -461,52 +428,18 @@ def format_when(iso: str, lang: str) -> str:
     return f"{when.day} {month.lower()} {when.year}, {when:%H:%M}{zone}"
 
 
-def _records(checks: Iterable[Mapping[str, Any]]) -> list[CheckRecord]:
-    """Minimal records for `verdict_sentence`, which counts statuses the way the window and the CLI do."""
-    records = []
-    for check in checks:
-        try:
-            status = Status(str(check.get("status")))
-        except ValueError:
-            status = Status.ERROR
-        info = CheckInfo(str(check.get("kind", "?")), str(check.get("target", "?")))
-        records.append(CheckRecord(info, CheckResult(status, str(check.get("cause", "")), Text(""))))
-    return records
-
-
-def _by_host(checks: Iterable[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
+def _by_host(checks: Iterable[ReportCheck]) -> dict[str, list[ReportCheck]]:
     """Checks grouped by the host they target, in the order the hosts first appear."""
-    groups: dict[str, list[Mapping[str, Any]]] = {}
+    groups: dict[str, list[ReportCheck]] = {}
     for check in checks:
-        if check.get("kind") in ("proxy", "quality"):
+        if check.kind in (CheckKind.PROXY, CheckKind.QUALITY):
             continue
-        target: Target = target_of(check)
-        groups.setdefault(target.host, []).append(check)
+        groups.setdefault(check.target.host or check.target.label, []).append(check)
     return groups
 
 
-def _first(checks: Sequence[Mapping[str, Any]], kind: str) -> Mapping[str, Any] | None:
-    return next((c for c in checks if c.get("kind") == kind), None)
-
-
-def _evidence(check: Mapping[str, Any]) -> Mapping[str, Any]:
-    evidence = check.get("evidence")
-    return evidence if isinstance(evidence, Mapping) else {}
-
-
-def _seconds(evidence: Mapping[str, Any], *keys: str) -> float | None:
-    for key in keys:
-        value = evidence.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return round(float(value), 1)
-    return None
-
-
-def _safe_proxy(environment: Mapping[str, Any]) -> str | None:
-    route = environment.get("route")
-    if isinstance(route, Mapping) and route.get("proxy"):
-        return _strip_credentials(str(route["proxy"]))
-    return None
+def _first(checks: Sequence[ReportCheck], kind: CheckKind) -> ReportCheck | None:
+    return next((c for c in checks if c.kind is kind), None)
 
 
 def _strip_credentials(text: str) -> str:
