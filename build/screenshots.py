@@ -252,8 +252,8 @@ async def shoot_proxy(
     window_type: type, settings_type: type, work: Path, pki: object, hosts: tuple[str, ...], port: int, dns_port: int
 ) -> None:
     """The "Proxy…" dialog, and the sign-in a real squid with Basic auth asks for (en and fr)."""
+    from sparkgui.app.proxy_choice import ProxyChoice
     from sparkgui.core.net.routes import RouteConfig
-    from sparkgui.ui.proxy_choice import ProxyChoice
     from tests.servers.squid import Squid, squid_available
     from tests.support import Ep, loopback_network, make_profile
 

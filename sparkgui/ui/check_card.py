@@ -13,8 +13,8 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QSizePolicy, QToolButton, QWidget
 
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.model import CheckInfo, CheckRecord, Status
-from sparkgui.ui.countdown import Countdown, countdown_of
+from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, Status
+from sparkgui.core.presentation import status_word
 from sparkgui.ui.evidence_text import evidence_lines
 from sparkgui.ui.icons import pixmap
 from sparkgui.ui.status_style import (
@@ -23,7 +23,6 @@ from sparkgui.ui.status_style import (
     STATUS_ICONS,
     STATUS_TINTS,
     WAITING_ICON,
-    status_word,
 )
 
 ICON_SIZE = 20
@@ -111,10 +110,11 @@ class CheckCard(QFrame):
         self.running = True
         self.refresh()
 
-    def show_progress(self, message: Text) -> None:
+    def show_progress(self, message: Text, countdown: Countdown | None = None) -> None:
+        """A running check's latest message; `countdown` (the hold's) drives the timer and its bar."""
         self.running = True
         self.message = message
-        self.countdown = countdown_of(message) or self.countdown
+        self.countdown = countdown or self.countdown
         self.refresh()
 
     def show_result(self, record: CheckRecord) -> None:
@@ -230,8 +230,8 @@ class CheckCard(QFrame):
         lang, result = self.lang, self.record.result
         remedy = result.remedy.render(lang) if result.remedy is not None else ""
         rows = [
-            (tr("check id").render(lang), self.info.id),
-            (tr("cause code").render(lang), result.cause),
+            (tr("check id").render(lang), str(self.info.id)),
+            (tr("cause code").render(lang), str(result.cause)),
             (tr("duration").render(lang), f"{result.duration_ms} ms"),
             *evidence_lines(result.evidence, lang),
         ]

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from sparkgui.core.i18n import tr
-from sparkgui.core.model import CheckInfo, Status
+from sparkgui.core.ids import CheckId
+from sparkgui.core.model import CheckInfo
 from sparkgui.ui.check_card import CheckCard
-from sparkgui.ui.groups import Group, group_for, ordered_groups
+from sparkgui.ui.groups import Group, group_for, group_note, ordered_groups
 
 
 class GroupHeader(QLabel):
@@ -30,9 +30,9 @@ class CheckList(QScrollArea):
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
-        self.cards: dict[str, CheckCard] = {}
+        self.cards: dict[str, CheckCard] = {}  # by check id
         self.headers: dict[str, GroupHeader] = {}
-        self.plan_ids: list[str] = []
+        self.plan_ids: list[CheckId] = []
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -73,6 +73,7 @@ class CheckList(QScrollArea):
             self._build(infos)
 
     def card(self, check_id: str) -> CheckCard:
+        """The card of a check, by its id (`dns:app.sparkup.app`)."""
         return self.cards[check_id]
 
     def set_language(self, lang: str) -> None:
@@ -92,17 +93,8 @@ class CheckList(QScrollArea):
         header = self.headers.get(key)
         if header is None:
             return
-        cards = [c for c in self.cards.values() if group_for(c.info.kind).key == key]
-        done = [c for c in cards if c.status is not None]
+        members = [(c.info, c.record) for c in self.cards.values() if group_for(c.info.kind).key == key]
+        records = [c.record for c in self.cards.values() if c.record is not None]
+        note = group_note(header.group, members, records)
         title = header.group.title.render(self.lang)
-        if not done:
-            header.setText(title)
-            return
-        problems = sum(1 for c in done if c.status in (Status.FAIL, Status.ERROR, Status.WARN))
-        if problems == 1:
-            note = tr("1 problem to look at")
-        elif problems:
-            note = tr("{count} problems to look at", count=problems)
-        else:
-            note = tr("{done} of {total} done, no problem", done=len(done), total=len(cards))
-        header.setText(f"{title} — {note.render(self.lang)}")
+        header.setText(title if note is None else f"{title} — {note.render(self.lang)}")

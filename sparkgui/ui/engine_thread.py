@@ -12,26 +12,9 @@ import concurrent.futures
 import contextlib
 import threading
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from sparkgui.core.context import NetworkSettings, RunContext
-    from sparkgui.core.runner import Run
+from typing import TypeVar
 
 T = TypeVar("T")
-
-
-class RunSlot:
-    """Where the engine thread leaves the run it started, for the window to read (and cancel). A plain
-    object on purpose: the engine thread must never hold a Qt object."""
-
-    def __init__(self) -> None:
-        self.run: Run | None = None
-        self.context: RunContext | None = None
-        self.network: NetworkSettings | None = None
-
-    def fill(self, run: Run, network: NetworkSettings) -> None:
-        self.run, self.context, self.network = run, run.context, network
 
 
 class EngineThread:
@@ -74,7 +57,8 @@ class EngineThread:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Wind the loop down: cancel what still runs, let transports finish closing, then stop the thread.
-        Stopping the loop abruptly would leave sockets whose close was still pending."""
+        Stopping the loop abruptly would leave sockets whose close was still pending.
+        """
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return

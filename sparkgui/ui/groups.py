@@ -1,37 +1,100 @@
-"""How checks are grouped for a person: by what they mean for the event, not by protocol layer."""
+"""How checks are grouped for a person, by what they mean for the event, and what each group's header says.
+
+Cards sit in the group of what they test; a problem is counted in the group of its family (a proxy that wants
+a password is the Proxy's problem even when the TCP check met it). A check that did not run never counts as
+done or passed. Qt-free, so the header's sentence is tested without a window.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sparkgui.core.catalogue import Family
+from sparkgui.core.causes import Cause
 from sparkgui.core.i18n import Text, tr
+from sparkgui.core.ids import CheckKind
+from sparkgui.core.model import CheckInfo, CheckRecord, Status
+from sparkgui.core.problems import Problem, problems_of
 
 
 @dataclass(frozen=True)
 class Group:
+    """A heading of the check list: its title, the kinds of check it shows, the families it answers for."""
+
     key: str
     title: Text
-    kinds: tuple[str, ...]
+    kinds: tuple[CheckKind, ...]
+    families: tuple[Family, ...] = ()
 
 
 GROUPS: tuple[Group, ...] = (
-    Group("internet", tr("Internet & DNS"), ("dns", "ipv6")),
+    # The IPv6 path sits with the Internet link; its fault (a route IPv6 lacks) is the firewall family's.
+    Group("internet", tr("Internet & DNS"), (CheckKind.DNS, CheckKind.IPV6), (Family.DNS, Family.FIREWALL)),
     # The web request sits with the firewall: a portal or a filter page is what stops it, not the certificate.
-    Group("firewall", tr("Firewall (HTTPS 443)"), ("tcp", "https")),
-    Group("secure", tr("Secure connection"), ("tls",)),
-    Group("proxy", tr("Proxy"), ("proxy",)),
-    Group("live", tr("Live connection (WebSocket)"), ("ws", "ws-hold")),
-    Group("quality", tr("Connection quality"), ("quality",)),
+    Group("firewall", tr("Firewall (HTTPS 443)"), (CheckKind.TCP, CheckKind.HTTPS), (Family.FIREWALL,)),
+    Group("secure", tr("Secure connection"), (CheckKind.TLS,), (Family.TLS,)),
+    Group("proxy", tr("Proxy"), (CheckKind.PROXY,), (Family.PROXY,)),
+    Group("live", tr("Live connection (WebSocket)"), (CheckKind.WS, CheckKind.WS_HOLD), (Family.WEBSOCKET,)),
+    Group("quality", tr("Connection quality"), (CheckKind.QUALITY,), (Family.QUALITY,)),
 )
 OTHER = Group("other", tr("Other checks"), ())
 
 _BY_KIND = {kind: group for group in GROUPS for kind in group.kinds}
+_BY_FAMILY = {group.families[0]: group for group in GROUPS if group.families}  # each family's own group
 
 
 def group_for(kind: str) -> Group:
     """The group a check kind belongs to; kinds added later land in "Other checks" rather than vanish."""
-    return _BY_KIND.get(kind, OTHER)
+    try:
+        return _BY_KIND.get(CheckKind(kind), OTHER)
+    except ValueError:
+        return OTHER
 
 
 def ordered_groups() -> tuple[Group, ...]:
+    """Every group, in the order the list shows them."""
     return (*GROUPS, OTHER)
+
+
+def filed_under(problem: Problem) -> Group:
+    """The group a problem is counted in: its first check's when that group answers for the problem's
+    family, else the family's own (a proxy refusing the TCP check is the Proxy's problem).
+    """
+    where = group_for(problem.check_ids[0].kind)
+    if problem.family in where.families or problem.family in (Family.PLATFORM, Family.CHECKER):
+        return where
+    return _BY_FAMILY.get(problem.family, where)
+
+
+def group_note(
+    group: Group, members: Sequence[tuple[CheckInfo, CheckRecord | None]], records: Sequence[CheckRecord]
+) -> Text | None:
+    """What the group's header adds to its title, or None before any of its checks is done.
+
+    `members` are the group's checks with their record so far; `records` are every finished check of the run,
+    so a problem is counted once, in its family's group.
+    """
+    done = [record for _, record in members if record is not None]
+    if not done:
+        return None
+    here = [p for p in problems_of(records) if filed_under(p) is group]
+    if len(here) == 1:
+        return tr("1 problem to look at")
+    if here:
+        return tr("{count} problems to look at", count=len(here))
+    total = len(members)
+    passed = sum(1 for r in done if r.result.status is Status.PASS or r.result.cause is Cause.SKIPPED_NOT_APPLICABLE)
+    missing = len(done) - passed  # did not run, or stopped by a problem filed in another group
+    if any(r.result.cause is Cause.SKIPPED_CANCELLED for r in done):
+        return tr("{done} of {total} finished before the cancel", done=passed, total=total)
+    if not missing:
+        return tr("{done} of {total} done, no problem", done=len(done), total=total)
+    if not passed:
+        return tr("{missing} of {total} not checked: see the problem in another group", missing=missing, total=total)
+    return tr(
+        "{passed} of {total} passed, {missing} not checked: see the problem in another group",
+        passed=passed,
+        total=total,
+        missing=missing,
+    )

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sparkgui.app.proxy_choice import ProxyChoice
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxyUrlError, parse_proxy_url
-from sparkgui.ui.proxy_choice import ProxyChoice
 
 PAC_SCHEMES = ("http://", "https://", "file://")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from sparkgui.app.proxy_choice import PROXY_MODES, ProxyChoice
 from sparkgui.core.i18n import LANGUAGES
 from sparkgui.core.profile import BUNDLED_PROFILE, Profile, load_bundled_profile, load_profile
-from sparkgui.ui.proxy_choice import PROXY_MODES, ProxyChoice
 
 BUNDLED_PREFIX = "bundled:"
 

@@ -22,10 +22,10 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sparkgui.core.i18n import Text
-from sparkgui.core.model import CheckInfo, CheckRecord
+from sparkgui.core.model import CheckInfo, CheckRecord, Countdown
 
 if TYPE_CHECKING:
-    from sparkgui.core.runner import RunOutcome
+    from sparkgui.core.model import RunOutcome
 
 DRAIN_BUDGET_MS = 12.0
 Event = tuple[str, tuple[Any, ...]]
@@ -47,8 +47,8 @@ class EngineSideSink:
     def check_started(self, info: CheckInfo) -> None:
         self._post("checkStarted", info)
 
-    def check_progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
-        self._post("checkProgress", info, fraction, message)
+    def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
+        self._post("checkProgress", info, fraction, message, countdown)
 
     def check_finished(self, record: CheckRecord) -> None:
         self._post("checkFinished", record)
@@ -84,7 +84,7 @@ class QtProgressSink(QObject):
 
     runStarted = Signal(object)
     checkStarted = Signal(object)
-    checkProgress = Signal(object, float, object)
+    checkProgress = Signal(object, float, object, object)
     checkFinished = Signal(object)
     runFinished = Signal(object)
 

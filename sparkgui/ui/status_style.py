@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from sparkgui.core.i18n import Text, tr
 from sparkgui.core.model import Status, Verdict
 
 STATUS_ICONS = {
@@ -39,17 +38,6 @@ VERDICT_TINTS = {
     Verdict.NOT_READY: STATUS_TINTS[Status.FAIL],
     Verdict.INCOMPLETE: STATUS_TINTS[Status.SKIPPED],
 }
-
-
-def status_word(status: Status) -> Text:
-    words = {
-        Status.PASS: tr("Passed"),
-        Status.WARN: tr("Warning"),
-        Status.FAIL: tr("Failed"),
-        Status.SKIPPED: tr("Not run"),
-        Status.ERROR: tr("Checker error"),
-    }
-    return words[status]
 
 
 def tint_css(color: QColor, alpha: float) -> str:

@@ -36,7 +36,8 @@ LATENCY_S = 0.06  # each way: a believable venue link, so progress is visible
 @dataclass
 class DemoTrust(TrustStores):
     """The demo's "operating system" trusts the demo platform's CA and, like a managed laptop, the venue's
-    inspection CA. Nothing of the real trust store is used."""
+    inspection CA. Nothing of the real trust store is used.
+    """
 
     roots_pem: str = ""
 
@@ -48,7 +49,8 @@ class DemoTrust(TrustStores):
 @dataclass
 class DemoVenue:
     """Start with `await venue.start()`, run the engine with `venue.profile`, `venue.network` and
-    `venue.trust`, then `await venue.stop()`."""
+    `venue.trust`, then `await venue.stop()`.
+    """
 
     source: Profile
     scenario: Scenario

@@ -1,0 +1,1 @@
+"""Views: widgets and their layout only. They render texts they are given; controllers decide what."""

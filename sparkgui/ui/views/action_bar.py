@@ -1,0 +1,67 @@
+"""The row of actions above the results: check, sign in to the proxy, the 10-minute test, cancel, progress."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
+
+from sparkgui.core.i18n import tr
+from sparkgui.ui.icons import icon
+from sparkgui.ui.views.buttons import label_buttons
+
+
+class ActionBar(QWidget):
+    """Layout only: the run controller enables the buttons and moves the progress bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.check_button = QPushButton(self)
+        self.check_button.setObjectName("primaryButton")
+        self.check_button.setDefault(True)
+        self.check_button.setAutoDefault(True)
+        self.check_button.setMinimumHeight(40)
+        bold = self.check_button.font()
+        bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 1.15)
+        self.check_button.setFont(bold)
+        self.check_button.setStyleSheet(
+            "#primaryButton { background-color: palette(highlight); color: palette(highlighted-text);"
+            " border-radius: 6px; padding: 6px 22px; }"
+            "#primaryButton:disabled { background-color: palette(mid); color: palette(window); }"
+            "#primaryButton:focus { border: 2px solid palette(text); }"
+        )
+        self.long_button = QPushButton(self)
+        self.sign_in_button = QPushButton(icon("status-warn"), "", self)
+        self.sign_in_button.setMinimumHeight(40)
+        self.sign_in_button.hide()  # offered only when the proxy asks for credentials
+        self.cancel_button = QPushButton(self)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        for widget in (self.check_button, self.sign_in_button, self.long_button, self.cancel_button):
+            row.addWidget(widget)
+        row.addWidget(self.progress, 1)
+
+    def retranslate(self, lang: str, has_websocket: bool) -> None:
+        """Button texts and tooltips in `lang`."""
+        label_buttons(
+            (
+                (self.check_button, tr("Check this network"), tr("Run every check now (F5).")),
+                (
+                    self.long_button,
+                    tr("Run the 10-minute test"),
+                    tr("Also hold a live connection open for 10 minutes, as a real session does."),
+                ),
+                (self.cancel_button, tr("Cancel"), tr("Stop every check now (Esc).")),
+                (
+                    self.sign_in_button,
+                    tr("Sign in to the proxy…"),
+                    tr("Give the proxy's user name and password, then check again. The password is never saved."),
+                ),
+            ),
+            lang,
+        )
+        if not has_websocket:
+            self.long_button.setToolTip(tr("This profile has no WebSocket to hold open.").render(lang))
+        self.progress.setAccessibleName(tr("Overall progress").render(lang))
