@@ -13,12 +13,11 @@ import jsonschema
 
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.engine import run_profile
-from sparkgui.core.model import CheckRecord
+from sparkgui.core.model import CheckRecord, RunOutcome
 from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.net.routes import RouteConfig
 from sparkgui.core.profile import Profile, parse_profile
 from sparkgui.core.report import Environment, build_report
-from sparkgui.core.runner import RunOutcome
 
 T = TypeVar("T")
 TEST_CA_NAME = "sparkgui test CA"

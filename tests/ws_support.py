@@ -8,11 +8,10 @@ from typing import Any
 
 from sparkgui.core.events import NullSink
 from sparkgui.core.i18n import Text
-from sparkgui.core.model import CheckInfo
+from sparkgui.core.model import CheckInfo, Countdown, RunOutcome
 from sparkgui.core.plan import PlanOptions
 from sparkgui.core.profile import Profile
 from sparkgui.core.report import Environment, build_report
-from sparkgui.core.runner import RunOutcome
 from tests.support import Ep, loopback_network, make_profile, profile_toml, validate_report
 
 WS_HOST = "probe.test"
@@ -42,10 +41,13 @@ class ProgressLog(NullSink):
 
     def __init__(self) -> None:
         self.messages: list[tuple[str, float, Text]] = []
+        self.countdowns: list[tuple[str, Countdown]] = []
         self.countdown_seen = asyncio.Event()
 
-    def check_progress(self, info: CheckInfo, fraction: float, message: Text) -> None:
+    def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
         self.messages.append((info.id, fraction, message))
+        if countdown is not None:
+            self.countdowns.append((info.id, countdown))
         if "remaining_s" in message.params:
             self.countdown_seen.set()
 

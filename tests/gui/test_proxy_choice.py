@@ -7,12 +7,12 @@ import sys
 
 import pytest
 
-import sparkgui.system_proxy
+import sparkgui.app.system_proxy
+from sparkgui.app.network import network_for
+from sparkgui.app.proxy_choice import ProxyChoice, describe_choice
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.net.proxy_spec import ProxyCredentials
 from sparkgui.core.net.routes import RouteConfig
-from sparkgui.ui.engine_bridge import network_for
-from sparkgui.ui.proxy_choice import ProxyChoice, describe_choice
 from sparkgui.ui.proxy_dialogs import ChoiceError, checked_choice
 from sparkgui.ui.settings import UiSettings
 
@@ -22,7 +22,7 @@ BASE = NetworkSettings(route=RouteConfig(environ={"HTTPS_PROXY": "http://127.0.0
 def test_each_choice_shapes_the_route(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "win32")  # where Qt knows the OS's settings
     auto = network_for(BASE, ProxyChoice(), None).route
-    assert auto.system_lookup is sparkgui.system_proxy.qt_system_proxies  # as the CLI passes it
+    assert auto.system_lookup is sparkgui.app.system_proxy.qt_system_proxies  # as the CLI passes it
     assert auto.environ == BASE.route.environ and auto.proxy is None and not auto.no_proxy
 
     none = network_for(BASE, ProxyChoice("none"), None).route

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from sparkgui.core.model import Verdict
 from sparkgui.core.profile import load_bundled_profile
-from sparkgui.ui.main_window import DEMO_PREFIX
+from sparkgui.ui.controllers.profile_controller import DEMO_PREFIX
 from tests.gui.conftest import WindowFactory, click
 
 
@@ -31,7 +31,12 @@ def test_demo_scenario_runs_and_is_marked_everywhere(qtbot: QtBot, open_window: 
     report = window.build_report()
     assert report is not None and report["demo"] is True and report["demo_scenario"] == "not-ready"
     window.copy_for_it()
-    assert QGuiApplication.clipboard().text().startswith("DEMO (simulated venue)")
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("DEMO (simulated venue)")
+    # It names the simulated venue's DNS servers, as the JSON does: never this laptop's.
+    demo_resolvers = report["environment"]["resolvers"]
+    assert demo_resolvers and all(r.startswith("127.0.0.1:") for r in demo_resolvers)
+    assert f"DNS servers used: {', '.join(demo_resolvers)}." in copied
     window.set_language("fr")
     assert window.windowTitle().startswith("DÉMO — ") and "lieu simulé" in window.demo_strip.text()
     window.profile_combo.activated.emit(window.profile_combo.findData("bundled:sparkup"))

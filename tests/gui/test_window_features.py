@@ -17,15 +17,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from sparkgui.app.session import make_run
 from sparkgui.core.checks.base import Check, passed
 from sparkgui.core.checks.ws_hold import WsHoldCheck
 from sparkgui.core.context import CheckScope, NetworkSettings, RunContext
 from sparkgui.core.events import NullSink, ProgressSink
 from sparkgui.core.i18n import tr
-from sparkgui.core.model import CheckInfo, CheckResult
+from sparkgui.core.ids import CheckId
+from sparkgui.core.model import CheckInfo, CheckResult, Countdown
 from sparkgui.core.profile import Profile
 from sparkgui.core.runner import Run
-from sparkgui.ui.engine_bridge import make_run
 from sparkgui.ui.settings import UiSettings
 from tests.gui.conftest import WindowFactory, click, wait_for
 from tests.gui.labs import broken_lab
@@ -133,13 +134,13 @@ class CountdownCheck(Check):
     """Test-only: reports progress the way the WebSocket hold does (integer elapsed_s / remaining_s)."""
 
     def __init__(self, gate: HoldGate, total_s: int) -> None:
-        super().__init__(CheckInfo("ws-hold", "wss://app.test/ws", (), tr("Live connection held open")))
+        super().__init__(CheckInfo(CheckId.ws_hold("wss://app.test/ws"), (), tr("Live connection held open")))
         self.gate, self.total_s = gate, total_s
 
     async def run(self, scope: CheckScope) -> CheckResult:
         for elapsed in (0, self.total_s // 2 - 30):
             remaining = self.total_s - elapsed
-            scope.progress(elapsed / self.total_s, tr("Holding", elapsed_s=elapsed, remaining_s=remaining))
+            scope.progress(elapsed / self.total_s, tr("Holding"), Countdown(elapsed, remaining))
             await self.gate.step.wait()
             self.gate.step.clear()
         return passed(tr("The live connection stayed open."))

@@ -16,11 +16,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from sparkgui.core.model import Verdict
+from sparkgui.app.proxy_choice import ProxyChoice
+from sparkgui.core.model import RunOutcome, Verdict
 from sparkgui.core.net.routes import RouteConfig
-from sparkgui.core.runner import RunOutcome
 from sparkgui.ui.main_window import MainWindow
-from sparkgui.ui.proxy_choice import ProxyChoice
 from sparkgui.ui.proxy_dialogs import ProxySettingsDialog, ProxySignInDialog
 from sparkgui.ui.settings import UiSettings
 from tests.gui.conftest import WindowFactory, click, wait_for

@@ -13,8 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from sparkgui.core.model import Status, Verdict
-from sparkgui.core.runner import RunOutcome
+from sparkgui.core.model import RunOutcome, Status, Verdict
 from tests.gui.conftest import WindowFactory, click, wait_for
 from tests.gui.labs import broken_lab, hanging_lab, ready_lab
 from tests.servers.tls_servers import LoopbackPki

@@ -20,8 +20,9 @@ import trustme
 from sparkgui.core.atomic import WriteError
 from sparkgui.core.engine import run_profile
 from sparkgui.core.event import EventInfo
+from sparkgui.core.problems import rule_lines
 from sparkgui.core.report import Environment, build_report, dumps, sha256_of, with_event, write_report
-from sparkgui.report.rules import rules_for
+from sparkgui.report.model import Report
 from tests.servers.tls_servers import LoopbackPki
 from tests.servers.venue import INSPECTION_CA_NAME, LoopbackVenue, write_trust_bundle
 from tests.support import run, validate_report
@@ -108,10 +109,10 @@ def test_not_ready_pdf_shows_verdict_hosts_rules_allowlist_and_digest(
     assert "Not ready: " in text and "and 3 more problems to fix." in text
     for host, _ in BROKEN:
         assert host in text
-    rules = rules_for(report["checks"])
+    rules = rule_lines(Report.parse(report).problems)
     assert len(rules) == 5  # four failures, one warning, each with its own rule
-    for rule in rules:
-        assert squash(rule.action.render("en")) in squash(text), rule.action.render("en")
+    for line in rules:
+        assert squash(line.rule.action.render("en")) in squash(text), line.rule.action.render("en")
     assert "Allow outgoing TCP" in text and "closed.sparkup.test" in text
     assert "Exempt inspected.sparkup.test" in text and "from TLS inspection" in text
     for entry in ALLOWLIST:

@@ -17,11 +17,10 @@ from aiohttp import web
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.engine import prepare_run
 from sparkgui.core.environment import describe_environment
-from sparkgui.core.model import Status, Verdict
+from sparkgui.core.model import RunOutcome, Status, Verdict
 from sparkgui.core.net.proxy_spec import ProxyCredentials, parse_proxy_url
 from sparkgui.core.net.routes import RouteConfig
 from sparkgui.core.report import build_report
-from sparkgui.core.runner import RunOutcome
 from tests.servers.dns_server import NXDOMAIN, DnsServer
 from tests.servers.squid import Squid, squid_available
 from tests.servers.tls_servers import LoopbackPki, RawServer, closed_port, start_http, start_https, stay_silent

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
+from sparkgui.app.system_proxy import qt_system_proxies
 from sparkgui.core.model import Status
 from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.net.routes import RouteConfig
-from sparkgui.system_proxy import qt_system_proxies
 from tests.servers.dns_server import DnsServer
 from tests.servers.squid import Squid, squid_available
 from tests.servers.tls_servers import LoopbackPki, start_https

@@ -7,10 +7,9 @@ import pytest
 
 from sparkgui.core.checks.quality_check import jitter_ms
 from sparkgui.core.demo.delay_relay import DelayRelay
-from sparkgui.core.model import Status
+from sparkgui.core.model import RunOutcome, Status
 from sparkgui.core.plan import PlanOptions
 from sparkgui.core.profile import ProfileError, parse_profile
-from sparkgui.core.runner import RunOutcome
 from sparkgui.probe.server import start_probe
 from tests.servers.dns_server import DnsServer
 from tests.servers.tls_servers import LoopbackPki

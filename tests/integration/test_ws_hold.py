@@ -11,9 +11,8 @@ from typing import Any, Literal
 import pytest
 
 from sparkgui.core.engine import prepare_run
-from sparkgui.core.model import CheckRecord, Status, Verdict
+from sparkgui.core.model import CheckRecord, RunOutcome, Status, Verdict
 from sparkgui.core.plan import PlanOptions
-from sparkgui.core.runner import RunOutcome
 from sparkgui.probe import start_probe
 from tests.servers.dns_server import DnsServer
 from tests.servers.idle_relay import IdleKillRelay
@@ -64,11 +63,15 @@ def test_both_connections_survive_the_hold_and_progress_counts_down(pki: Loopbac
     assert result.evidence["hold_s"] == 3 and 3 <= result.evidence["held_s"] < 3.5  # --hold overrides 60 s
     assert result.evidence["silent"]["alive"] and result.evidence["heartbeat"]["alive"]
     assert "server_pings" not in result.evidence["silent"]  # the probe left the silent connection silent
-    assert hold.info.requires == (f"ws:wss://{WS_HOST}:{hold.info.target.split(':')[2]}",)
+    assert hold.info.requires == (f"ws:{hold.info.target.url}",)
     ticks = [m.params for check_id, _, m in log.messages if check_id == hold.id and "remaining_s" in m.params]
     assert [t["remaining_s"] for t in ticks] == [3, 2, 1]  # one tick a second, a countdown the GUI can read
     assert [t["elapsed_s"] for t in ticks] == [0, 1, 2]
     assert all(isinstance(t["remaining_s"], int) and isinstance(t["elapsed_s"], int) for t in ticks)
+    # The same countdown travels typed beside the message, so a timer never parses a sentence.
+    assert [(c.elapsed_s, c.remaining_s) for check_id, c in log.countdowns if check_id == hold.id] == [
+        (0, 3), (1, 2), (2, 1)
+    ]  # fmt: skip
     assert outcome.verdict is Verdict.READY
 
 
@@ -131,9 +134,7 @@ def test_server_closing_after_n_seconds_is_dropped_with_its_close_code(pki: Loop
             await runner.cleanup()
 
     outcome = run(scenario())
-    assert by_id(outcome)[f"ws:wss://{WS_HOST}:{hold_of(outcome).info.target.split(':')[2]}"].result.status is (
-        Status.PASS
-    )
+    assert by_id(outcome)[f"ws:{hold_of(outcome).info.target.url}"].result.status is (Status.PASS)
     result = hold_of(outcome).result
     assert (result.status, result.cause) == (Status.FAIL, "ws.dropped"), result
     assert result.evidence["close_code"] == code and 0.9 <= result.evidence["after_s"] < 1.6

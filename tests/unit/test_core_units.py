@@ -13,6 +13,7 @@ from sparkgui.core.checks.base import Check, passed
 from sparkgui.core.context import CheckScope, NetworkSettings, RunContext
 from sparkgui.core.events import RecordingSink
 from sparkgui.core.i18n import Text, render, system_language, tr
+from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckRecord, CheckResult, Status, Verdict, verdict_of
 from sparkgui.core.net.connector import Outcome, classify_error, interleave
 from sparkgui.core.net.resolver import ResolverConfig
@@ -21,7 +22,7 @@ from tests.support import Ep, make_profile, run
 
 
 def _record(status: Status) -> CheckRecord:
-    return CheckRecord(CheckInfo("x", status.value), CheckResult(status, "c.c", Text("s")))
+    return CheckRecord(CheckInfo(CheckId.dns(status.value)), CheckResult(status, Cause.DNS_TIMEOUT, Text("s")))
 
 
 @pytest.mark.parametrize(
@@ -99,26 +100,26 @@ class _Fine(Check):
 
 def test_a_check_that_crashes_is_an_error_not_a_crash_and_its_dependents_are_skipped() -> None:
     checks = [
-        _Broken(CheckInfo("broken", "a", (), tr("Broken check"))),
-        _Fine(CheckInfo("after", "a", ("broken:a",))),
-        _Fine(CheckInfo("other", "b")),
+        _Broken(CheckInfo(CheckId.dns("a"), (), tr("Broken check"))),
+        _Fine(CheckInfo(CheckId.tcp("a", 443), (CheckId.dns("a"),))),
+        _Fine(CheckInfo(CheckId.dns("b"))),
     ]
     sink = RecordingSink()
     context = RunContext(make_profile([Ep("a.test", 443)]), NetworkSettings())
     outcome = run(Run(checks, context, sink).execute())
-    records = {r.id: r.result for r in outcome.records}
-    assert records["broken:a"].status is Status.ERROR and records["broken:a"].cause == Cause.INTERNAL_ERROR
-    assert "boom" in records["broken:a"].evidence["message"]
-    assert records["after:a"].status is Status.SKIPPED and "Broken check" in str(records["after:a"].summary)
-    assert records["other:b"].status is Status.PASS
+    records: dict[str, CheckResult] = {r.id: r.result for r in outcome.records}
+    assert records["dns:a"].status is Status.ERROR and records["dns:a"].cause == Cause.INTERNAL_ERROR
+    assert "boom" in records["dns:a"].evidence["message"]
+    assert records["tcp:a:443"].status is Status.SKIPPED and "Broken check" in str(records["tcp:a:443"].summary)
+    assert records["dns:b"].status is Status.PASS
     assert outcome.verdict is Verdict.INCOMPLETE
-    assert ("check_progress", ("other:b", 0.5, "half way")) in sink.events
+    assert ("check_progress", ("dns:b", 0.5, "half way")) in sink.events
 
 
 def test_plan_must_be_consistent() -> None:
     context = RunContext(make_profile([Ep("a.test", 443)]), NetworkSettings())
     with pytest.raises(ValueError, match="requires unplanned"):
-        Run([_Fine(CheckInfo("after", "a", ("missing:a",)))], context)
+        Run([_Fine(CheckInfo(CheckId.tcp("a", 443), (CheckId.dns("a"),)))], context)
 
 
 def test_core_does_not_import_qt() -> None:

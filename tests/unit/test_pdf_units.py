@@ -9,10 +9,12 @@ import pytest
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.event import EventInfo
+from sparkgui.core.ids import Target
+from sparkgui.core.problems import Rule, RuleLine, problems_of, rule_lines
 from sparkgui.core.report import with_event
 from sparkgui.report.content import _strip_credentials, build_document, format_when
+from sparkgui.report.model import ReportCheck
 from sparkgui.report.naming import default_file_name
-from sparkgui.report.rules import Target, rule_text, rules_for, target_of
 
 
 @pytest.mark.parametrize(
@@ -34,10 +36,29 @@ def test_default_file_name_is_bounded() -> None:
     assert len(name) < 110
 
 
+KIND_OF_FAMILY = {"http": "https", "net": "quality", "internal": "dns", "mystery": "dns", "skipped": "dns"}
+
+
 def _check(cause: str, target: str = "app.sparkup.app", status: str = "fail", **evidence: Any) -> dict[str, Any]:
-    kind = cause.split(".")[0]
+    kind = KIND_OF_FAMILY.get(cause.split(".")[0], cause.split(".")[0])
     return {"id": f"{kind}:{target}", "kind": kind, "target": target, "status": status, "cause": cause,
             "summary": f"{cause} happened", "remedy": "ask IT", "evidence": evidence}  # fmt: skip
+
+
+def _parsed(check: dict[str, Any]) -> ReportCheck:
+    parsed = ReportCheck.parse(check)
+    assert parsed is not None
+    return parsed
+
+
+def rule_text(check: dict[str, Any], proxy: str | None = None) -> tuple[Any, Any]:
+    """(label, action) of the one problem a failed check makes, as the PDF renders it."""
+    rule: Rule = problems_of([_parsed(check).finding])[0].rule(proxy)
+    return rule.label, rule.action
+
+
+def rules_for(checks: list[dict[str, Any]]) -> list[RuleLine]:
+    return rule_lines(problems_of(_parsed(check).finding for check in checks))
 
 
 @pytest.mark.parametrize("cause", [c for c in Cause if c is not Cause.OK and not c.startswith("skipped.")])
@@ -73,21 +94,22 @@ def test_rules_merge_identical_ones_and_put_failures_first() -> None:
         {**_check("dns.nxdomain"), "status": "skipped"},
     ]
     rules = rules_for(checks)
-    assert [r.status for r in rules] == ["fail", "warn"]
-    assert rules[0].check_ids == ("http:a.sparkup.app", "http:b.sparkup.app")
+    assert [r.severity for r in rules] == ["fail", "warn"]
+    assert rules[0].check_ids == ("https:a.sparkup.app", "https:b.sparkup.app")
 
 
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
-        ("app.sparkup.app", Target("app.sparkup.app", 443)),
-        ("app.sparkup.app:8443", Target("app.sparkup.app", 8443)),
-        ("wss://probe.sparkup.app/ws", Target("probe.sparkup.app", 443)),
-        ("ws://probe.sparkup.app:8080/ws", Target("probe.sparkup.app", 8080)),
+        ("app.sparkup.app", ("app.sparkup.app", 443)),
+        ("app.sparkup.app:8443", ("app.sparkup.app", 8443)),
+        ("wss://probe.sparkup.app/ws", ("probe.sparkup.app", 443)),
+        ("ws://probe.sparkup.app:8080/ws", ("probe.sparkup.app", 8080)),
     ],
 )
-def test_target_of(target: str, expected: Target) -> None:
-    assert target_of({"target": target}) == expected
+def test_target_of(target: str, expected: tuple[str, int]) -> None:
+    parsed = Target.parse("tls", target)
+    assert (parsed.host, parsed.port) == expected and parsed.label == target
 
 
 def test_event_is_normalised_and_only_given_fields_are_kept() -> None:

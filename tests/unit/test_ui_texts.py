@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sparkgui.app.it_text import it_text
+from sparkgui.app.session import RunRequest, SessionOutcome
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import failed, passed, warned
+from sparkgui.core.context import NetworkSettings
 from sparkgui.core.i18n import tr
-from sparkgui.core.it_summary import it_summary
-from sparkgui.core.model import CheckInfo, CheckRecord, Verdict
-from sparkgui.core.runner import RunOutcome
-from sparkgui.core.verdict_text import verdict_sentence
-from sparkgui.ui.countdown import countdown_of
+from sparkgui.core.ids import CheckId, CheckKind, Target
+from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, RunOutcome, Verdict
+from sparkgui.core.net.resolver import ResolverConfig
+from sparkgui.core.presentation import verdict_sentence
+from sparkgui.core.problems import problems_of
 from sparkgui.ui.evidence_text import evidence_lines, humanise
 from sparkgui.ui.groups import group_for
 from tests.support import Ep, make_profile
 
 
 def _record(kind: str, target: str, result: object) -> CheckRecord:
-    return CheckRecord(CheckInfo(kind, target, (), tr("Check {target}", target=target)), result)  # type: ignore[arg-type]
+    check_id = CheckId(CheckKind(kind), Target.parse(kind, target))
+    return CheckRecord(CheckInfo(check_id, (), tr("Check {target}", target=target)), result)  # type: ignore[arg-type]
 
 
 def test_checks_are_grouped_for_a_person_and_unknown_kinds_are_not_lost() -> None:
@@ -46,34 +50,37 @@ def test_evidence_reads_as_lines() -> None:
     assert len(evidence_lines({"body": "x" * 5000})[0][1]) <= 400
 
 
-def test_countdown_needs_both_integer_params() -> None:
-    hold = countdown_of(tr("Holding", elapsed_s=135, remaining_s=465))
-    assert hold is not None and hold.clock == "7:45" and hold.fraction == 135 / 600
-    assert countdown_of(tr("Holding", elapsed_s=1)) is None
-    assert countdown_of(tr("Holding", elapsed_s="1", remaining_s=2)) is None
-    assert countdown_of(tr("Holding", elapsed_s=True, remaining_s=2)) is None
+def test_countdown_reads_as_a_kitchen_timer() -> None:
+    hold = Countdown(135, 465)
+    assert hold.clock == "7:45" and hold.fraction == 135 / 600
+    assert Countdown(0, 0).fraction == 1.0 and Countdown(5, -3).clock == "0:00"
 
 
 def test_verdict_sentence_names_the_problem() -> None:
     ws = _record("ws", "wss://a/ws", failed(Cause.WS_UPGRADE_REJECTED, tr("x"), tr("y")))
     tcp = _record("tcp", "a:443", failed(Cause.TCP_TIMEOUT, tr("x"), tr("y")))
     warn = _record("tls", "a", warned(Cause.TLS_INTERCEPTED, tr("x"), tr("y")))
+    other_warn = _record("ipv6", "a", warned(Cause.IPV6_BROKEN, tr("x"), tr("y")))
     ok = _record("dns", "a", passed(tr("x")))
-    assert str(verdict_sentence(Verdict.NOT_READY, [ok, ws], "Sparkup")) == "Not ready: WebSockets are blocked."
-    assert verdict_sentence(Verdict.NOT_READY, [tcp, ws], "Sparkup").render("fr") == (
+    assert str(verdict_sentence(Verdict.NOT_READY, problems_of([ok, ws]), "Sparkup")) == (
+        "Not ready: WebSockets are blocked."
+    )
+    assert verdict_sentence(Verdict.NOT_READY, problems_of([tcp, ws]), "Sparkup").render("fr") == (
         "Pas prêt\u00a0: le pare-feu bloque les connexions à Sparkup, et 1 autre problème à régler."
     )
-    assert str(verdict_sentence(Verdict.READY_WITH_WARNINGS, [ok, warn, warn], "Sparkup")) == (
+    assert str(verdict_sentence(Verdict.READY_WITH_WARNINGS, problems_of([ok, warn, other_warn]), "Sparkup")) == (
         "Ready for Sparkup, with 2 warnings."
     )
-    assert str(verdict_sentence(Verdict.READY, [ok], "Sparkup")) == "This network is ready for Sparkup."
+    assert str(verdict_sentence(Verdict.READY, problems_of([ok]), "Sparkup")) == "This network is ready for Sparkup."
 
 
 def test_it_summary_leads_with_what_to_change_and_the_allow_list() -> None:
     now = dt.datetime(2025, 5, 1, 9, 30, tzinfo=dt.UTC)
     tcp = _record("tcp", "a.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443.")))
     outcome = RunOutcome((_record("dns", "a.test", passed(tr("Resolved."))), tcp), False, now, now, 1500)
-    text = it_summary(outcome, make_profile([Ep("a.test", 443)]), "en", ("192.0.2.53",))
+    network = NetworkSettings(resolvers=ResolverConfig(("192.0.2.53",)))
+    session = SessionOutcome.of(RunRequest(make_profile([Ep("a.test", 443)]), network), outcome, network, None)
+    text = it_text(session, "en")
     assert text.splitlines()[:5] == [
         "Network check for Test platform (sparkgui)",
         "Not ready: the firewall blocks connections to Test platform.",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sparkgui.core.checks.base import Check
 from sparkgui.core.checks.ws_hold import Fate, judge
 from sparkgui.core.i18n import catalog, placeholders
 from sparkgui.core.model import Status
@@ -136,7 +137,9 @@ def test_every_websocket_sentence_has_its_french(module: str) -> None:
 def test_bundled_profile_plans_the_platforms_probe_websocket() -> None:
     from sparkgui.core.profile import load_bundled_profile
 
-    checks = {check.info.id: check for check in plan_checks(load_bundled_profile(), PlanOptions(long_hold=True))}
+    checks: dict[str, Check] = {
+        check.info.id: check for check in plan_checks(load_bundled_profile(), PlanOptions(long_hold=True))
+    }
     assert checks["ws:wss://probe.sparkup.app/ws"].info.requires == ("tls:probe.sparkup.app",)
     assert checks["ws-hold:wss://probe.sparkup.app/ws"].hold_seconds == 600  # type: ignore[attr-defined]
     assert "https:probe.sparkup.app" in checks  # its /healthz, served by the probe server
