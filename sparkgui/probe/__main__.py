@@ -13,6 +13,7 @@ from sparkgui.probe.server import serve
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser; its `--help` lists the endpoints and every option."""
     parser = argparse.ArgumentParser(
         prog="python -m sparkgui.probe",
         description="The reference probe server for sparkgui: GET /healthz (204), GET / (a page), "
@@ -63,6 +64,7 @@ def _positive(text: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the probe server from the command line until it is stopped; return 1 when it cannot listen."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if bool(args.cert) != bool(args.key):

@@ -50,6 +50,7 @@ LIVE_KEY = web.AppKey("live", _Live)
 
 
 def make_app(config: ProbeConfig | None = None) -> web.Application:
+    """Build the probe's application with `config` (the defaults when None)."""
     app = web.Application()
     app[CONFIG_KEY] = config or ProbeConfig()
     app[LIVE_KEY] = _Live()
@@ -61,10 +62,12 @@ def make_app(config: ProbeConfig | None = None) -> web.Application:
 
 
 async def index(request: web.Request) -> web.Response:
+    """Serve the page naming the service, so a person who opens the URL knows what it is."""
     return web.Response(text=_PAGE, content_type="text/html", headers={"Cache-Control": "no-store"})
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """Answer 204 No Content while the service is up."""
     return web.Response(status=204, headers={"Cache-Control": "no-store"})
 
 

@@ -32,15 +32,19 @@ CANARY_PARENT = "example.com"  # IANA keeps it free of wildcards: a random name 
 
 
 def dns_info(host: str) -> CheckInfo:
+    """Describe the DNS check of `host`; it needs no other check."""
     return CheckInfo(CheckId.dns(host), (), tr("DNS lookup of {host}", host=host))
 
 
 class DnsCheck(Check):
+    """The DNS check: tells a missing name, a failing resolver and a hijacked answer apart."""
+
     def __init__(self, host: str) -> None:
         super().__init__(dns_info(host))
         self.host = host
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Look the host up; through a proxy, a local DNS failure is only a warning."""
         run = scope.run
         timeout = run.profile.timeouts.dns
         try:

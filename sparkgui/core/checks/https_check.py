@@ -32,6 +32,7 @@ _BLOCK_WORDS = re.compile(
 
 
 def https_info(endpoint: Endpoint) -> CheckInfo:
+    """Describe the HTTPS check: it needs TLS, but starts once DNS is done to overlap TCP and TLS."""
     return CheckInfo(
         CheckId.https(endpoint.host, endpoint.port),
         (CheckId.tls(endpoint.host, endpoint.port),),
@@ -41,16 +42,20 @@ def https_info(endpoint: Endpoint) -> CheckInfo:
 
 
 class HttpsCheck(Check):
+    """The HTTPS check: a GET of the endpoint's path, telling the platform from a portal or a filter."""
+
     def __init__(self, endpoint: Endpoint) -> None:
         super().__init__(https_info(endpoint))
         self.endpoint = endpoint
 
     @property
     def url(self) -> str:
+        """The URL requested, with the port only when it is not 443."""
         e = self.endpoint
         return f"https://{e.host}{'' if e.port == 443 else f':{e.port}'}{e.path}"
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """GET the URL over the run's route and judge the answer; no answer or a cut connection fails."""
         import aiohttp  # ~0.3 s to import: only when a run needs it
 
         from sparkgui.core.net.http_client import read_at_most

@@ -1,5 +1,6 @@
-"""Captive portals: recognise one from an HTTP answer, and say so in the same words wherever it is found
-(the HTTPS check, or the TLS check when a portal intercepts HTTPS with its own certificate).
+"""Captive portals: recognise one from an HTTP answer, and say so in the same words wherever it is found.
+
+It may be found by the HTTPS check, or by the TLS check when a portal intercepts HTTPS with its own certificate.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def portal_sign(status: int, location: str, host: str) -> str:
 
 
 def portal_result(host: str, evidence: Mapping[str, Any]) -> CheckResult:
+    """Return the captive-portal failure for `host`, worded the same whichever check found it."""
     return failed(
         Cause.HTTP_CAPTIVE_PORTAL,
         tr("A login or welcome page (captive portal) answers instead of {host}.", host=host),

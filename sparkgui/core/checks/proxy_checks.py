@@ -1,5 +1,7 @@
-"""Proxy checks: where the route comes from (`proxy:discovery`) and whether the platform is reachable only
-through the proxy (`proxy:direct`), which is what venue IT wants to know.
+"""Proxy checks: where the route comes from, and whether the platform is reachable only through the proxy.
+
+`proxy:discovery` reports the route and its source; `proxy:direct` tries the platform without the proxy,
+because "reachable only through the proxy" is what venue IT wants to know.
 """
 
 from __future__ import annotations
@@ -17,18 +19,23 @@ from sparkgui.core.transport import route_table
 
 
 def discovery_info() -> CheckInfo:
+    """Describe the proxy discovery check; it needs no other check."""
     return CheckInfo(CheckId.proxy_discovery(), (), tr("Proxy settings"))
 
 
 def direct_info(host: str, port: int) -> CheckInfo:
+    """Describe the direct-access check of `host:port`; it needs the host's addresses from DNS."""
     return CheckInfo(CheckId.proxy_direct(host, port), (CheckId.dns(host),), tr("Direct access without the proxy"))
 
 
 class ProxyDiscoveryCheck(Check):
+    """The proxy discovery check: which proxy, if any, connections use, and which setting says so."""
+
     def __init__(self) -> None:
         super().__init__(discovery_info())
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Discover the routes; fail only when a PAC file or a proxy setting cannot be used."""
         scope.progress(0.1, tr("Looking for proxy settings"))
         table = await route_table(scope.run)
         evidence: dict[str, Any] = {
@@ -77,6 +84,7 @@ class DirectAccessCheck(Check):
         self.host, self.port = host, port
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Try the host without the proxy; open or blocked, the check passes and says which."""
         table = await route_table(scope.run)
         if not table.any_proxy:
             return skipped(Cause.SKIPPED_NOT_APPLICABLE, tr("No proxy is in use, so direct access is the route."))

@@ -11,6 +11,7 @@ from sparkgui.core.net.routes import Route
 
 
 def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> CheckResult:
+    """Return a pass when the tunnel opened, else a failure naming the step that broke."""
     proxy = tunnel.proxy
     evidence = {**tunnel.evidence(), "route": route.as_evidence(), "target": f"{host}:{port}"}
     outcome = tunnel.outcome

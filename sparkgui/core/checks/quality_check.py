@@ -1,6 +1,7 @@
-"""Connection quality (`quality:latency`): round-trip time and jitter of small messages over the platform's
-WebSocket echo, the path live polls and Q&A take. Below the profile's thresholds it is a warning: the event
-works, but sluggishly.
+"""Connection quality (`quality:latency`): round-trip time and jitter of small messages over the WebSocket.
+
+The messages go through the platform's WebSocket echo, the path live polls and Q&A take. Below the profile's
+thresholds it is a warning: the event works, but sluggishly.
 
 Over TCP a lost packet is retransmitted, not lost: loss shows up here as latency spikes (jitter). An echo
 that never comes back is counted as lost, and reported as `net.packet_loss`.
@@ -26,6 +27,7 @@ MAX_LOST_IN_A_ROW = 2  # then the connection is gone, not lossy: stop sampling
 
 
 def quality_info(spec: WebSocketSpec) -> CheckInfo:
+    """Describe the quality check of `spec`'s WebSocket; it runs once the WebSocket check passed."""
     return CheckInfo(
         CheckId.quality(spec.url), (CheckId.ws(spec.url),), tr("Connection quality to {host}", host=spec.host)
     )
@@ -39,11 +41,14 @@ def jitter_ms(samples: list[float]) -> float:
 
 
 class QualityCheck(Check):
+    """The connection quality check: a series of echoes judged against the profile's latency and jitter limits."""
+
     def __init__(self, spec: WebSocketSpec, quality: QualitySpec) -> None:
         super().__init__(quality_info(spec))
         self.spec, self.quality = spec, quality
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Echo numbered messages at a steady pace, stop early if the connection is gone, then judge the samples."""
         from sparkgui.core.net.websocket import EchoError, HandshakeError, open_websocket, session_timeout
         from sparkgui.core.transport import platform_session
 

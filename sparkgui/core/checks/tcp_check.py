@@ -23,6 +23,7 @@ from sparkgui.core.transport import open_stream, route_to
 
 
 def tcp_info(host: str, port: int) -> CheckInfo:
+    """Describe the TCP check of `host:port`; it needs the host's DNS check."""
     return CheckInfo(
         CheckId.tcp(host, port),
         (CheckId.dns(host),),
@@ -31,15 +32,19 @@ def tcp_info(host: str, port: int) -> CheckInfo:
 
 
 def ipv6_info(host: str, port: int) -> CheckInfo:
+    """Describe the IPv6 check of `host:port`; it builds on the TCP check's attempts."""
     return CheckInfo(CheckId.ipv6(host, port), (CheckId.tcp(host, port),), tr("IPv6 path to {host}", host=host))
 
 
 class TcpCheck(Check):
+    """The TCP check: one connection over the run's route, and why it failed when it did."""
+
     def __init__(self, host: str, port: int) -> None:
         super().__init__(tcp_info(host, port))
         self.host, self.port = host, port
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Connect over the run's route (direct or via the proxy); tell refused, unreachable and dropped apart."""
         scope.progress(0.1, tr("Connecting to {host} on port {port}", host=self.host, port=self.port))
         stream = await open_stream(scope, self.host, self.port)
         stream.close()
@@ -111,11 +116,14 @@ def deciding_outcome(attempts: Sequence[Attempt]) -> Outcome:
 
 
 class Ipv6Check(Check):
+    """The IPv6 check: does an offered IPv6 path work? A broken one is only a warning."""
+
     def __init__(self, host: str, port: int) -> None:
         super().__init__(ipv6_info(host, port))
         self.host, self.port = host, port
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Judge IPv6 from the TCP check's attempts; try IPv6 alone if IPv4 won before IPv6 answered."""
         route = await route_to(scope, self.host, self.port)
         if route.proxy is not None:
             return skipped(

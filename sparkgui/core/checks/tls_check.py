@@ -21,6 +21,7 @@ from sparkgui.core.transport import open_stream, route_to
 
 
 def tls_info(host: str, port: int) -> CheckInfo:
+    """Describe the TLS check of `host:port`: it needs TCP, but starts once DNS is done to overlap it."""
     return CheckInfo(
         CheckId.tls(host, port),
         (CheckId.tcp(host, port),),
@@ -30,6 +31,8 @@ def tls_info(host: str, port: int) -> CheckInfo:
 
 
 class TlsCheck(Check):
+    """The TLS check: a handshake verified as the browser would, and the cause when it does not verify."""
+
     def __init__(self, host: str, port: int) -> None:
         super().__init__(tls_info(host, port))
         self.host, self.port = host, port
@@ -43,6 +46,7 @@ class TlsCheck(Check):
         return await handshake(sock, self.host, context, scope.run.profile.timeouts.tls)
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Handshake against the OS trust store (and the public roots, unless issuers are expected), then judge."""
         scope.progress(0.1, tr("Secure handshake with {host}", host=self.host))
         expected = scope.run.profile.expected_issuers
         # Without a list of the platform's issuers, compare with the public roots, in parallel (no extra time).
@@ -109,8 +113,10 @@ class TlsCheck(Check):
         )
 
     async def _unverified(self, scope: CheckScope, main: Handshake, evidence: dict[str, Any]) -> CheckResult:
-        """Read the certificate that failed (without trusting it) to say why it failed. Meanwhile ask plain
-        HTTP, as browsers do to spot a captive portal: a portal is the likeliest stranger on the path.
+        """Read the certificate that failed (without trusting it) to say why it failed.
+
+        Meanwhile ask plain HTTP, as browsers do to spot a captive portal: a portal is the likeliest stranger
+        on the path.
         """
         peek, answer = await asyncio.gather(self._handshake(scope, "no_verify"), self._portal_probe(scope))
         cert: CertificateInfo | None = peek.certificate if peek is not None and peek.ok else None

@@ -33,6 +33,7 @@ def ws_prerequisite(spec: WebSocketSpec) -> CheckId:
 
 
 def ws_info(spec: WebSocketSpec) -> CheckInfo:
+    """Describe the WebSocket check: it needs the transport check, but starts once DNS is done."""
     return CheckInfo(
         CheckId.ws(spec.url),
         (ws_prerequisite(spec),),
@@ -108,6 +109,7 @@ def _signed_by(evidence: dict[str, Any]) -> Text | str:
 
 
 def echo_failure(error: EchoError, host: str, evidence: dict[str, Any]) -> CheckResult:
+    """Return the failure for an open WebSocket whose messages did not make the round trip."""
     evidence.update(echo_error=error.reason, echo_detail=error.detail)
     return failed(
         Cause.WS_ECHO_FAILED,
@@ -126,11 +128,14 @@ def echo_failure(error: EchoError, host: str, evidence: dict[str, Any]) -> Check
 
 
 class WsCheck(Check):
+    """The WebSocket check: the upgrade must give a 101, and test messages must come back."""
+
     def __init__(self, spec: WebSocketSpec) -> None:
         super().__init__(ws_info(spec))
         self.spec = spec
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Open the WebSocket and echo the test messages; fail at the first step that does not work."""
         from sparkgui.core.net.websocket import EchoError, HandshakeError, open_websocket, session_timeout
         from sparkgui.core.transport import platform_session
 

@@ -33,6 +33,7 @@ ENDED_BY_NETWORK = ("close_frame", "connection_lost", "error")  # the reader saw
 
 
 def hold_info(spec: WebSocketSpec, hold_seconds: float) -> CheckInfo:
+    """Describe the hold check of `spec`'s WebSocket; it runs once the WebSocket check passed."""
     return CheckInfo(
         CheckId.ws_hold(spec.url),
         (CheckId.ws(spec.url),),
@@ -59,6 +60,7 @@ class Fate:
         return self.how in ENDED_BY_NETWORK
 
     def as_evidence(self) -> dict[str, Any]:
+        """Return the fate as report evidence, with how it ended only when the connection died."""
         evidence: dict[str, Any] = {"alive": self.alive}
         if not self.alive:
             evidence.update(found_dead_s=self.found_dead_s, how=self.how, close_code=self.close_code)
@@ -73,12 +75,15 @@ class Fate:
 
 
 class WsHoldCheck(Check):
+    """The hold check: a silent and a heartbeat WebSocket held side by side, to spot idle timeouts and drops."""
+
     def __init__(self, spec: WebSocketSpec, hold_seconds: float) -> None:
         super().__init__(hold_info(spec, hold_seconds))
         self.spec = spec
         self.hold_seconds = hold_seconds
 
     async def run(self, scope: CheckScope) -> CheckResult:
+        """Open both connections, hold them, echo once on each at the end, and judge their fates."""
         from sparkgui.core.net.websocket import HandshakeError, open_websocket, session_timeout
         from sparkgui.core.transport import platform_session
 

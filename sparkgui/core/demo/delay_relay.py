@@ -15,6 +15,8 @@ from sparkgui.core.demo.listener import Listener
 
 @dataclass
 class DelayRelay:
+    """A loopback relay to `upstream_host:upstream_port` that delays every chunk; `start` sets `port`."""
+
     upstream_host: str
     upstream_port: int
     delay: float
@@ -24,11 +26,13 @@ class DelayRelay:
     _listener: Listener | None = None
 
     async def start(self) -> DelayRelay:
+        """Listen on loopback (a free port unless `port` is set) and return self."""
         self._listener = Listener(self._relay, self.host, self.port)
         self.port = await self._listener.start()
         return self
 
     async def stop(self) -> None:
+        """Stop listening and end every relayed connection."""
         if self._listener is not None:
             await self._listener.stop()
 

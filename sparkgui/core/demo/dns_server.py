@@ -26,6 +26,8 @@ Zone = Mapping[str, "list[str] | str"]
 
 @dataclass
 class DnsServer:
+    """A loopback DNS server answering from `zone`; every question asked is kept in `queries`."""
+
     zone: dict[str, list[str] | str] = field(default_factory=dict)
     wildcard: list[str] | None = None  # answer every unknown name with these (a hijacking resolver)
     host: str = "127.0.0.1"
@@ -53,6 +55,7 @@ class DnsServer:
         raise OSError("no free port for both UDP and TCP on loopback")
 
     async def stop(self) -> None:
+        """Stop serving on UDP and TCP."""
         if self._udp is not None:
             self._udp.close()
         if self._tcp is not None:
@@ -61,9 +64,11 @@ class DnsServer:
 
     @property
     def address(self) -> str:
+        """The server's `host:port`, as `--resolver` accepts it."""
         return f"{self.host}:{self.port}"
 
     def answer(self, wire: bytes) -> bytes | None:
+        """Return the wire reply to a wire query, or None when the zone says to stay silent."""
         query = dns.message.from_wire(wire)
         question = query.question[0]
         name = question.name.to_text().rstrip(".").lower()

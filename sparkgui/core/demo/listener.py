@@ -15,6 +15,8 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 
 
 class Listener:
+    """A loopback TCP server running `handler` for each connection, in a task that `stop` can cancel."""
+
     def __init__(
         self, handler: Handler, host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None
     ) -> None:
@@ -29,6 +31,7 @@ class Listener:
         return self.port
 
     async def stop(self) -> None:
+        """Stop listening, cancel every connection's handler and wait for them to end."""
         if self._server is not None:
             self._server.close()
         tasks = list(self._tasks)

@@ -17,12 +17,15 @@ from cryptography.x509.oid import NameOID
 
 @dataclass(frozen=True)
 class Authority:
+    """A self-signed demo CA: its name, private key and root certificate."""
+
     name: str
     key: ec.EllipticCurvePrivateKey
     cert: x509.Certificate
 
     @classmethod
     def create(cls, name: str) -> Authority:
+        """Make a new CA called `name`, valid from yesterday for 30 days."""
         key = ec.generate_private_key(ec.SECP256R1())
         subject = x509.Name(
             [
@@ -60,6 +63,7 @@ class Authority:
 
     @property
     def pem(self) -> str:
+        """The root certificate in PEM, for the demo's trust store."""
         return self.cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
     def server_context(self, hosts: Sequence[str]) -> ssl.SSLContext:

@@ -10,6 +10,8 @@ from sparkgui.core.i18n import Text, tr
 
 
 class Fault(Enum):
+    """What one platform host meets in the simulated venue."""
+
     NONE = "none"
     NXDOMAIN = "nxdomain"  # the venue's DNS does not know the name
     REFUSED = "refused"  # the firewall rejects TCP 443
@@ -19,12 +21,15 @@ class Fault(Enum):
 
 @dataclass(frozen=True)
 class Scenario:
+    """A named demo: the fault each host meets, by host index, and the fault for the others."""
+
     name: str
     title: Text
     faults: Mapping[int, Fault] = field(default_factory=dict)  # host index (endpoints, then WebSocket) -> fault
     default_fault: Fault = Fault.NONE
 
     def fault_for(self, index: int) -> Fault:
+        """Return the fault the host at `index` meets."""
         return self.faults.get(index, self.default_fault)
 
 

@@ -1,5 +1,6 @@
-"""A simulated venue on loopback for demo mode: the platform's names served by the probe server with a demo
-certificate, behind relays that add latency, with the faults a scenario asks for.
+"""A simulated venue on loopback for demo mode, with the faults a scenario asks for.
+
+The platform's names are served by the probe server with a demo certificate, behind relays that add latency.
 
 Only loopback addresses are used. Checks still speak of the profile's real names and port 443: the demo's
 resolver answers 127.0.0.1 for them and `NetworkSettings.connect_to` dials the demo servers' ports.
@@ -35,20 +36,24 @@ LATENCY_S = 0.06  # each way: a believable venue link, so progress is visible
 
 @dataclass
 class DemoTrust(TrustStores):
-    """The demo's "operating system" trusts the demo platform's CA and, like a managed laptop, the venue's
-    inspection CA. Nothing of the real trust store is used.
+    """The demo's "operating system" trust: the demo platform's CA and the venue's inspection CA.
+
+    It trusts the inspection CA as a managed laptop would. Nothing of the real trust store is used.
     """
 
     roots_pem: str = ""
 
     @cached_property
     def os_store(self) -> ssl.SSLContext:
+        """A context that trusts the demo's CAs (`roots_pem`) and nothing else."""
         return ssl.create_default_context(cadata=self.roots_pem)
 
 
 @dataclass
 class DemoVenue:
-    """Start with `await venue.start()`, run the engine with `venue.profile`, `venue.network` and
+    """The simulated venue for one profile and one scenario.
+
+    Start with `await venue.start()`, run the engine with `venue.profile`, `venue.network` and
     `venue.trust`, then `await venue.stop()`.
     """
 
@@ -62,12 +67,14 @@ class DemoVenue:
     _dns: DnsServer | None = None
 
     def hosts(self) -> list[tuple[str, int]]:
+        """Return each (host, port) the profile reaches, endpoints first, without repeats."""
         found = [(e.host, e.port) for e in self.source.endpoints]
         if self.source.websocket is not None:
             found.append((self.source.websocket.host, self.source.websocket.port))
         return list(dict.fromkeys(found))
 
     async def start(self) -> DemoVenue:
+        """Start the venue's servers and relays, and set `profile`, `network` and `trust` for the engine."""
         platform, inspector = Authority.create(PLATFORM_CA), Authority.create(INSPECTOR_CA)
         names = sorted({host for host, _ in self.hosts()})
         genuine = await self._server(platform.server_context(names))
@@ -99,6 +106,7 @@ class DemoVenue:
         return relay.port
 
     async def stop(self) -> None:
+        """Stop the relays, the probe servers and the DNS server."""
         for relay in self._relays:
             await relay.stop()
         for runner in self._runners:

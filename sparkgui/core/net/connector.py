@@ -31,6 +31,8 @@ _UNREACHABLE_ERRNOS = {
 
 
 class Outcome(StrEnum):
+    """How one connection attempt ended, as the TCP check reports it."""
+
     CONNECTED = "connected"
     REFUSED = "refused"
     TIMEOUT = "timeout"
@@ -41,6 +43,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Attempt:
+    """One connection attempt to one address; `started_ms` counts from the start of the race."""
+
     address: str
     family: int  # 4 or 6
     outcome: Outcome
@@ -49,6 +53,7 @@ class Attempt:
     detail: str = ""
 
     def as_evidence(self) -> dict[str, object]:
+        """Return the attempt as report evidence, with the detail only when there is one."""
         return {
             "address": self.address,
             "family": f"IPv{self.family}",
@@ -69,15 +74,18 @@ class Connection:
 
     @property
     def winner(self) -> Attempt | None:
+        """The attempt that connected, or None when none did."""
         return next((a for a in self.attempts if a.outcome is Outcome.CONNECTED), None)
 
     def close(self) -> None:
+        """Close the winning socket, if any; safe to call twice."""
         if self.sock is not None:
             self.sock.close()
             self.sock = None
 
 
 def family_of(address: str) -> int:
+    """Return 4 or 6, the IP version of `address`."""
     return ipaddress.ip_address(address).version
 
 
@@ -181,6 +189,7 @@ def _settle(task: asyncio.Task[socket.socket]) -> tuple[Outcome, str, socket.soc
 
 
 def classify_error(exc: BaseException) -> Outcome:
+    """Map a connect error to its outcome: refused, timeout, unreachable, or any other error."""
     if isinstance(exc, ConnectionRefusedError):
         return Outcome.REFUSED
     if isinstance(exc, TimeoutError):

@@ -37,8 +37,10 @@ async def read_at_most(content: aiohttp.StreamReader, limit: int) -> bytes:
 
 
 class RouteConnector(aiohttp.TCPConnector):
-    """Opens each connection through `open_stream` (Happy Eyeballs, or a CONNECT tunnel with any proxy
-    authentication), then lets aiohttp run TLS and HTTP over it. The pattern aiohttp-socks uses.
+    """Opens each connection through the dialer, then lets aiohttp run TLS and HTTP over it.
+
+    The dialer goes through `open_stream` (Happy Eyeballs, or a CONNECT tunnel with any proxy authentication).
+    The pattern aiohttp-socks uses.
     """
 
     def __init__(self, dialer: Dialer, **kwargs: Any) -> None:

@@ -1,5 +1,6 @@
-"""The child process that evaluates a PAC file: JSON on stdin, JSON on stdout, killed by its parent at the
-deadline. Kept tiny so that a hostile PAC file can only waste this process's time.
+"""The child process that evaluates a PAC file: JSON on stdin, JSON on stdout.
+
+Its parent kills it at the deadline. Kept tiny so that a hostile PAC file can only waste this process's time.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 
 def main() -> int:
+    """Evaluate the PAC script for each requested URL and write the answers, or the error, as JSON."""
     try:
         request = json.loads(sys.stdin.buffer.read())
         from pypac.parser import PACFile

@@ -14,12 +14,15 @@ from sparkgui.core.net.connector import family_of, interleave
 
 
 class PinnedResolver(AbstractResolver):
+    """A resolver that answers every name with the given addresses, families interleaved (RFC 8305)."""
+
     def __init__(self, addresses: Sequence[str]) -> None:
         self.addresses = interleave(addresses)
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
+        """Return the pinned addresses for `host`, whatever the family asked."""
         return [
             ResolveResult(
                 hostname=host,
@@ -33,4 +36,5 @@ class PinnedResolver(AbstractResolver):
         ]
 
     async def close(self) -> None:
+        """Do nothing: the resolver holds nothing to release."""
         pass

@@ -15,6 +15,8 @@ class ProxyUrlError(ValueError):
 
 @dataclass(frozen=True)
 class ProxyCredentials:
+    """A proxy user name and password; the password stays out of `repr` and `str`."""
+
     username: str
     password: str = field(repr=False)
 
@@ -37,6 +39,7 @@ class ProxySpec:
         return f"{host}:{self.port}"
 
     def with_credentials(self, credentials: ProxyCredentials | None) -> ProxySpec:
+        """Return the same proxy with `credentials` (None removes them)."""
         return ProxySpec(self.host, self.port, credentials)
 
     def __str__(self) -> str:

@@ -27,6 +27,8 @@ EVIDENCE_HEADERS = ("Server", "Via", "X-Squid-Error", "Proxy-Agent", "Content-Ty
 
 
 class TunnelOutcome(StrEnum):
+    """Where a CONNECT tunnel ended up: open, or the step at which it failed."""
+
     OPEN = "open"
     UNREACHABLE = "unreachable"  # the proxy itself cannot be reached
     AUTH_REQUIRED = "auth_required"  # 407 and no usable credentials
@@ -39,7 +41,9 @@ class TunnelOutcome(StrEnum):
 class AuthContext(Protocol):
     """A connection-oriented authentication exchange (NTLM, Negotiate): one token in, one token out."""
 
-    def step(self, in_token: bytes | None = None) -> bytes | None: ...
+    def step(self, in_token: bytes | None = None) -> bytes | None:
+        """Return the next token to send, given the proxy's last one; None when the exchange is done."""
+        ...
 
 
 AuthFactory = Callable[[str, ProxySpec], AuthContext]
@@ -47,6 +51,8 @@ AuthFactory = Callable[[str, ProxySpec], AuthContext]
 
 @dataclass
 class Tunnel:
+    """A CONNECT attempt's result: the open socket (owned by the caller) and what the proxy said."""
+
     sock: socket.socket | None
     outcome: TunnelOutcome
     proxy: str
@@ -60,6 +66,7 @@ class Tunnel:
     attempts: list[Attempt] = field(default_factory=list)
 
     def evidence(self) -> dict[str, Any]:
+        """Return the tunnel's outcome and the proxy's answer as report evidence."""
         data: dict[str, Any] = {"proxy": self.proxy, "tunnel": str(self.outcome), "elapsed_ms": self.elapsed_ms}
         if self.status is not None:
             data["proxy_status"] = f"{self.status} {self.reason}".strip()
@@ -76,6 +83,7 @@ class Tunnel:
         return data
 
     def close(self) -> None:
+        """Close the socket, if any; safe to call twice."""
         if self.sock is not None:
             self.sock.close()
             self.sock = None

@@ -74,6 +74,8 @@ class NoResolverError(Exception):
 
 @dataclass(frozen=True)
 class QueryOutcome:
+    """One A or AAAA query: how it ended, the addresses found and how long it took."""
+
     rdtype: str
     rcode: Rcode
     addresses: tuple[str, ...] = ()
@@ -93,10 +95,12 @@ class Lookup:
 
     @property
     def addresses(self) -> tuple[str, ...]:
+        """The AAAA addresses first, then the A ones."""
         return self.aaaa.addresses + self.a.addresses
 
 
 def make_resolver(config: ResolverConfig) -> dns.asyncresolver.Resolver:
+    """Build an uncached resolver from `config`; raise NoResolverError when no nameserver is known."""
     try:
         if config.resolv_conf and not config.nameservers:
             resolver = dns.asyncresolver.Resolver(filename=config.resolv_conf)
@@ -113,6 +117,7 @@ def make_resolver(config: ResolverConfig) -> dns.asyncresolver.Resolver:
 
 
 def resolver_names(resolver: dns.asyncresolver.Resolver) -> tuple[str, ...]:
+    """Return the resolvers' addresses for the report, with the port only when it is not 53."""
     names: list[str] = []
     for ns in resolver.nameservers:
         if isinstance(ns, dns.nameserver.Do53Nameserver):
@@ -131,6 +136,7 @@ async def lookup(resolver: dns.asyncresolver.Resolver, host: str, timeout: float
 
 
 async def query(resolver: dns.asyncresolver.Resolver, host: str, rdtype: str, timeout: float) -> QueryOutcome:
+    """Ask for one record type within `timeout` seconds and classify what came back."""
     started = time.perf_counter()
 
     def outcome(rcode: Rcode, addresses: tuple[str, ...] = (), detail: str = "") -> QueryOutcome:

@@ -1,5 +1,6 @@
-"""Route discovery: which path each platform URL takes (direct, or which proxy), the way a browser on this
-machine decides it, and where that decision came from.
+"""Route discovery: which path each platform URL takes (direct, or which proxy), and where that came from.
+
+Each URL's route is decided the way a browser on this machine decides it.
 
 Sources, first that applies wins: --proxy / --no-proxy / --pac, then the environment (both cases, with
 no_proxy), then the operating system's settings (a lookup injected by the caller: Qt's, outside the
@@ -26,15 +27,19 @@ SystemProxyLookup = Callable[[Sequence[str]], Mapping[str, str | None]]
 
 @dataclass(frozen=True)
 class Route:
+    """The path to one URL: direct, or through `proxy`, and where that decision came from."""
+
     proxy: ProxySpec | None
     source: str  # where the decision came from, for people
     mode: str = "direct"  # "direct" | "proxy" | "pac", as the report's environment.route.mode
 
     @property
     def via_proxy(self) -> bool:
+        """True when the route goes through a proxy."""
         return self.proxy is not None
 
     def as_evidence(self) -> dict[str, Any]:
+        """Return the route as report evidence: the proxy's address only, never its credentials."""
         return {"mode": self.mode, "proxy": self.proxy.address if self.proxy else None, "source": self.source}
 
 
@@ -56,16 +61,20 @@ class RouteConfig:
 
 @dataclass(frozen=True)
 class RouteTable:
+    """The route of every platform URL, the sources looked at, and any setting that could not be used."""
+
     routes: Mapping[str, Route]
     considered: tuple[str, ...]  # each source looked at, and what it said
     error: str = ""  # a setting that could not be used (PAC, malformed variable)
     error_kind: str = ""  # "pac" or "setting"
 
     def for_url(self, url: str) -> Route:
+        """Return the route decided for `url` (direct when it was not asked about)."""
         return self.routes.get(url, DIRECT_BY_DEFAULT)
 
     @property
     def any_proxy(self) -> bool:
+        """True when at least one URL goes through a proxy."""
         return any(route.via_proxy for route in self.routes.values())
 
     def summary_route(self) -> Route:

@@ -15,6 +15,8 @@ from cryptography.x509.oid import NameOID
 
 
 class HandshakeFault(StrEnum):
+    """Why a TLS handshake failed, or NONE when it succeeded."""
+
     NONE = "none"
     VERIFY = "verify"  # the certificate did not verify
     RESET = "reset"  # reset or closed during the handshake (e.g. SNI filtering)
@@ -24,6 +26,8 @@ class HandshakeFault(StrEnum):
 
 @dataclass(frozen=True)
 class CertificateInfo:
+    """The parts of a server certificate that the TLS check reasons about and reports."""
+
     subject_cn: str
     issuer_cn: str
     issuer_org: str
@@ -33,6 +37,7 @@ class CertificateInfo:
 
     @classmethod
     def from_der(cls, der: bytes) -> CertificateInfo:
+        """Read the names, issuer and validity dates from a DER certificate."""
         cert = x509.load_der_x509_certificate(der)
         try:
             san_ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
@@ -55,18 +60,22 @@ class CertificateInfo:
         return " — ".join(dict.fromkeys(parts)) or "(unnamed issuer)"
 
     def is_current(self, now: dt.datetime | None = None) -> bool:
+        """Return True when `now` (by default the present) is within the validity dates."""
         now = now or dt.datetime.now(dt.UTC)
         return self.not_before <= now <= self.not_after
 
     def covers(self, host: str) -> bool:
+        """Return True when the certificate's names (its SANs, else its subject CN) match `host`."""
         names = self.sans or ((self.subject_cn,) if self.subject_cn else ())
         return any(_name_matches(name.lower(), host.lower()) for name in names)
 
     def issued_by_any(self, words: tuple[str, ...]) -> bool:
+        """Return True when the issuer's organisation or name contains any of `words`, ignoring case."""
         haystack = f"{self.issuer_org} {self.issuer_cn}".lower()
         return any(word.lower() in haystack for word in words)
 
     def as_evidence(self) -> dict[str, object]:
+        """Return the issuer, subject, names and validity dates as report evidence."""
         return {
             "issuer": self.issuer,
             "subject": self.subject_cn,
@@ -78,6 +87,8 @@ class CertificateInfo:
 
 @dataclass(frozen=True)
 class Handshake:
+    """One handshake's outcome: the fault, and on success the protocol, cipher and certificate."""
+
     fault: HandshakeFault
     elapsed_ms: int
     protocol: str = ""
@@ -88,6 +99,7 @@ class Handshake:
 
     @property
     def ok(self) -> bool:
+        """True when the handshake succeeded."""
         return self.fault is HandshakeFault.NONE
 
 

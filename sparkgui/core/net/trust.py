@@ -22,10 +22,12 @@ class TrustStores:
 
     @cached_property
     def os_store(self) -> ssl.SSLContext:
+        """A client context that verifies against the OS trust store, as the browser does."""
         return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
     @cached_property
     def public_roots(self) -> ssl.SSLContext:
+        """A client context that verifies against the public roots only (certifi)."""
         return ssl.create_default_context(cafile=self.public_roots_file)
 
     @cached_property

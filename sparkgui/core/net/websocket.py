@@ -26,6 +26,8 @@ _PRIVATE_HEADERS = {"set-cookie", "authorization", "proxy-authorization", "cooki
 
 
 class HandshakeFault(StrEnum):
+    """How a WebSocket upgrade failed."""
+
     REFUSED = "refused"  # answered, but not with a valid 101 Switching Protocols
     TIMEOUT = "timeout"  # no answer to the upgrade in time
     BROKEN = "broken"  # the connection failed or was cut during the upgrade
@@ -85,14 +87,17 @@ class WatchedSocket:
     _reader: asyncio.Task[None] | None = None
 
     def start(self) -> WatchedSocket:
+        """Start the reader task and return self, so opening and starting is one expression."""
         self._reader = asyncio.ensure_future(self._read())
         return self
 
     def now(self) -> float:
+        """Return the seconds elapsed since `origin`."""
         return time.perf_counter() - self.origin
 
     @property
     def alive(self) -> bool:
+        """True until the connection is seen or declared dead."""
         return self.ended_at is None
 
     async def _read(self) -> None:
