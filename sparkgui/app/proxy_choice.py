@@ -1,5 +1,6 @@
-"""The proxy setting as the window remembers it (never with a password). Light: no engine import, so the
-window can read it before its first paint.
+"""The proxy setting as the window remembers it (never with a password).
+
+Light: no engine import, so the window can read it before its first paint.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The `sparkgui` command: its options, the headless run in a terminal, and the launch of the window."""

@@ -35,6 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Build the parser for every option, with the exit codes and examples in its help."""
     parser = _Parser(
         prog="sparkgui",
         description="Checks that this network is ready for a live audience-interaction platform. "
@@ -89,4 +90,5 @@ def _seconds(text: str) -> float:
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
+    """Parse `argv`; bad usage raises UsageError, with a hint, instead of exiting."""
     return build_parser().parse_args(argv)

@@ -9,6 +9,7 @@ from sparkgui.cli.args import EXIT_USAGE
 
 
 def launch_gui(args: argparse.Namespace) -> int:
+    """Open the window and return its exit status; without Qt, say so and point to --headless."""
     try:
         from sparkgui.ui.app import run_app
     except ImportError as exc:

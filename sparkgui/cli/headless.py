@@ -42,6 +42,7 @@ EXIT_FOR_VERDICT = {
 
 
 def run_headless(args: argparse.Namespace) -> int:
+    """Check every option before the run starts, run it, print and write the results; return the exit status."""
     try:
         profile = _load_profile(args.profile)
         _check_hold(args, profile)

@@ -8,6 +8,7 @@ from sparkgui.cli.args import EXIT_USAGE, UsageError, parse
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Dispatch to the PAC worker, --version, the headless run or the window; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--pac-worker"]:  # internal: evaluate a PAC file in a killable child process
         from sparkgui.core.net.pac_worker import main as pac_worker

@@ -16,6 +16,8 @@ _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.SKIP
 
 
 class TerminalProgress(NullSink):
+    """The headless run's progress: a line per finished check, and on a terminal a live status line."""
+
     def __init__(self, stream: TextIO, lang: str, live: bool) -> None:
         self.stream, self.lang, self.live = stream, lang, live
         self.total = 0
@@ -23,18 +25,22 @@ class TerminalProgress(NullSink):
         self.running: dict[CheckId, str] = {}
 
     def run_started(self, checks: Sequence[CheckInfo]) -> None:
+        """Announce how many checks will run."""
         self.total = len(checks)
         self._line(tr("Running {count} checks…", count=self.total).render(self.lang))
 
     def check_started(self, info: CheckInfo) -> None:
+        """Track the check so the status line can show it."""
         self.running[info.id] = ""
         self._status()
 
     def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
+        """Show the check's latest message on the status line."""
         self.running[info.id] = message.render(self.lang)
         self._status()
 
     def check_finished(self, record: CheckRecord) -> None:
+        """Print the check's status tag and summary (coloured on a terminal)."""
         self.running.pop(record.id, None)
         self.finished += 1
         status = record.result.status

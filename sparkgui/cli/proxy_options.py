@@ -19,6 +19,7 @@ PASSWORD_VARIABLE = "SPARKGUI_PROXY_PASSWORD"
 
 
 def route_config(args: argparse.Namespace) -> RouteConfig:
+    """Build the route from the proxy options, asking for the proxy password if needed; raise UsageError."""
     try:
         proxy = parse_proxy_url(args.proxy, what="--proxy") if args.proxy else None
     except ProxyUrlError as exc:

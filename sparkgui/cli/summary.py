@@ -1,5 +1,6 @@
-"""The readable summary printed at the end of a headless run: the verdict, the counts, then what to ask the
-venue's IT, failures first, one rule per problem.
+"""The readable summary printed at the end of a headless run.
+
+The verdict, the counts, then what to ask the venue's IT, failures first, one rule per problem.
 """
 
 from __future__ import annotations

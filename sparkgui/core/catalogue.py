@@ -1,5 +1,7 @@
-"""What each cause means: one entry per cause code, read by the verdict, the window, the CLI, Copy for IT and
-the PDF, so a cause has one family, one severity, one phrase and one rule wherever it is shown.
+"""What each cause means: one entry per cause code, shared by every place that shows a cause.
+
+The verdict, the window, the CLI, Copy for IT and the PDF all read it, so a cause has one family, one
+severity, one phrase and one rule wherever it is shown.
 
 Where a cause is produced: the checks in `sparkgui.core.checks`, each named after what it tests. Where its
 words and its rule live: here. A cause added to `Cause` without an entry fails `tests/unit/test_catalogue.py`.

@@ -4,6 +4,8 @@ from enum import StrEnum
 
 
 class Cause(StrEnum):
+    """Why a check ended as it did, as a stable `area.reason` code; what it means is in the catalogue."""
+
     OK = "ok"
     DNS_NXDOMAIN = "dns.nxdomain"
     DNS_NO_ADDRESS = "dns.no_address"  # the name exists but has no A or AAAA record

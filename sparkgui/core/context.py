@@ -1,6 +1,7 @@
-"""What a check may use while it runs: the profile, the network settings, the trust stores and its
-prerequisites' results. Checks reach the network only through this, so a lab or a test can point them
-at its own resolver and servers.
+"""What a check may use while it runs, and its only way to the network.
+
+It holds the profile, the network settings, the trust stores and the prerequisites' results. Checks reach
+the network only through this, so a lab or a test can point them at its own resolver and servers.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class NetworkSettings:
     connect_to: Mapping[tuple[str, int], int] = field(default_factory=dict)
 
     def dial_port(self, host: str, port: int) -> int:
+        """Give the port to dial for `host:port`: its `connect_to` override, else `port` itself."""
         return self.connect_to.get((host, port), port)
 
 
@@ -75,6 +77,7 @@ class RunContext:
         return task
 
     async def close(self) -> None:
+        """Cancel the run-wide tasks still going and wait for them, so nothing outlives the run."""
         for task in self._shared.values():
             task.cancel()
         if self._shared:

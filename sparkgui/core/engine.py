@@ -30,4 +30,5 @@ async def run_profile(
     trust: TrustStores | None = None,
     options: PlanOptions | None = None,
 ) -> RunOutcome:
+    """Plan the checks, run them and return the outcome, for a caller that needs no handle on the run."""
     return await prepare_run(profile, network, sink, trust, options).execute()

@@ -15,6 +15,8 @@ MAX_FIELD_LENGTH = 200  # a header line, not a paragraph
 
 @dataclass(frozen=True)
 class EventInfo:
+    """What the organiser typed about the event, with spaces collapsed and each field cut to MAX_FIELD_LENGTH."""
+
     name: str = ""
     venue: str = ""
     contact: str = ""
@@ -27,6 +29,7 @@ class EventInfo:
 
     @property
     def is_empty(self) -> bool:
+        """Whether no field was given."""
         return not (self.name or self.venue or self.contact)
 
     def as_json(self) -> dict[str, str]:
@@ -39,6 +42,7 @@ class EventInfo:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> EventInfo | None:
+        """Read a report's `event` object back; None when it is missing or empty."""
         if not data:
             return None
         event = cls(str(data.get("name", "")), str(data.get("venue", "")), str(data.get("contact", "")))
@@ -46,5 +50,6 @@ class EventInfo:
 
     @classmethod
     def from_options(cls, name: str | None, venue: str | None, contact: str | None) -> EventInfo | None:
+        """Make the event from the CLI options or the window's fields; None when nothing was given."""
         event = cls(name or "", venue or "", contact or "")
         return None if event.is_empty else event

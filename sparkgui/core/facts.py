@@ -1,5 +1,7 @@
-"""What a check hands to the checks that depend on it, typed: the DNS answer to TCP and TLS, the TCP attempts
-to the IPv6 check. Kept apart from the evidence, which is for people and the JSON report.
+"""What a check hands to the checks that depend on it, typed.
+
+The DNS answer goes to TCP and TLS, the TCP attempts to the IPv6 check. Kept apart from the evidence, which is
+for people and the JSON report.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ def tr(template: str, **params: str | int | float | Text) -> Text:
 
 
 def render(template: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    """Translate `template` into `lang` and fill it in; a missing or broken translation falls back to English."""
     translated = catalog(lang).get(template, template) if lang != DEFAULT_LANGUAGE else template
     values = {key: _render_param(value, lang) for key, value in params.items()}
     try:

@@ -97,6 +97,7 @@ class CheckId(str):
     target: Target
 
     def __new__(cls, kind: CheckKind, target: Target) -> CheckId:
+        """Build the `kind:target` string and keep both parts on it, so nothing parses it back."""
         made = super().__new__(cls, f"{kind}:{target.label}")
         made.kind = kind
         made.target = target

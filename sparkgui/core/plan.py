@@ -1,5 +1,6 @@
-"""From a profile to the checks to run, with their prerequisites: dns → tcp → tls → https per endpoint,
-and for the WebSocket: dns → tcp → tls of its host → ws → ws-hold.
+"""From a profile to the checks to run, with their prerequisites.
+
+Per endpoint: dns → tcp → tls → https; for the WebSocket: dns → tcp → tls of its host → ws → ws-hold.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class PlanOptions:
     long_hold: bool = False  # use the profile's long_hold_seconds: the 10-minute test (`--long-hold`)
 
     def hold_length(self, spec: WebSocketSpec) -> float:
+        """Choose how long to hold the WebSockets: `hold_seconds` if set, else the profile's long or usual hold."""
         if self.hold_seconds is not None:
             return self.hold_seconds
         return spec.long_hold_seconds if self.long_hold else spec.hold_seconds

@@ -34,6 +34,8 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class Endpoint:
+    """An HTTPS endpoint the platform needs: requested at `path` on `host:port`; `purpose` says what it is for."""
+
     host: str  # ASCII (punycode) form
     purpose: str = ""
     path: str = "/"
@@ -42,11 +44,14 @@ class Endpoint:
 
     @property
     def label(self) -> str:
+        """The host as the profile wrote it, for people (else its ASCII form)."""
         return self.display_host or self.host
 
 
 @dataclass(frozen=True)
 class WebSocketSpec:
+    """The platform's WebSocket: its URL, how long to hold it open (usual and long test), how often to ping it."""
+
     url: str
     hold_seconds: float = 60
     long_hold_seconds: float = 600
@@ -54,10 +59,12 @@ class WebSocketSpec:
 
     @property
     def host(self) -> str:
+        """The URL's host name ("" when it has none)."""
         return urlsplit(self.url).hostname or ""
 
     @property
     def port(self) -> int:
+        """The URL's port, else the scheme's default (443 for wss, 80 for ws)."""
         parts = urlsplit(self.url)
         return parts.port or (443 if parts.scheme == "wss" else 80)
 
@@ -83,6 +90,8 @@ class Timeouts:
 
 @dataclass(frozen=True)
 class Profile:
+    """What to check for one platform, validated; `source` is where it was read from (a path or `bundled:NAME`)."""
+
     name: str
     endpoints: tuple[Endpoint, ...]
     description: str = ""
@@ -118,11 +127,13 @@ def load_bundled_profile(name: str = BUNDLED_PROFILE) -> Profile:
 
 
 def bundled_profile_names() -> list[str]:
+    """List the names of the profiles shipped with sparkgui, sorted."""
     folder = resources.files("sparkgui_resources").joinpath("profiles")
     return sorted(item.name.removesuffix(".toml") for item in folder.iterdir() if item.name.endswith(".toml"))
 
 
 def parse_profile(data: bytes, *, source: str, origin: str | None = None) -> Profile:
+    """Read a profile from TOML bytes; errors name `source`; `origin` (default: `source`) becomes `Profile.source`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -31,6 +31,7 @@ class Environment:
     route_source: str = ""  # where the route came from (--proxy, environment, PAC…)
 
     def as_json(self) -> dict[str, Any]:
+        """Give the report's `environment` object; `route.source` only when it is known."""
         route: dict[str, Any] = {"mode": self.route_mode, "proxy": self.proxy}
         if self.route_source:
             route["source"] = self.route_source
@@ -38,6 +39,7 @@ class Environment:
 
 
 def describe_os() -> str:
+    """Name the OS and its release as people know them (macOS 14, not Darwin 23), with the machine type."""
     system = platform.system() or "unknown"
     if system == "Darwin":
         system, release = "macOS", platform.mac_ver()[0]
@@ -97,6 +99,7 @@ def with_event(report: Mapping[str, Any], event: EventInfo | None) -> dict[str, 
 
 
 def check_json(record: CheckRecord, lang: str = "en") -> dict[str, Any]:
+    """Turn one check's record into its entry in the report's `checks`, its texts rendered in `lang`."""
     info, result = record.info, record.result
     return {
         "id": str(info.id),
@@ -125,10 +128,12 @@ def problem_json(problem: Problem, lang: str = "en", proxy: str | None = None) -
 
 
 def dumps(report: Mapping[str, Any]) -> bytes:
+    """Serialise the report to the exact bytes that are written and hashed (indented UTF-8, final newline)."""
     return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def sha256_of(data: bytes) -> str:
+    """Give the hex SHA-256 of report bytes, as the PDF footer quotes it."""
     return hashlib.sha256(data).hexdigest()
 
 

@@ -1,5 +1,6 @@
-"""Runs planned checks concurrently, each as soon as its prerequisites are done, and can be cancelled
-at any moment without leaving a task, a socket or a file behind.
+"""Runs planned checks concurrently, each as soon as its prerequisites are done.
+
+A run can be cancelled at any moment without leaving a task, a socket or a file behind.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Run:
 
     @property
     def cancelled(self) -> bool:
+        """Whether `cancel()` was called."""
         return self._cancelled
 
     def cancel(self) -> None:
@@ -50,6 +52,7 @@ class Run:
             task.cancel()
 
     async def execute(self) -> RunOutcome:
+        """Run every check and return the outcome; a check cut short by a cancel is recorded as skipped."""
         loop = asyncio.get_running_loop()
         started_at = dt.datetime.now(dt.UTC)
         began = time.perf_counter()

@@ -1,6 +1,7 @@
-"""How checks reach a platform host: on the route discovered for it, directly (Happy Eyeballs over the
-addresses its DNS check found) or through the proxy (a CONNECT tunnel). One place, so the TCP, TLS, HTTPS
-and WebSocket checks all take the path a browser on this machine would take.
+"""How checks reach a platform host: on the route discovered for it, directly or through the proxy.
+
+Directly is Happy Eyeballs over the addresses its DNS check found; through the proxy is a CONNECT tunnel. One
+place, so the TCP, TLS, HTTPS and WebSocket checks all take the path a browser on this machine would take.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ async def route_table(run: RunContext) -> RouteTable:
 
 
 async def route_to(scope: CheckScope, host: str, port: int = 443) -> Route:
+    """Look up the route to `host:port` in the run's route table (discovered on first use)."""
     return (await route_table(scope.run)).for_url(platform_url(host, port))
 
 
@@ -67,10 +69,12 @@ class Stream:
     tunnel: Tunnel | None = None  # via proxy: the CONNECT exchange
 
     def take(self) -> socket.socket | None:
+        """Hand the socket over; the caller then owns it and must close it."""
         sock, self.sock = self.sock, None
         return sock
 
     def close(self) -> None:
+        """Close the socket, unless it was taken."""
         if self.sock is not None:
             self.sock.close()
             self.sock = None

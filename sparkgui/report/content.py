@@ -99,11 +99,14 @@ class PageChrome:
     lang: str
 
     def page_text(self, page: int, pages: int) -> str:
+        """Write the footer's "Page N of M" in the report's language."""
         return tr("Page {page} of {pages}", page=page, pages=pages).render(self.lang)
 
 
 @dataclass(frozen=True)
 class Document:
+    """The PDF's flowing content (Qt rich text), with what is drawn around it on every page."""
+
     html: str
     chrome: PageChrome
     title: str  # the PDF's metadata title

@@ -29,6 +29,8 @@ ICON_SIZE = 20
 
 
 class CheckCard(QFrame):
+    """A check's card, following it from waiting to running to its result, redrawn in any language."""
+
     def __init__(self, info: CheckInfo, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.info = info
@@ -82,6 +84,7 @@ class CheckCard(QFrame):
 
     @property
     def hold_bar(self) -> QProgressBar:
+        """The bar under a held WebSocket's countdown, made on first use."""
         if self._hold_bar is None:
             self._hold_bar = QProgressBar(self)
             self._hold_bar.setRange(0, 1000)
@@ -93,6 +96,7 @@ class CheckCard(QFrame):
 
     @property
     def details(self) -> QLabel:
+        """The remedy and evidence as selectable text, made the first time the card opens."""
         if self._details is None:
             self._details = QLabel(self)
             self._details.setWordWrap(True)
@@ -107,6 +111,7 @@ class CheckCard(QFrame):
     # Engine events -------------------------------------------------------------------------------------
 
     def mark_running(self) -> None:
+        """Show the check as running, before its first message."""
         self.running = True
         self.refresh()
 
@@ -118,6 +123,7 @@ class CheckCard(QFrame):
         self.refresh()
 
     def show_result(self, record: CheckRecord) -> None:
+        """Show the check's final status and summary; its countdown is over."""
         self.record = record
         self.running = False
         self.countdown = None
@@ -139,9 +145,11 @@ class CheckCard(QFrame):
 
     @property
     def status(self) -> Status | None:
+        """The check's final status, or None until it finishes."""
         return self.record.result.status if self.record else None
 
     def set_language(self, lang: str) -> None:
+        """Redraw every text in `lang`, from the `Text` values kept (no check runs again)."""
         self.lang = lang
         self._label_controls()
         self.refresh()
@@ -218,9 +226,11 @@ class CheckCard(QFrame):
 
     @property
     def expanded(self) -> bool:
+        """Whether the details are open."""
         return self.toggle.isChecked()
 
     def set_expanded(self, expanded: bool) -> None:
+        """Open or close the details; a card without a result stays closed."""
         self.toggle.setChecked(expanded and self.record is not None)
 
     def _detail_parts(self) -> tuple[str, list[tuple[str, str]]]:

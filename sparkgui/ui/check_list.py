@@ -14,6 +14,8 @@ from sparkgui.ui.groups import Group, group_for, group_note, ordered_groups
 
 
 class GroupHeader(QLabel):
+    """A group's heading in the list: its title, and how its checks are going once some are done."""
+
     def __init__(self, group: Group, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.group = group
@@ -27,6 +29,8 @@ class GroupHeader(QLabel):
 
 
 class CheckList(QScrollArea):
+    """The cards of a plan under their group headings; a group with no check in the plan is left out."""
+
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
@@ -77,12 +81,14 @@ class CheckList(QScrollArea):
         return self.cards[check_id]
 
     def set_language(self, lang: str) -> None:
+        """Redraw every card and heading in `lang`."""
         self.lang = lang
         for card in self.cards.values():
             card.set_language(lang)
         self._render_headers()
 
     def render_headers(self) -> None:
+        """Update the group headings from the cards' results so far."""
         self._render_headers()
 
     def _render_headers(self) -> None:

@@ -18,6 +18,8 @@ T = TypeVar("T")
 
 
 class EngineThread:
+    """The engine's thread and loop, started on first use and ended by `stop()`."""
+
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -57,6 +59,7 @@ class EngineThread:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Wind the loop down: cancel what still runs, let transports finish closing, then stop the thread.
+
         Stopping the loop abruptly would leave sockets whose close was still pending.
         """
         loop, thread = self._loop, self._thread

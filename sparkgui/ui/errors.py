@@ -1,5 +1,6 @@
-"""One dialog for the unexpected: a bug shows up as a readable message with "Copy details", never a
-silent death. Python's excepthook (Qt slots) and the asyncio loop's exception handler both lead here.
+"""One dialog for the unexpected: a bug shows up as a readable message with "Copy details".
+
+Never a silent death: Python's excepthook (Qt slots) and the asyncio loop's exception handler both lead here.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sparkgui.core.i18n import tr
 
 
 class ErrorDialog(QDialog):
+    """The message that sparkgui itself failed, with the details to copy for the platform's support."""
+
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lang = lang
@@ -47,10 +50,12 @@ class ErrorDialog(QDialog):
         self.setWindowModality(Qt.WindowModality.WindowModal)
 
     def add(self, text: str) -> None:
+        """Append one error's details below those already shown."""
         current = self.details.toPlainText()
         self.details.setPlainText(f"{current}\n\n{text}" if current else text)
 
     def copy_details(self) -> None:
+        """Put the details on the clipboard, ready to paste into a message to support."""
         QGuiApplication.clipboard().setText(self.details.toPlainText())
 
 
@@ -63,21 +68,25 @@ class ErrorReporter:
         self._previous_hook = sys.excepthook
 
     def install(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Send uncaught exceptions, from Qt slots and from `loop`, to the dialog."""
         sys.excepthook = self.excepthook
         loop.set_exception_handler(self.loop_exception)
 
     def uninstall(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Restore the previous excepthook (if ours is still set) and the loop's default handler."""
         if sys.excepthook == self.excepthook:
             sys.excepthook = self._previous_hook
         loop.set_exception_handler(None)
 
     def excepthook(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        """Show an uncaught exception in the dialog; leave Ctrl+C to the previous hook."""
         if issubclass(kind, KeyboardInterrupt):
             self._previous_hook(kind, value, tb)
             return
         self.report("".join(traceback.format_exception(kind, value, tb)))
 
     def loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """Show an error the asyncio loop caught, with its traceback when there is one."""
         exc = context.get("exception")
         text = str(context.get("message", ""))
         if isinstance(exc, BaseException):
@@ -85,6 +94,7 @@ class ErrorReporter:
         self.report(text.strip())
 
     def report(self, details: str) -> None:
+        """Print `details` on stderr and show them, appended if the dialog is already open."""
         print(details, file=sys.stderr)  # also on the terminal, for whoever started sparkgui from one
         if self.dialog is None or not self.dialog.isVisible():
             self.dialog = ErrorDialog(self._lang(), self._parent())

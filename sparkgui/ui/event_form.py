@@ -14,6 +14,8 @@ from sparkgui.core.i18n import tr
 
 
 class EventForm(QWidget):
+    """The event's name, venue and contact fields; `changed` fires as they are edited, so the window remembers them."""
+
     changed = Signal()
 
     def __init__(self, fields: tuple[str, str, str], parent: QWidget | None = None) -> None:
@@ -33,10 +35,12 @@ class EventForm(QWidget):
 
     @property
     def edits(self) -> tuple[QLineEdit, QLineEdit, QLineEdit]:
+        """The name, venue and contact fields, in that order."""
         return self.name_edit, self.venue_edit, self.contact_edit
 
     @property
     def fields(self) -> tuple[str, str, str]:
+        """The texts typed, as (name, venue, contact)."""
         name, venue, contact = (edit.text() for edit in self.edits)
         return name, venue, contact
 
@@ -45,10 +49,12 @@ class EventForm(QWidget):
         return EventInfo.from_options(*self.fields)
 
     def set_fields(self, name: str, venue: str, contact: str) -> None:
+        """Fill the three fields with these texts."""
         for edit, value in zip(self.edits, (name, venue, contact), strict=True):
             edit.setText(value)
 
     def retranslate(self, lang: str) -> None:
+        """Set the labels, placeholders, accessible names and tooltips in `lang`."""
         texts = (
             (tr("Event:"), tr("Event name"), tr("The event's name, shown at the top of the PDF.")),
             (tr("Venue:"), tr("Venue name"), tr("The venue (also used in the file name).")),

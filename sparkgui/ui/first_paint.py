@@ -1,5 +1,8 @@
-"""Run something once the window is on screen: just after its first paint, so heavy imports (the engine)
-never delay it; 300 ms after it is shown on platforms where no paint event reaches the window."""
+"""Run something once the window is on screen, so heavy imports (the engine) never delay it.
+
+It runs just after the window's first paint, or 300 ms after it is shown on platforms where no paint event
+reaches the window.
+"""
 
 from __future__ import annotations
 

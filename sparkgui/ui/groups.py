@@ -58,8 +58,9 @@ def ordered_groups() -> tuple[Group, ...]:
 
 
 def filed_under(problem: Problem) -> Group:
-    """The group a problem is counted in: its first check's when that group answers for the problem's
-    family, else the family's own (a proxy refusing the TCP check is the Proxy's problem).
+    """The group a problem is counted in: its first check's, when that group answers for the problem's family.
+
+    Else it is the family's own group (a proxy refusing the TCP check is the Proxy's problem).
     """
     where = group_for(problem.check_ids[0].kind)
     if problem.family in where.families or problem.family in (Family.PLATFORM, Family.CHECKER):

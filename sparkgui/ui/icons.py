@@ -10,11 +10,13 @@ from PySide6.QtGui import QIcon, QPixmap
 
 
 def icon_path(name: str) -> str:
+    """Locate the SVG file of icon `name` among the bundled resources."""
     return str(resources.files("sparkgui_resources").joinpath("icons", f"{name}.svg"))
 
 
 @cache
 def icon(name: str) -> QIcon:
+    """Load icon `name` from its SVG, once per name."""
     return QIcon(icon_path(name))
 
 

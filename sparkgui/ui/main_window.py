@@ -1,5 +1,7 @@
-"""The main window: it composes the views (header, actions, banner, checks, event form, exports) and the
-controllers (run, exports, profile and demo, proxy), and switches the language.
+"""The main window: it composes the views and the controllers, and switches the language.
+
+The views are the header, actions, banner, checks, event form and exports; the controllers are run, exports,
+profile and demo, and proxy.
 
 Each controller does one job and documents its signals; the window connects them. The engine is imported
 only after the first paint (see `warm_up`), so the window appears at once; the PDF renderer and the proxy

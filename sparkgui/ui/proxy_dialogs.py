@@ -129,6 +129,7 @@ class ProxySettingsDialog(QDialog):
 
     @property
     def mode(self) -> str:
+        """The mode whose button is checked ("auto" if none is)."""
         return next((mode for mode, radio in self.radios.items() if radio.isChecked()), "auto")
 
     def accept(self) -> None:
@@ -212,6 +213,7 @@ class ProxySignInDialog(QDialog):
         return ProxyCredentials(user, password) if user else None
 
     def done(self, result: int) -> None:
+        """Close the dialog; on a cancel, clear the password so none is left behind."""
         if result != QDialog.DialogCode.Accepted:
             self.password_edit.clear()  # a cancelled sign-in leaves no password behind
         super().done(result)

@@ -1,5 +1,7 @@
-"""What the window remembers between sessions (QSettings): its size, the last profile, the language, the
-event details, the proxy choice and the export folder. Never a password: the proxy sign-in stays in memory.
+"""What the window remembers between sessions (QSettings), and never a password.
+
+Its size, the last profile, the language, the event details, the proxy choice and the export folder; the
+proxy sign-in stays in memory.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class UiSettings:
 
     @property
     def language(self) -> str | None:
+        """The language last used, or None when none (or an unknown one) was saved."""
         value = self.store.value("language")
         return value if isinstance(value, str) and value in LANGUAGES else None
 
@@ -30,6 +33,7 @@ class UiSettings:
 
     @property
     def profile_source(self) -> str | None:
+        """Where the last profile came from (`bundled:NAME` or a file path), or None."""
         value = self.store.value("profile")
         return value if isinstance(value, str) and value else None
 
@@ -39,6 +43,7 @@ class UiSettings:
 
     @property
     def geometry(self) -> QByteArray | None:
+        """The window's last size and position (as `saveGeometry` gives them), or None."""
         value = self.store.value("window/geometry")
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
@@ -60,6 +65,7 @@ class UiSettings:
 
     @property
     def proxy(self) -> ProxyChoice:
+        """The proxy choice last made; automatic when none (or an unknown mode) was saved."""
         mode, address = self.store.value("proxy/mode"), self.store.value("proxy/address")
         if not isinstance(mode, str) or mode not in PROXY_MODES:
             return ProxyChoice()
@@ -72,6 +78,7 @@ class UiSettings:
 
     @property
     def export_folder(self) -> str | None:
+        """The folder of the last export, where the next one is offered, or None."""
         value = self.store.value("export/folder")
         return value if isinstance(value, str) and value else None
 
@@ -80,6 +87,7 @@ class UiSettings:
         self.store.setValue("export/folder", folder)
 
     def sync(self) -> None:
+        """Write the settings to disk now, rather than whenever Qt would."""
         self.store.sync()
 
 

@@ -42,18 +42,23 @@ class EngineSideSink:
         self.gui_loop: asyncio.AbstractEventLoop | None = None
 
     def run_started(self, checks: Sequence[CheckInfo]) -> None:
+        """Queue the plan for the GUI thread."""
         self._post("runStarted", list(checks))
 
     def check_started(self, info: CheckInfo) -> None:
+        """Queue the check's start for the GUI thread."""
         self._post("checkStarted", info)
 
     def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
+        """Queue the check's progress for the GUI thread."""
         self._post("checkProgress", info, fraction, message, countdown)
 
     def check_finished(self, record: CheckRecord) -> None:
+        """Queue the finished check's record for the GUI thread."""
         self._post("checkFinished", record)
 
     def run_finished(self, outcome: RunOutcome) -> None:
+        """Queue the run's outcome for the GUI thread."""
         self._post("runFinished", outcome)
 
     def _post(self, name: str, *args: Any) -> None:
@@ -98,6 +103,7 @@ class QtProgressSink(QObject):
         return self.engine_side
 
     def drain(self) -> None:
+        """Emit queued events for up to DRAIN_BUDGET_MS, then let Qt paint before draining the rest."""
         deadline = time.perf_counter() + DRAIN_BUDGET_MS / 1000
         while time.perf_counter() < deadline:
             event = self.engine_side.take()

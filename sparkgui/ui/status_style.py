@@ -41,4 +41,5 @@ VERDICT_TINTS = {
 
 
 def tint_css(color: QColor, alpha: float) -> str:
+    """Write `color` at opacity `alpha` as a CSS `rgba()` for Qt style sheets."""
     return f"rgba({color.red()}, {color.green()}, {color.blue()}, {alpha:.2f})"

@@ -13,6 +13,8 @@ from sparkgui.ui.status_style import RUNNING_TINT, VERDICT_ICONS, VERDICT_TINTS,
 
 
 class VerdictBanner(QFrame):
+    """The verdict's traffic light and sentence, on a background tinted by the verdict."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verdictBanner")
@@ -58,6 +60,7 @@ class VerdictBanner(QFrame):
         )
 
     def set_texts(self, headline: str, detail: str, accessible: Text | None = None) -> None:
+        """Show the headline and its detail (hidden when empty), and give both to screen readers."""
         self.headline.setText(headline)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
@@ -65,4 +68,5 @@ class VerdictBanner(QFrame):
         self.setAccessibleDescription(detail)
 
     def show_verdict(self, verdict: Verdict) -> None:
+        """Show the light and tint of a finished run's verdict."""
         self.show_state(VERDICT_ICONS[verdict], verdict)

@@ -1,5 +1,7 @@
-"""The proxy setting and the proxy sign-in: the "Proxy…" dialog, and "Sign in to the proxy…" after a run
-whose proxy asked for credentials (or refused them).
+"""The proxy setting and the proxy sign-in.
+
+The "Proxy…" dialog sets how to find the proxy; "Sign in to the proxy…" follows a run whose proxy asked for
+credentials (or refused them).
 
 The password stays in memory for the session only: never saved, logged, shown or put in a report.
 

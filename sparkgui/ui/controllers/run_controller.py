@@ -185,8 +185,9 @@ class RunController(QObject):
     # Overview ----------------------------------------------------------------------------------------------
 
     def _schedule_refresh(self) -> None:
-        """Redraw at most every 50 ms, however many checks report at once: 150 checks finishing together
-        must not make 150 repaints.
+        """Redraw at most every 50 ms, however many checks report at once.
+
+        150 checks finishing together must not make 150 repaints.
         """
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()

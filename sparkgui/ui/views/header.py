@@ -1,5 +1,7 @@
-"""The window's header: the app's logo, the platform's name and what is checked, the pickers (profile,
-language, proxy), and the DEMO strip that keeps a demo from being taken for a real result.
+"""The window's header: the app's logo, the platform's name and what is checked, the pickers, the DEMO strip.
+
+The pickers choose the profile, the language and the proxy; the DEMO strip keeps a demo from being taken for
+a real result.
 """
 
 from __future__ import annotations
@@ -75,8 +77,10 @@ class HeaderView(QWidget):
         root.addWidget(self.demo_strip)
 
     def retranslate(self, lang: str, platform: str, demo_strip: str | None, proxy: Text) -> None:
-        """The header's texts in `lang`; `demo_strip` is the DEMO sentence (None outside demo mode), `proxy`
-        the proxy setting in a few words."""
+        """Set the header's texts in `lang`.
+
+        `demo_strip` is the DEMO sentence (None outside demo mode), `proxy` the proxy setting in a few words.
+        """
         self.platform_label.setText(platform)
         self.platform_label.setAccessibleName(tr("Platform: {platform}", platform=platform).render(lang))
         self.subtitle.setText(
