@@ -63,25 +63,19 @@ class Tally:
 
     def sentence(self, seconds: float) -> Text:
         """`3 passed, 1 warnings, 0 failed, 2 skipped (4.2 s).` for the terminal and Copy for IT."""
-        line = tr(
-            "{passed} passed, {warned} warnings, {failed} failed, {skipped} skipped ({seconds} s).",
-            passed=self.passed,
-            warned=self.warned,
-            failed=self.failed,
-            skipped=self.skipped,
-            seconds=f"{seconds:.1f}",
+        return self._filled(
+            tr("{passed} passed, {warned} warnings, {failed} failed, {skipped} skipped ({seconds} s)."), seconds
         )
-        return self._with_errors(line)
 
     def strip(self, seconds: float) -> Text:
         """`Passed: 3 · Warnings: 1 · …` for the window's banner."""
-        line = tr(
-            "Passed: {passed} · Warnings: {warned} · Failed: {failed} · Not run: {skipped} · {seconds} s",
-            passed=self.passed,
-            warned=self.warned,
-            failed=self.failed,
-            skipped=self.skipped,
-            seconds=f"{seconds:.1f}",
+        return self._filled(
+            tr("Passed: {passed} · Warnings: {warned} · Failed: {failed} · Not run: {skipped} · {seconds} s"), seconds
+        )
+
+    def _filled(self, template: Text, seconds: float) -> Text:
+        line = template.with_params(
+            passed=self.passed, warned=self.warned, failed=self.failed, skipped=self.skipped, seconds=f"{seconds:.1f}"
         )
         return self._with_errors(line)
 

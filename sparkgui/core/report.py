@@ -14,7 +14,7 @@ from sparkgui import __version__
 from sparkgui.core.atomic import write_atomically
 from sparkgui.core.event import EventInfo
 from sparkgui.core.model import CheckRecord, RunOutcome
-from sparkgui.core.problems import Problem
+from sparkgui.core.problems import Problem, problems_of
 from sparkgui.core.profile import Profile
 
 SCHEMA = "sparkgui.report/1"
@@ -54,14 +54,19 @@ def build_report(
     outcome: RunOutcome,
     profile: Profile,
     environment: Environment,
-    problems: Sequence[Problem] = (),
+    problems: Sequence[Problem] | None = None,
     *,
     demo: bool = False,
     demo_scenario: str | None = None,
     lang: str = "en",
     event: EventInfo | None = None,
 ) -> dict[str, Any]:
-    """The report model: what the JSON holds and what the PDF is rendered from."""
+    """The report model: what the JSON holds and what the PDF is rendered from.
+
+    `problems` are the outcome's, when the caller has them already (the session layer); else computed here.
+    """
+    if problems is None:
+        problems = problems_of(outcome.records)
     report: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "sparkgui", "version": __version__},

@@ -85,8 +85,9 @@ def group_note(
     if here:
         return tr("{count} problems to look at", count=len(here))
     total = len(members)
-    passed = sum(1 for r in done if r.result.status is Status.PASS or r.result.cause is Cause.SKIPPED_NOT_APPLICABLE)
-    missing = len(done) - passed  # did not run, or stopped by a problem filed in another group
+    passed = sum(1 for r in done if r.result.status is Status.PASS)
+    not_applicable = sum(1 for r in done if r.result.cause is Cause.SKIPPED_NOT_APPLICABLE)
+    missing = len(done) - passed - not_applicable  # did not run, or stopped by a problem filed elsewhere
     if any(r.result.cause is Cause.SKIPPED_CANCELLED for r in done):
         return tr("{done} of {total} finished before the cancel", done=passed, total=total)
     if not missing:
@@ -94,8 +95,5 @@ def group_note(
     if not passed:
         return tr("{missing} of {total} not checked: see the problem in another group", missing=missing, total=total)
     return tr(
-        "{passed} of {total} passed, {missing} not checked: see the problem in another group",
-        passed=passed,
-        total=total,
-        missing=missing,
+        "{passed} passed, {missing} not checked: see the problem in another group", passed=passed, missing=missing
     )

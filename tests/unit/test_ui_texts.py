@@ -91,3 +91,17 @@ def test_it_summary_leads_with_what_to_change_and_the_allow_list() -> None:
     assert "- [FAIL] Check a.test:443 (tcp:a.test:443, tcp.refused)\n  Refused.\n  → Allow TCP 443." in text
     assert "Allow-list rules for Test platform:\n- *.test — TCP 443 (HTTPS and WebSocket)" in text
     assert "PASS  dns:a.test: Resolved." in text
+
+
+def test_copy_for_it_lists_failures_before_warnings_with_a_rule_per_problem() -> None:
+    now = dt.datetime(2025, 5, 1, 9, 30, tzinfo=dt.UTC)
+    warn = _record("tls", "a.test", warned(Cause.TLS_INTERCEPTED, tr("Inspected."), tr("Exempt it.")))
+    fail = _record("tcp", "b.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443.")))
+    outcome = RunOutcome((warn, fail), False, now, now, 1500)  # the warning comes first in the plan
+    network = NetworkSettings(resolvers=ResolverConfig(("192.0.2.53",)))
+    profile = make_profile([Ep("a.test", 443), Ep("b.test", 443)])
+    text = it_text(SessionOutcome.of(RunRequest(profile, network), outcome, network, None), "en")
+    change = text[text.index("What to change:") : text.index("All results:")]
+    assert change.index("[FAIL]") < change.index("[WARN]")
+    assert "  ⇒ Firewall: Allow outgoing TCP 443 to b.test" in change
+    assert "  ⇒ TLS inspection: Exempt a.test (TCP 443) from TLS inspection" in change
