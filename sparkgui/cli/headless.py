@@ -33,6 +33,8 @@ from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
 from sparkgui.core.report import dumps, sha256_of, write_report
 
+MAX_NAME_BYTES = 255  # what Linux, macOS and Windows file systems accept for one name
+
 EXIT_FOR_VERDICT = {
     Verdict.READY: EXIT_READY,
     Verdict.READY_WITH_WARNINGS: EXIT_WARNINGS,
@@ -137,16 +139,22 @@ def _check_hold(args: argparse.Namespace, profile: Profile) -> None:
 
 
 def _load_profile(path: str | None) -> Profile:
+    if path is not None and not path.strip():
+        raise UsageError("--profile '': give the path of a profile file, or leave the option out for the built-in one")
     return load_profile(path) if path else load_bundled_profile()
 
 
 def _check_output_path(path: str | None, option: str, *, folder_allowed: bool = False) -> None:
     """Refuse an output path that cannot work before spending a whole run on it."""
-    if not path or (path == "-" and option == "--json"):
+    if path is None or (path == "-" and option == "--json"):
         return
+    if not path.strip():
+        raise UsageError(f"{option} '': give a file name.")
     if path == "-":
         raise UsageError(f"{option} -: give a file or folder name; the PDF cannot go to standard output.")
     target = Path(path)
+    if len(os.fsencode(target.name)) > MAX_NAME_BYTES:
+        raise UsageError(f"{option}: the file name is {len(os.fsencode(target.name))} bytes long; keep it under 255.")
     if target.is_dir():
         if not folder_allowed:
             raise UsageError(f"{option} {path}: is a folder; give a file name.")

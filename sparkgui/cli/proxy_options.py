@@ -20,6 +20,8 @@ PASSWORD_VARIABLE = "SPARKGUI_PROXY_PASSWORD"
 
 def route_config(args: argparse.Namespace) -> RouteConfig:
     """Build the route from the proxy options, asking for the proxy password if needed; raise UsageError."""
+    if args.proxy is not None and not args.proxy.strip():
+        raise UsageError("--proxy '': give the proxy as http://host:port, or use --no-proxy")
     try:
         proxy = parse_proxy_url(args.proxy, what="--proxy") if args.proxy else None
     except ProxyUrlError as exc:

@@ -24,7 +24,11 @@ class EventInfo:
     def __post_init__(self) -> None:
         # Normalise here so the JSON, the PDF and the file name all see the same text.
         for attr in ("name", "venue", "contact"):
-            value = " ".join(str(getattr(self, attr) or "").split())[:MAX_FIELD_LENGTH]
+            text = str(getattr(self, attr) or "")
+            # Bytes that were not UTF-8 on the command line arrive as lone surrogates: they cannot be written to
+            # a JSON file or a PDF, so they become U+FFFD, as a browser shows them.
+            text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            value = " ".join(text.split())[:MAX_FIELD_LENGTH]
             object.__setattr__(self, attr, value)
 
     @property

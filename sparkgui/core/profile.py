@@ -7,6 +7,7 @@ the key and what was expected.
 from __future__ import annotations
 
 import json
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from sparkgui.core.hostnames import HostNameError, to_ascii_host
 
 SCHEMA_VERSION = 1
+MAX_PROFILE_BYTES = 1024 * 1024  # a profile is a few kilobytes of text
 BUNDLED_PROFILE = "sparkup"
 
 T = TypeVar("T")
@@ -104,11 +106,28 @@ class Profile:
 
 
 def load_profile(path: str | Path) -> Profile:
-    """Load a profile file; raise ProfileError with an actionable message for any problem."""
+    """Load a profile file; raise ProfileError with an actionable message for any problem.
+
+    Only a regular file of at most MAX_PROFILE_BYTES is read: a FIFO would block for ever and /dev/zero would
+    fill the memory.
+    """
+    if not str(path).strip():
+        raise ProfileError("profile", "", "empty file name; give the path of a profile file")
     path = Path(path)
     source = path.name or str(path)
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise ProfileError(str(path), "", "is not a regular file (a device, a pipe or a socket); give a .toml file")
+        if info.st_size > MAX_PROFILE_BYTES:
+            too_big = f"is {info.st_size} bytes; a profile is at most {MAX_PROFILE_BYTES} bytes"
+            raise ProfileError(str(path), "", too_big)
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PROFILE_BYTES + 1)
+        if len(data) > MAX_PROFILE_BYTES:
+            raise ProfileError(str(path), "", f"is over {MAX_PROFILE_BYTES} bytes; a profile is small text")
     except FileNotFoundError:
         raise ProfileError(str(path), "", "no such file; check the path") from None
     except IsADirectoryError:
@@ -142,7 +161,12 @@ def parse_profile(data: bytes, *, source: str, origin: str | None = None) -> Pro
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(source, "", f"is not valid TOML ({exc})") from None
-    return _Reader(source).profile(raw, origin or source)
+    except RecursionError:
+        raise ProfileError(source, "", "is nested too deeply to be a profile") from None
+    try:
+        return _Reader(source).profile(raw, origin or source)
+    except RecursionError:
+        raise ProfileError(source, "", "is nested too deeply to be a profile") from None
 
 
 class _Reader:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -173,8 +173,33 @@ def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> asyn
     return asyncio.ensure_future(talk())
 
 
+def _answering(data: bytes) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], asyncio.Future[None]]:
+    """A proxy that reads the CONNECT, answers `data` and hangs up."""
+
+    def behaviour(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> asyncio.Future[None]:
+        async def talk() -> None:
+            await reader.read(1024)
+            writer.write(data)
+            await writer.drain()
+            writer.close()
+
+        return asyncio.ensure_future(talk())
+
+    return behaviour
+
+
 @pytest.mark.parametrize(
-    ("behaviour", "cause"), [(_garbage, "proxy.invalid_response"), (stay_silent, "proxy.unreachable")]
+    ("behaviour", "cause"),
+    [
+        (_garbage, "proxy.invalid_response"),
+        (stay_silent, "proxy.unreachable"),
+        # Digits that str.isdigit accepts but int() does not: a named cause, never internal.error.
+        (_answering("HTTP/1.1 ²⁰⁰ OK\r\n\r\n".encode()), "proxy.invalid_response"),
+        (
+            _answering("HTTP/1.1 407 Auth\r\nProxy-Authenticate: Basic\r\nContent-Length: ²\r\n\r\n".encode()),
+            "proxy.auth_required",
+        ),
+    ],
 )
 def test_misbehaving_proxies_get_a_clear_cause_and_never_hang(pki: LoopbackPki, behaviour: object, cause: str) -> None:
     async def scenario() -> tuple[RunOutcome, float, int]:

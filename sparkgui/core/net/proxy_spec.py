@@ -72,6 +72,8 @@ def parse_proxy_url(text: str, *, what: str = "proxy") -> ProxySpec:
             host = to_ascii_host(host)
         except HostNameError as exc:
             raise ProxyUrlError(f"{what}: the host {host!r} {exc}") from None
+    if port == 0:
+        raise ProxyUrlError(f"{what}: {_redacted(text)} has port 0; expected http://host:port with a real port")
     credentials = None
     if parts.username:
         credentials = ProxyCredentials(unquote(parts.username), unquote(parts.password or ""))

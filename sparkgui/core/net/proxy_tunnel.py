@@ -249,7 +249,7 @@ async def _read_answer(sock: socket.socket) -> _Answer:
     head, _, rest = data.partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not parts[1].isdigit():
+    if len(parts) < 2 or not _is_number(parts[1]) or len(parts[1]) != 3:
         raise _NotHttp(f"the proxy sent a malformed status line: {status_line[:80]!r}")
     headers = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in header_lines) if k.strip()]
     answer = _Answer(int(parts[1]), parts[2] if len(parts) > 2 else "", headers, keep_alive=True)
@@ -257,16 +257,21 @@ async def _read_answer(sock: socket.socket) -> _Answer:
     answer.keep_alive = connection != "close" and not parts[0].endswith("1.0")
     if answer.status >= 300:  # drain a body so the connection can carry the next round of authentication
         length = answer.first("Content-Length")
-        remaining = min(int(length), MAX_BODY_BYTES) - len(rest) if length.isdigit() else 0
+        remaining = min(int(length), MAX_BODY_BYTES) - len(rest) if _is_number(length) else 0
         while remaining > 0:
             chunk = await loop.sock_recv(sock, min(remaining, 65536))
             if not chunk:
                 answer.keep_alive = False
                 break
             remaining -= len(chunk)
-        if not length.isdigit():
+        if not _is_number(length):
             answer.keep_alive = False
     return answer
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` also accepts "²" or "٣", which `int()` then refuses or misreads."""
+    return text.isascii() and text.isdigit()
 
 
 async def _connection_auth(

@@ -51,7 +51,7 @@ class ResolverConfig:
                     f"resolver {spec!r} is not an IP address (like 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:53)"
                 ) from None
             if port_text:
-                if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+                if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
                     raise ValueError(f"resolver {spec!r} has an invalid port {port_text!r}")
                 port = int(port_text)
             addresses.append(host)

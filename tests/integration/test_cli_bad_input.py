@@ -1,0 +1,65 @@
+"""Bad input to the real CLI gets a clear message and exit 3 (or a named cause), never a traceback or a hang:
+odd digits, empty options, special files as the profile, absurd nesting, a file name no file system takes,
+and bytes that are not UTF-8 in the event fields."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_cli import sparkgui
+from tests.support import run
+
+
+def _refused(*args: str) -> str:
+    began = time.perf_counter()
+    code, out, err = run(sparkgui("--headless", *args))
+    assert code == 3, (code, err)
+    assert "Traceback" not in err and out == ""
+    assert time.perf_counter() - began < 20  # answered at once, never after a run or a hang
+    return err
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--resolver", "127.0.0.1:²"), "invalid port"),
+        (("--proxy", "http://127.0.0.1:0"), "port 0"),
+        (("--proxy", ""), "--proxy ''"),
+        (("--json", ""), "--json ''"),
+        (("--profile", ""), "--profile ''"),
+        (("--json", "x" * 300 + ".json"), "keep it under 255"),
+    ],
+)
+def test_bad_options_are_refused_before_the_run(args: tuple[str, ...], says: str) -> None:
+    assert says in _refused(*args)
+
+
+def test_special_files_as_the_profile_are_refused_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "profile.toml"
+    os.mkfifo(fifo)  # reading it would block for ever: nobody writes to it
+    assert "not a regular file" in _refused("--profile", str(fifo))
+    assert "not a regular file" in _refused("--profile", "/dev/zero")  # reading it would fill the memory
+
+
+def test_a_huge_or_absurdly_nested_profile_is_refused(tmp_path: Path) -> None:
+    nested = tmp_path / "nested.toml"
+    nested.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    err = _refused("--profile", str(nested))
+    assert "nested too deeply" in err or "is not valid TOML" in err
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
+    assert "a profile is at most" in _refused("--profile", str(huge))
+
+
+def test_event_fields_that_are_not_utf8_reach_the_json_as_replacement_characters() -> None:
+    venue = os.fsdecode(b"Palais \xff des Congr\xe8s")  # bytes from a terminal in another encoding
+    code, out, err = run(sparkgui("--headless", "--demo", "dns", "--hold", "1", "--json", "-", "--venue", venue))
+    assert code == 2, err
+    assert "Traceback" not in err
+    report = json.loads(out)
+    assert report["event"]["venue"] == "Palais \ufffd des Congr\ufffds"
