@@ -12,12 +12,15 @@ from typing import Any
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
 from sparkgui.core.checks.portal import portal_result, portal_sign, probe_plain_http
+from sparkgui.core.checks.proxy_diagnosis import diagnose_tunnel
+from sparkgui.core.checks.tcp_check import deciding_outcome
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
+from sparkgui.core.net.connector import Outcome
 from sparkgui.core.net.tls import CertificateInfo, Handshake, HandshakeFault, handshake
-from sparkgui.core.transport import open_stream, route_to
+from sparkgui.core.transport import Stream, open_stream, route_to
 
 
 def tls_info(host: str, port: int) -> CheckInfo:
@@ -37,11 +40,12 @@ class TlsCheck(Check):
         super().__init__(tls_info(host, port))
         self.host, self.port = host, port
 
-    async def _handshake(self, scope: CheckScope, context_name: str) -> Handshake | None:
+    async def _handshake(self, scope: CheckScope, context_name: str) -> Handshake | Stream:
+        """The handshake on a new connection, or the stream whose connection failed (to say why)."""
         stream = await open_stream(scope, self.host, self.port)
         sock = stream.take()
         if sock is None:
-            return None
+            return stream
         context = getattr(scope.run.trust, context_name)
         return await handshake(sock, self.host, context, scope.run.profile.timeouts.tls)
 
@@ -53,13 +57,9 @@ class TlsCheck(Check):
         jobs = [self._handshake(scope, "os_store")] + ([] if expected else [self._handshake(scope, "public_roots")])
         results = await asyncio.gather(*jobs)
         main = results[0]
-        public = results[1] if len(results) > 1 else None
-        if main is None:
-            return failed(
-                Cause.TCP_TIMEOUT,
-                tr("The connection to {host} could not be opened again for the secure handshake.", host=self.host),
-                tr("Ask the venue's IT to allow outgoing TCP port {port} to {host}.", host=self.host, port=self.port),
-            )
+        public = results[1] if len(results) > 1 and isinstance(results[1], Handshake) else None
+        if isinstance(main, Stream):
+            return self._no_second_connection(main)
         evidence: dict[str, Any] = {"sni": self.host, "elapsed_ms": main.elapsed_ms}
         if main.ok:
             return self._verified(main, public, evidence, expected)
@@ -68,6 +68,35 @@ class TlsCheck(Check):
         if main.fault is HandshakeFault.VERIFY:
             return await self._unverified(scope, main, evidence)
         return self._broken(main, evidence)
+
+    def _no_second_connection(self, stream: Stream) -> CheckResult:
+        """The TCP check connected, but the handshake's own connection did not: say how it failed."""
+        if stream.tunnel is not None:
+            return diagnose_tunnel(stream.tunnel, self.host, self.port, stream.route)
+        attempts = stream.connection.attempts if stream.connection is not None else []
+        evidence = {"attempts": [a.as_evidence() for a in attempts]}
+        if deciding_outcome(attempts) is Outcome.REFUSED:  # taken, then reset at once: a filter, not a blackhole
+            return failed(
+                Cause.TLS_BLOCKED,
+                tr(
+                    "The connection to {host} was reset as soon as it opened, before the secure handshake: "
+                    "something on the network cuts it.",
+                    host=self.host,
+                ),
+                tr(
+                    "Ask the venue's IT to allow TLS to {host} on TCP {port}: check SNI, URL-category and "
+                    "application-control rules.",
+                    host=self.host,
+                    port=self.port,
+                ),
+                evidence,
+            )
+        return failed(
+            Cause.TCP_TIMEOUT,
+            tr("The connection to {host} could not be opened again for the secure handshake.", host=self.host),
+            tr("Ask the venue's IT to allow outgoing TCP port {port} to {host}.", host=self.host, port=self.port),
+            evidence,
+        )
 
     def _verified(
         self, main: Handshake, public: Handshake | None, evidence: dict[str, Any], expected: tuple[str, ...]

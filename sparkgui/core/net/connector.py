@@ -189,8 +189,12 @@ def _settle(task: asyncio.Task[socket.socket]) -> tuple[Outcome, str, socket.soc
 
 
 def classify_error(exc: BaseException) -> Outcome:
-    """Map a connect error to its outcome: refused, timeout, unreachable, or any other error."""
-    if isinstance(exc, ConnectionRefusedError):
+    """Map a connect error to its outcome: refused, timeout, unreachable, or any other error.
+
+    A reset while connecting (ECONNRESET: the peer or a middlebox took the SYN and answered RST) is an active
+    refusal, never a silent drop.
+    """
+    if isinstance(exc, ConnectionRefusedError | ConnectionResetError):
         return Outcome.REFUSED
     if isinstance(exc, TimeoutError):
         return Outcome.TIMEOUT
