@@ -172,6 +172,13 @@ _PROXY_UNREACHABLE = RuleSpec(
     tr("Proxy"),
     tr("Make the proxy {proxy} reachable from this network, or allow direct outgoing TCP 443 to *.{domain}."),
 )
+_PROXY_SILENT = RuleSpec(
+    tr("Proxy"),
+    tr(
+        "Make the proxy {proxy} answer CONNECT requests to {host} on TCP {port} (it accepts connections, then says "
+        "nothing), or allow direct outgoing TCP 443 to *.{domain}."
+    ),
+)
 _PROXY_SETTING = RuleSpec(
     tr("Proxy setting"),
     tr(
@@ -271,6 +278,7 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.PROXY_AUTH_FAILED, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_AUTH, LocalFix.SIGN_IN),
         _entry(Cause.PROXY_CONNECT_DENIED, Family.PROXY, F, DOM, _PROXY_PHRASE, _PROXY_ACL),
         _entry(Cause.PROXY_UNREACHABLE, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_UNREACHABLE, LocalFix.SETTING),
+        _entry(Cause.PROXY_NO_ANSWER, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_SILENT),
         _entry(Cause.PROXY_PAC_ERROR, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_PAC),
         _entry(Cause.PROXY_INVALID_RESPONSE, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_UNREACHABLE, LocalFix.SETTING),
         _entry(Cause.PROXY_BAD_SETTING, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_SETTING, LocalFix.SETTING),

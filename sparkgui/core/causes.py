@@ -32,6 +32,7 @@ class Cause(StrEnum):
     PROXY_AUTH_FAILED = "proxy.auth_failed"
     PROXY_CONNECT_DENIED = "proxy.connect_denied"
     PROXY_UNREACHABLE = "proxy.unreachable"
+    PROXY_NO_ANSWER = "proxy.no_answer"  # the proxy accepted the connection but never answered CONNECT
     PROXY_PAC_ERROR = "proxy.pac_error"
     PROXY_INVALID_RESPONSE = "proxy.invalid_response"  # the proxy does not answer in HTTP
     PROXY_BAD_SETTING = "proxy.bad_setting"  # a proxy setting (environment, system) cannot be understood

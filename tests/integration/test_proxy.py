@@ -192,7 +192,7 @@ def _answering(data: bytes) -> Callable[[asyncio.StreamReader, asyncio.StreamWri
     ("behaviour", "cause"),
     [
         (_garbage, "proxy.invalid_response"),
-        (stay_silent, "proxy.unreachable"),
+        (stay_silent, "proxy.no_answer"),  # not unreachable: it took the connection (issue 15, point 10)
         # Digits that str.isdigit accepts but int() does not: a named cause, never internal.error.
         (_answering("HTTP/1.1 ²⁰⁰ OK\r\n\r\n".encode()), "proxy.invalid_response"),
         (

@@ -90,7 +90,7 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
             evidence,
         )
     return failed(
-        Cause.PROXY_UNREACHABLE,
+        Cause.PROXY_NO_ANSWER,
         tr("The proxy {proxy} accepted the connection but never answered.", proxy=proxy),
         tr(
             "Ask the venue's IT whether the proxy {proxy} is working and accepts CONNECT to {host}:{port}.",
