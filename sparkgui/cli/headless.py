@@ -23,7 +23,7 @@ from sparkgui.cli.args import (
 from sparkgui.cli.progress import TerminalProgress
 from sparkgui.cli.proxy_options import route_config
 from sparkgui.cli.summary import print_summary
-from sparkgui.core.atomic import WriteError
+from sparkgui.core.atomic import WriteError, special_file_problem
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.demo.scenarios import scenario_named
 from sparkgui.core.event import EventInfo
@@ -155,6 +155,9 @@ def _check_output_path(path: str | None, option: str, *, folder_allowed: bool = 
     target = Path(path)
     if len(os.fsencode(target.name)) > MAX_NAME_BYTES:
         raise UsageError(f"{option}: the file name is {len(os.fsencode(target.name))} bytes long; keep it under 255.")
+    problem = special_file_problem(target)
+    if problem is not None and not target.is_dir():  # a folder is judged below, with its own message
+        raise UsageError(f"{option} {path}: {problem}.")
     if target.is_dir():
         if not folder_allowed:
             raise UsageError(f"{option} {path}: is a folder; give a file name.")

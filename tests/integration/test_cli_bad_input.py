@@ -63,3 +63,11 @@ def test_event_fields_that_are_not_utf8_reach_the_json_as_replacement_characters
     assert "Traceback" not in err
     report = json.loads(out)
     assert report["event"]["venue"] == "Palais \ufffd des Congr\ufffds"
+
+
+def test_a_special_file_as_the_report_is_refused_before_the_run(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)
+    assert "not a regular file" in _refused("--json", str(fifo))
+    assert "not a regular file" in _refused("--pdf", str(fifo))
+    assert fifo.exists() and not fifo.is_file()

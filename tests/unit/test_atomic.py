@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -45,3 +46,40 @@ def test_read_only_folder_keeps_the_old_file(tiny_disk: Path) -> None:
     with pytest.raises(WriteError, match="read-only"):
         write_atomically(target, b"new")
     assert target.read_bytes() == b"old report"
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "reports" / "2025.json"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    write_atomically(link, b"new")
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_bytes() == b"new"
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_special_files_are_refused_never_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)
+    via_link = tmp_path / "link.json"
+    via_link.symlink_to(fifo)
+    for target in (fifo, via_link):
+        with pytest.raises(WriteError, match="not a regular file"):
+            write_atomically(target, b"data")
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and via_link.is_symlink()
+
+
+def test_reports_get_the_usual_permissions_not_the_temporary_files(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        fresh = write_atomically(tmp_path / "fresh.json", b"{}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(b"")
+    kept.chmod(0o640)
+    write_atomically(kept, b"{}")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
