@@ -272,6 +272,7 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         ),
         _entry(Cause.HTTP_BLOCKED, Family.FIREWALL, F, DOM, tr("a web filter blocks {platform}"), _WEB_FILTER),
         _entry(Cause.HTTP_UNEXPECTED_STATUS, Family.PLATFORM, F, HOST, _HTTP_PHRASE, _PLATFORM),
+        _entry(Cause.HTTP_REDIRECT_LOOP, Family.PLATFORM, F, HOST, _HTTP_PHRASE, _PLATFORM),
         _entry(Cause.HTTP_TIMEOUT, Family.FIREWALL, F, DOM, _HTTP_PHRASE, _HTTP_CUT),
         _entry(Cause.HTTP_CONNECTION_LOST, Family.FIREWALL, F, DOM, _HTTP_PHRASE, _HTTP_CUT),
         _entry(Cause.PROXY_AUTH_REQUIRED, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_AUTH, LocalFix.SIGN_IN),

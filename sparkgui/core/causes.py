@@ -26,6 +26,7 @@ class Cause(StrEnum):
     HTTP_CAPTIVE_PORTAL = "http.captive_portal"
     HTTP_BLOCKED = "http.blocked"
     HTTP_UNEXPECTED_STATUS = "http.unexpected_status"
+    HTTP_REDIRECT_LOOP = "http.redirect_loop"  # redirects that come back to a URL already asked, or never end
     HTTP_TIMEOUT = "http.timeout"  # the request got no answer in time
     HTTP_CONNECTION_LOST = "http.connection_lost"  # the connection broke during the request
     PROXY_AUTH_REQUIRED = "proxy.auth_required"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed
@@ -17,6 +19,7 @@ from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import Endpoint
 
 BODY_SAMPLE_BYTES = 64 * 1024
+MAX_REDIRECTS = 5  # on the platform's own origin, as a browser follows them
 EVIDENCE_HEADERS = ("Server", "Via", "Location", "Content-Type", "X-Squid-Error", "X-Cache", "Proxy-Agent")
 # Words in Server/Via headers of common proxies and filters: a 403 signed by one of them is a block page.
 _FILTER_SIGNS = re.compile(
@@ -68,18 +71,32 @@ class HttpsCheck(Check):
         began = time.perf_counter()
         timeout = aiohttp.ClientTimeout(total=timeouts.http, sock_connect=timeouts.connect)
         try:
-            async with (
-                platform_session(scope, host, timeout) as session,
-                session.get(self.url, allow_redirects=False) as response,
-            ):
-                body = await read_at_most(response.content, BODY_SAMPLE_BYTES)
-                evidence.update(
-                    status=response.status,
-                    reason=response.reason or "",
-                    headers={k: v for k in EVIDENCE_HEADERS if (v := response.headers.get(k))},
-                    elapsed_ms=_ms(began),
-                )
-                return self._judge(response.status, response.headers, body, evidence)
+            async with asyncio.timeout(timeouts.http), platform_session(scope, host, timeout) as session:
+                url, asked = self.url, [self.url]
+                first: tuple[int, Any, bytes] | None = None
+                while True:
+                    async with session.get(url, allow_redirects=False) as response:
+                        body = await read_at_most(response.content, BODY_SAMPLE_BYTES)
+                        if first is None:
+                            first = (response.status, response.headers, body)
+                            evidence.update(
+                                status=response.status,
+                                reason=response.reason or "",
+                                headers={k: v for k in EVIDENCE_HEADERS if (v := response.headers.get(k))},
+                                elapsed_ms=_ms(began),
+                            )
+                        else:
+                            evidence["final_status"] = response.status
+                        follow = _followed(response.status, response.headers.get("Location", ""), url, host)
+                        if follow is None:
+                            return self._after_redirects(
+                                first, (response.status, response.headers, body), asked, evidence
+                            )
+                    if follow in asked or len(asked) > MAX_REDIRECTS:
+                        evidence["redirects"] = [*asked, follow]
+                        return self._redirect_loop(evidence)
+                    asked.append(follow)
+                    url = follow
         except TimeoutError:
             evidence["elapsed_ms"] = _ms(began)
             return failed(
@@ -100,6 +117,42 @@ class HttpsCheck(Check):
                 tr("Ask the venue's IT whether a proxy, filter or IPS cuts HTTPS requests to {host}.", host=host),
                 evidence,
             )
+
+    def _after_redirects(
+        self,
+        first: tuple[int, Any, bytes],
+        last: tuple[int, Any, bytes],
+        asked: list[str],
+        evidence: dict[str, Any],
+    ) -> CheckResult:
+        """Judge the first answer, unless the redirects it started end on a portal or a block page.
+
+        What the platform answers at the end of its own redirects (a login page, even a 404) is the platform's
+        business; a network that puts a portal or a filter there is the venue's.
+        """
+        if len(asked) == 1:
+            return self._judge(*first, evidence)
+        evidence["redirects"] = asked
+        final = self._judge(*last, dict(evidence))
+        if final.cause in (Cause.HTTP_CAPTIVE_PORTAL, Cause.HTTP_BLOCKED):
+            return final
+        return self._judge(*first, evidence)
+
+    def _redirect_loop(self, evidence: dict[str, Any]) -> CheckResult:
+        host = self.endpoint.host
+        return failed(
+            Cause.HTTP_REDIRECT_LOOP,
+            tr(
+                "{host} redirects in a loop ({count} redirects without reaching a page): a browser gives up.",
+                host=host,
+                count=len(evidence["redirects"]) - 1,
+            ),
+            tr(
+                "Check the profile's path for {host}; if it is right, send this report to the platform's support.",
+                host=host,
+            ),
+            evidence,
+        )
 
     def _judge(self, status: int, headers: Any, body: bytes, evidence: dict[str, Any]) -> CheckResult:
         host = self.endpoint.host
@@ -145,6 +198,19 @@ class HttpsCheck(Check):
             ),
             evidence,
         )
+
+
+def _followed(status: int, location: str, url: str, host: str) -> str | None:
+    """The URL a browser would go to next on the platform's own origin, or None to judge this answer.
+
+    A redirect to another origin is judged as it stands (a portal if it leaves the platform's domain).
+    """
+    if not (300 <= status < 400 and location) or portal_sign(status, location, host):
+        return None
+    target = urljoin(url, location)
+    here, there = urlsplit(url), urlsplit(target)
+    same_origin = (here.scheme, here.hostname, here.port) == (there.scheme, there.hostname, there.port)
+    return target if same_origin else None
 
 
 def _title(text: str) -> str:
