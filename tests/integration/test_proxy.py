@@ -4,6 +4,8 @@ list, TLS interception), PAC files served over HTTP, and proxies that misbehave.
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -315,3 +317,53 @@ def test_unusable_environment_setting_is_reported(pki: LoopbackPki) -> None:
 def test_network_settings_default_reads_this_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("https_proxy", "http://127.0.0.1:3128")
     assert NetworkSettings().route.environ is None  # None means os.environ at discovery time
+
+
+def _echoing_credentials(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> asyncio.Future[None]:
+    """A lying proxy: it copies the Proxy-Authorization it was sent into its own Via, Server and reason."""
+
+    async def talk() -> None:
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        sent = next((line.split(":", 1)[1].strip() for line in head.split("\r\n")
+                     if line.lower().startswith("proxy-authorization:")), "")  # fmt: skip
+        if not sent:
+            writer.write(b"HTTP/1.1 407 Sign in\r\nProxy-Authenticate: Basic realm=x\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+            sent = next((line.split(":", 1)[1].strip() for line in head.split("\r\n")
+                         if line.lower().startswith("proxy-authorization:")), "")  # fmt: skip
+        token = sent.partition(" ")[2]
+        decoded = base64.b64decode(token).decode() if token else ""
+        writer.write(
+            f"HTTP/1.1 403 Denied {sent}\r\nVia: 1.1 echo ({sent})\r\nServer: proxy {decoded}\r\n"
+            f"X-Squid-Error: {token}\r\nContent-Length: 0\r\n\r\n".encode("latin-1")
+        )
+        await writer.drain()
+        writer.close()
+
+    return asyncio.ensure_future(talk())
+
+
+def test_a_proxy_that_echoes_the_credentials_never_gets_them_into_the_report(pki: LoopbackPki) -> None:
+    password = "s3cret-horse-battery"
+
+    async def scenario() -> tuple[RunOutcome, dict[str, Any], int]:
+        server = await RawServer(_echoing_credentials).start()
+        try:
+            route = RouteConfig(
+                proxy=parse_proxy_url(f"http://127.0.0.1:{server.port}"),
+                credentials=ProxyCredentials("alice", password),
+                environ={},
+            )
+            return await _run(pki, route)
+        finally:
+            await server.stop()
+
+    outcome, report, port = run(scenario())
+    tcp = by_id(outcome)[f"tcp:app.test:{port}"].result
+    assert tcp.cause in ("proxy.connect_denied", "http.blocked"), tcp
+    text = json.dumps(report)
+    token = base64.b64encode(f"alice:{password}".encode()).decode()
+    for secret in (password, token, f"alice:{password}"):
+        assert secret not in text
+    assert "[removed: it contained the proxy credentials]" in text

@@ -64,23 +64,32 @@ class Tunnel:
     headers: dict[str, str] = field(default_factory=dict)
     detail: str = ""
     attempts: list[Attempt] = field(default_factory=list)
+    # What was sent to prove who we are (the password, user:password, every Proxy-Authorization value): never
+    # written to evidence, even when a proxy copies it into its own headers.
+    secrets: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def evidence(self) -> dict[str, Any]:
         """Return the tunnel's outcome and the proxy's answer as report evidence."""
         data: dict[str, Any] = {"proxy": self.proxy, "tunnel": str(self.outcome), "elapsed_ms": self.elapsed_ms}
         if self.status is not None:
-            data["proxy_status"] = f"{self.status} {self.reason}".strip()
+            data["proxy_status"] = self._scrubbed(f"{self.status} {self.reason}".strip())
         if self.auth_schemes:
             data["auth_schemes"] = list(self.auth_schemes)
         if self.auth_used:
             data["auth_used"] = self.auth_used
         if self.headers:
-            data["proxy_headers"] = dict(self.headers)
+            data["proxy_headers"] = {name: self._scrubbed(value) for name, value in self.headers.items()}
         if self.detail:
-            data["detail"] = self.detail
+            data["detail"] = self._scrubbed(self.detail)
         if self.attempts and self.outcome is TunnelOutcome.UNREACHABLE:
             data["attempts"] = [a.as_evidence() for a in self.attempts]
         return data
+
+    def _scrubbed(self, text: str) -> str:
+        """`text`, or a placeholder when it holds any of the credentials (a proxy may echo them back)."""
+        if any(secret and secret in text for secret in self.secrets):
+            return "[removed: it contained the proxy credentials]"
+        return text
 
     def close(self) -> None:
         """Close the socket, if any; safe to call twice."""
@@ -120,6 +129,9 @@ async def open_tunnel(
     """CONNECT `host:port` through `proxy` within the deadlines; the caller owns the returned socket."""
     began = time.perf_counter()
     tunnel = Tunnel(None, TunnelOutcome.UNREACHABLE, proxy.address, 0)
+    if proxy.credentials is not None and proxy.credentials.password:
+        credentials = proxy.credentials
+        tunnel.secrets.update({credentials.password, f"{credentials.username}:{credentials.password}"})
     try:
         await _open(tunnel, proxy, host, port, connect_timeout, answer_timeout, auth_factory or spnego_auth)
     except BaseException:
@@ -203,6 +215,7 @@ async def _exchange(tunnel: Tunnel, authority: str, authorization: str | None, t
     ]
     if authorization:
         lines.append(f"Proxy-Authorization: {authorization}")
+        tunnel.secrets.update({authorization, authorization.partition(" ")[2]})
     try:
         async with asyncio.timeout(timeout):
             await loop.sock_sendall(tunnel.sock, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
