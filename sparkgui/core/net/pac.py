@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -40,7 +42,10 @@ async def fetch_pac(url: str, timeout: float, addresses: Sequence[str] = ()) -> 
     """
     parts = urlsplit(url)
     if parts.scheme == "file":
-        return _read_local(Path(parts.path))
+        try:  # in a thread, with the deadline: a FIFO or a slow network share must not block the event loop
+            return await asyncio.wait_for(asyncio.to_thread(_read_local, Path(parts.path)), timeout)
+        except TimeoutError:
+            raise PacError(f"the PAC file {parts.path} could not be read within {timeout:g} s") from None
     if parts.scheme not in ("http", "https"):
         raise PacError(f"the PAC address {url!r} is not an http(s):// or file:// URL")
     import aiohttp
@@ -70,6 +75,8 @@ async def fetch_pac(url: str, timeout: float, addresses: Sequence[str] = ()) -> 
 
 def _read_local(path: Path) -> str:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise PacError(f"the PAC file {path} is not a regular file (a pipe, a device or a folder)")
         with path.open("rb") as handle:
             data = handle.read(MAX_PAC_BYTES + 1)
     except OSError as exc:
@@ -77,6 +84,9 @@ def _read_local(path: Path) -> str:
     if len(data) > MAX_PAC_BYTES:
         raise PacError(f"the PAC file {path} is larger than {MAX_PAC_BYTES // 1024} KiB")
     return data.decode("utf-8", "replace")
+
+
+PARENT_VARIABLE = "SPARKGUI_PAC_PARENT"  # the pid the worker must outlive by no more than a moment
 
 
 def worker_command() -> list[str]:
@@ -87,23 +97,37 @@ def worker_command() -> list[str]:
 
 
 async def evaluate_pac(script: str, urls: Sequence[str], timeout: float) -> dict[str, PacChoice]:
-    """Run FindProxyForURL for each URL in a child process killed at `timeout`."""
-    request = json.dumps({"pac": script, "urls": list(urls)}).encode("utf-8")
+    """Run FindProxyForURL for each URL in a child process killed at `timeout`.
+
+    The child dies with this process whatever ends it (a signal, a crash): it is told our pid and asks the
+    kernel for SIGKILL when its parent goes (Linux), and it watches its stdin, which stays open until the
+    answer is read, and leaves at its end of file (everywhere).
+    """
+    request = json.dumps({"pac": script, "urls": list(urls)}).encode("utf-8") + b"\n"
     process = await asyncio.create_subprocess_exec(
         *worker_command(),
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
+        env={**os.environ, PARENT_VARIABLE: str(os.getpid())},
     )
+    assert process.stdin is not None and process.stdout is not None
     try:
         async with asyncio.timeout(timeout):
-            stdout, _ = await process.communicate(request)
+            process.stdin.write(request)
+            await process.stdin.drain()
+            stdout = await process.stdout.read(MAX_WORKER_OUTPUT + 1)
+            while stdout and len(stdout) <= MAX_WORKER_OUTPUT and (more := await process.stdout.read(65536)):
+                stdout += more
     except TimeoutError:
         raise PacError(f"the PAC file did not finish evaluating within {timeout:g} s (an endless loop?)") from None
+    except (BrokenPipeError, ConnectionResetError):
+        stdout = b""
     finally:
+        process.stdin.close()
         if process.returncode is None:
             process.kill()
-            await process.wait()
+        await process.wait()
     if len(stdout) > MAX_WORKER_OUTPUT:
         raise PacError("the PAC file returned an unreasonably long answer")
     try:

@@ -1,19 +1,45 @@
-"""The child process that evaluates a PAC file: JSON on stdin, JSON on stdout.
+"""The child process that evaluates a PAC file: one JSON line on stdin, JSON on stdout.
 
-Its parent kills it at the deadline. Kept tiny so that a hostile PAC file can only waste this process's time.
+Its parent kills it at the deadline, and it never outlives its parent (a signal or a crash there): on Linux
+the kernel sends it SIGKILL when the parent goes, elsewhere a thread leaves when stdin, which the parent keeps
+open, reaches its end. Kept tiny so that a hostile PAC file can only waste this process's time, briefly.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 from urllib.parse import urlsplit
+
+PR_SET_PDEATHSIG = 1
+PARENT_VARIABLE = "SPARKGUI_PAC_PARENT"  # same name as sparkgui.core.net.pac's (kept import-light here)
+
+
+def die_with_parent() -> None:
+    """Ask to be killed when the parent process goes; leave at once if it is already gone."""
+    parent = os.environ.get(PARENT_VARIABLE, "")
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
+    if parent.isdigit() and os.getppid() != int(parent):
+        os._exit(3)  # the parent died before the request came: nobody is waiting for the answer
+
+
+def _leave_at_end_of_input() -> None:
+    sys.stdin.buffer.read()  # returns when the parent closes the pipe or dies
+    os._exit(3)
 
 
 def main() -> int:
     """Evaluate the PAC script for each requested URL and write the answers, or the error, as JSON."""
+    die_with_parent()
     try:
-        request = json.loads(sys.stdin.buffer.read())
+        request = json.loads(sys.stdin.buffer.readline())
+        threading.Thread(target=_leave_at_end_of_input, daemon=True).start()
         from pypac.parser import PACFile
 
         pac = PACFile(request["pac"])
