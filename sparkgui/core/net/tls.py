@@ -34,6 +34,7 @@ class CertificateInfo:
     sans: tuple[str, ...]
     not_before: dt.datetime
     not_after: dt.datetime
+    anomaly: str = ""  # what in the certificate could not be read, though the TLS library accepted it
 
     @classmethod
     def from_der(cls, der: bytes) -> CertificateInfo:
@@ -44,6 +45,10 @@ class CertificateInfo:
             sans = tuple(san_ext.get_values_for_type(x509.DNSName))
         except x509.ExtensionNotFound:
             sans = ()
+        except (x509.DuplicateExtension, ValueError) as exc:  # OpenSSL accepted what cryptography will not parse
+            sans, anomaly = (), f"its extensions cannot be read ({type(exc).__name__}: {str(exc)[:120]})"
+        else:
+            anomaly = ""
         return cls(
             subject_cn=_name_attr(cert.subject, NameOID.COMMON_NAME),
             issuer_cn=_name_attr(cert.issuer, NameOID.COMMON_NAME),
@@ -51,6 +56,7 @@ class CertificateInfo:
             sans=sans,
             not_before=cert.not_valid_before_utc,
             not_after=cert.not_valid_after_utc,
+            anomaly=anomaly,
         )
 
     @property
@@ -82,6 +88,7 @@ class CertificateInfo:
             "sans": list(self.sans[:20]),
             "not_before": self.not_before.isoformat(),
             "not_after": self.not_after.isoformat(),
+            **({"anomaly": self.anomaly} if self.anomaly else {}),
         }
 
 
