@@ -208,6 +208,13 @@ _WS_IDLE = RuleSpec(
     ),
     cut_after=True,
 )
+_WS_FLOOD = RuleSpec(
+    tr("WebSocket"),
+    tr(
+        "Find what injects data into WebSocket connections to {host} (TCP {port}): the platform sends only what it "
+        "is asked for, so a proxy, an IPS or another server answers in its place."
+    ),
+)
 _QUALITY = RuleSpec(
     tr("Capacity"),
     tr(
@@ -288,6 +295,14 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.WS_ECHO_FAILED, Family.WEBSOCKET, F, DOM, _WS_PHRASE, _WS_UPGRADE),
         _entry(Cause.WS_DROPPED, Family.WEBSOCKET, F, DOM, _WS_CUT_PHRASE, _WS_IDLE),
         _entry(Cause.WS_IDLE_TIMEOUT, Family.WEBSOCKET, F, DOM, _WS_CUT_PHRASE, _WS_IDLE),
+        _entry(
+            Cause.WS_FLOOD,
+            Family.WEBSOCKET,
+            F,
+            DOM,
+            tr("live connections (WebSockets) receive a flood of data nobody asked for"),
+            _WS_FLOOD,
+        ),
         _entry(Cause.NET_HIGH_LATENCY, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
         _entry(Cause.NET_JITTER, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
         _entry(Cause.NET_PACKET_LOSS, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),

@@ -42,6 +42,7 @@ class Cause(StrEnum):
     WS_ECHO_FAILED = "ws.echo_failed"
     WS_DROPPED = "ws.dropped"
     WS_IDLE_TIMEOUT = "ws.idle_timeout"
+    WS_FLOOD = "ws.flood"  # the connection received far more data than was asked for
     NET_HIGH_LATENCY = "net.high_latency"
     NET_JITTER = "net.jitter"
     NET_PACKET_LOSS = "net.packet_loss"

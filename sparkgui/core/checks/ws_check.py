@@ -20,7 +20,7 @@ from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import WebSocketSpec
 
 if TYPE_CHECKING:
-    from sparkgui.core.net.websocket import EchoError, HandshakeError
+    from sparkgui.core.net.websocket import EchoError, HandshakeError, WatchedSocket
 
 TEXT_ECHOES = 3  # the round-trip time reported is their median
 
@@ -158,6 +158,8 @@ class WsCheck(Check):
                         samples.append(await socket.echo(payload, deadline))
                     except EchoError as error:
                         evidence["echoes_ok"] = len(samples)
+                        if socket.flooded:
+                            return flood_result(host, self.spec.port, socket, evidence)
                         return echo_failure(error, host, evidence)
             finally:
                 await socket.close()
@@ -171,3 +173,25 @@ class WsCheck(Check):
             ),
             evidence,
         )
+
+
+def flood_result(host: str, port: int, socket: WatchedSocket, evidence: dict[str, Any]) -> CheckResult:
+    """The peer sent far more than was asked: what is kept is bounded, and the flood is the finding."""
+    evidence["flood"] = {"messages": socket.data_messages, "bytes": socket.data_bytes, "after_s": socket.ended_at}
+    return failed(
+        Cause.WS_FLOOD,
+        tr(
+            "The WebSocket to {host} received {messages} messages ({kilobytes} KB) nobody asked for: something "
+            "other than the platform answers on it.",
+            host=host,
+            messages=socket.data_messages,
+            kilobytes=socket.data_bytes // 1024,
+        ),
+        tr(
+            "Ask the venue's IT what sits between this network and {host} on TCP {port} (a proxy, an IPS): the "
+            "platform sends only what it is asked for.",
+            host=host,
+            port=port,
+        ),
+        evidence,
+    )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
-from sparkgui.core.checks.ws_check import handshake_failure
+from sparkgui.core.checks.ws_check import flood_result, handshake_failure
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.ids import CheckId
@@ -121,6 +121,9 @@ class WsHoldCheck(Check):
                 await asyncio.gather(*(item.close() for item in sockets))
         evidence["silent"] = silent_fate.as_evidence()
         evidence["heartbeat"] = heartbeat_fate.as_evidence()
+        flooded = [item for item in sockets if item.flooded]
+        if flooded:
+            return flood_result(host, spec.port, flooded[0], evidence)
         return judge(
             host=host,
             port=spec.port,

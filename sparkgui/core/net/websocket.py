@@ -66,6 +66,11 @@ def response_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return kept
 
 
+MAX_INBOX = 32  # messages kept for the echo that waits for its own; older unsolicited ones are dropped
+FLOOD_MESSAGES = 500  # data messages a hold or an echo never asks for in such numbers
+FLOOD_BYTES = 1024 * 1024
+
+
 @dataclass
 class WatchedSocket:
     """One open WebSocket and its reader task. Times are seconds since `origin` (a perf_counter value)."""
@@ -81,6 +86,8 @@ class WatchedSocket:
     pings_received: int = 0
     pongs_received: int = 0
     last_heard: float = 0.0  # last time anything arrived (data, ping, pong)
+    data_messages: int = 0  # text and binary messages received, echoes included
+    data_bytes: int = 0
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     _inbox: asyncio.Queue[tuple[float, str | bytes | None]] = field(default_factory=asyncio.Queue)
     _pong: asyncio.Event = field(default_factory=asyncio.Event)
@@ -94,6 +101,11 @@ class WatchedSocket:
     def now(self) -> float:
         """Return the seconds elapsed since `origin`."""
         return time.perf_counter() - self.origin
+
+    @property
+    def flooded(self) -> bool:
+        """Whether the peer sent far more data than anything asked for."""
+        return self.data_messages > FLOOD_MESSAGES or self.data_bytes > FLOOD_BYTES
 
     @property
     def alive(self) -> bool:
@@ -114,6 +126,13 @@ class WatchedSocket:
             kind = message.type
             if kind in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
                 self.last_heard = self.now()
+                self.data_messages += 1
+                self.data_bytes += len(message.data)
+                if self.flooded:  # bounded memory: stop reading, and say why the connection ended
+                    self.mark_dead("flood")
+                    return
+                while self._inbox.qsize() >= MAX_INBOX:
+                    self._inbox.get_nowait()  # the oldest unsolicited message: nobody asked for it
                 self._inbox.put_nowait((time.perf_counter(), message.data))
             elif kind is aiohttp.WSMsgType.PING:
                 self.last_heard = self.now()
