@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo
+from sparkgui.core.problems import Problem, problems_of
 from sparkgui.ui.check_card import CheckCard
 from sparkgui.ui.groups import Group, group_for, group_note, ordered_groups
 
@@ -92,15 +93,16 @@ class CheckList(QScrollArea):
         self._render_headers()
 
     def _render_headers(self) -> None:
+        records = [c.record for c in self.cards.values() if c.record is not None]
+        problems = problems_of(records)  # once for every header: they are redrawn every 50 ms during a run
         for key in self.headers:
-            self._render_header(key)
+            self._render_header(key, problems)
 
-    def _render_header(self, key: str) -> None:
+    def _render_header(self, key: str, problems: Sequence[Problem]) -> None:
         header = self.headers.get(key)
         if header is None:
             return
         members = [(c.info, c.record) for c in self.cards.values() if group_for(c.info.kind).key == key]
-        records = [c.record for c in self.cards.values() if c.record is not None]
-        note = group_note(header.group, members, records)
+        note = group_note(header.group, members, problems)
         title = header.group.title.render(self.lang)
         header.setText(title if note is None else f"{title} — {note.render(self.lang)}")

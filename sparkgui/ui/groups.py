@@ -15,7 +15,7 @@ from sparkgui.core.causes import Cause
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.ids import CheckKind
 from sparkgui.core.model import CheckInfo, CheckRecord, Status
-from sparkgui.core.problems import Problem, problems_of
+from sparkgui.core.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -69,17 +69,17 @@ def filed_under(problem: Problem) -> Group:
 
 
 def group_note(
-    group: Group, members: Sequence[tuple[CheckInfo, CheckRecord | None]], records: Sequence[CheckRecord]
+    group: Group, members: Sequence[tuple[CheckInfo, CheckRecord | None]], problems: Sequence[Problem]
 ) -> Text | None:
     """What the group's header adds to its title, or None before any of its checks is done.
 
-    `members` are the group's checks with their record so far; `records` are every finished check of the run,
-    so a problem is counted once, in its family's group.
+    `members` are the group's checks with their record so far; `problems` are the run's so far (every finished
+    check's), so a problem is counted once, in its family's group.
     """
     done = [record for _, record in members if record is not None]
     if not done:
         return None
-    here = [p for p in problems_of(records) if filed_under(p) is group]
+    here = [p for p in problems if filed_under(p) is group]
     if len(here) == 1:
         return tr("1 problem to look at")
     if here:

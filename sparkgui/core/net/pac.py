@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sparkgui.core.net.pac_worker import PARENT_VARIABLE
 from sparkgui.core.net.proxy_spec import ProxySpec, ProxyUrlError, parse_proxy_url
 
 MAX_PAC_BYTES = 1024 * 1024
@@ -84,9 +85,6 @@ def _read_local(path: Path) -> str:
     if len(data) > MAX_PAC_BYTES:
         raise PacError(f"the PAC file {path} is larger than {MAX_PAC_BYTES // 1024} KiB")
     return data.decode("utf-8", "replace")
-
-
-PARENT_VARIABLE = "SPARKGUI_PAC_PARENT"  # the pid the worker must outlive by no more than a moment
 
 
 def worker_command() -> list[str]:

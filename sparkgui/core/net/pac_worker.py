@@ -14,7 +14,7 @@ import threading
 from urllib.parse import urlsplit
 
 PR_SET_PDEATHSIG = 1
-PARENT_VARIABLE = "SPARKGUI_PAC_PARENT"  # same name as sparkgui.core.net.pac's (kept import-light here)
+PARENT_VARIABLE = "SPARKGUI_PAC_PARENT"  # set by the parent (sparkgui.core.net.pac) to its own pid
 
 
 def die_with_parent() -> None:
