@@ -282,6 +282,7 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.HTTP_REDIRECT_LOOP, Family.PLATFORM, F, HOST, _HTTP_PHRASE, _PLATFORM),
         _entry(Cause.HTTP_TIMEOUT, Family.FIREWALL, F, DOM, _HTTP_PHRASE, _HTTP_CUT),
         _entry(Cause.HTTP_CONNECTION_LOST, Family.FIREWALL, F, DOM, _HTTP_PHRASE, _HTTP_CUT),
+        _entry(Cause.HTTP_INVALID_RESPONSE, Family.FIREWALL, F, DOM, _HTTP_PHRASE, _HTTP_CUT),
         _entry(Cause.PROXY_AUTH_REQUIRED, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_AUTH, LocalFix.SIGN_IN),
         _entry(Cause.PROXY_AUTH_FAILED, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_AUTH, LocalFix.SIGN_IN),
         _entry(Cause.PROXY_CONNECT_DENIED, Family.PROXY, F, DOM, _PROXY_PHRASE, _PROXY_ACL),

@@ -29,6 +29,7 @@ class Cause(StrEnum):
     HTTP_REDIRECT_LOOP = "http.redirect_loop"  # redirects that come back to a URL already asked, or never end
     HTTP_TIMEOUT = "http.timeout"  # the request got no answer in time
     HTTP_CONNECTION_LOST = "http.connection_lost"  # the connection broke during the request
+    HTTP_INVALID_RESPONSE = "http.invalid_response"  # the answer is not valid HTTP (garbage, oversized headers…)
     PROXY_AUTH_REQUIRED = "proxy.auth_required"
     PROXY_AUTH_FAILED = "proxy.auth_failed"
     PROXY_CONNECT_DENIED = "proxy.connect_denied"

@@ -25,14 +25,22 @@ class Text:
 
     template: str
     params: Mapping[str, str | int | float | Text] = field(default_factory=dict)
+    plural: str = ""  # the plural template (`trn`), chosen by the language's rule for params["count"]
 
     def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The sentence in `lang`, its parameters rendered in `lang` too."""
-        return render(self.template, self.params, lang)
+        if not self.plural:
+            return render(self.template, self.params, lang)
+        many = is_plural(self.params.get("count", 0), lang)
+        english = self.plural if is_plural(self.params.get("count", 0), DEFAULT_LANGUAGE) else self.template
+        forms = catalog(lang).get(self.template) if lang != DEFAULT_LANGUAGE else None
+        if isinstance(forms, list) and len(forms) == 2:  # [singular, plural], keyed by the English singular
+            return _fill(str(forms[1] if many else forms[0]), english, self.params, lang)
+        return _fill(english, english, self.params, lang)
 
     def with_params(self, **params: str | int | float | Text) -> Text:
         """The same template with (more) parameters: for templates kept in tables and filled in later."""
-        return Text(self.template, {**self.params, **params})
+        return Text(self.template, {**self.params, **params}, self.plural)
 
     def __str__(self) -> str:
         return self.render()
@@ -43,15 +51,58 @@ def tr(template: str, **params: str | int | float | Text) -> Text:
     return Text(template, params)
 
 
+@dataclass(frozen=True)
+class Number(Text):
+    """A number written the reader's way: "5.6" in English, "5,6" in French."""
+
+    value: float = 0.0
+    digits: int = 1
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The number with `digits` decimals and the language's decimal mark."""
+        text = f"{self.value:.{self.digits}f}"
+        return text.replace(".", ",") if lang == "fr" else text
+
+
+def number(value: float, digits: int = 1) -> Number:
+    """A number for a sentence's parameter, rendered with the reader's decimal mark."""
+    return Number("", {}, "", float(value), digits)
+
+
+def trn(one: str, other: str, count: int, **params: str | int | float | Text) -> Text:
+    """A sentence with a singular and a plural form, picked by `count` in the reader's language.
+
+    Both forms are translated on their own (the catalogues key each by its English form). Scanned by tests: keep
+    both templates literal strings.
+    """
+    return Text(one, {"count": count, **params}, other)
+
+
+def is_plural(count: object, lang: str) -> bool:
+    """Whether `count` takes the plural form: English says "0 warnings", French "0 avertissement"."""
+    if not isinstance(count, int | float) or isinstance(count, bool):
+        return True
+    if lang == "fr":
+        return abs(count) >= 2
+    return count != 1
+
+
 def render(template: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
     """Translate `template` into `lang` and fill it in; a missing or broken translation falls back to English."""
-    translated = catalog(lang).get(template, template) if lang != DEFAULT_LANGUAGE else template
+    found = catalog(lang).get(template, template) if lang != DEFAULT_LANGUAGE else template
+    translated = found if isinstance(found, str) else template
+    if not params:  # verbatim text (an error message, a summary read from a report): braces are not placeholders
+        return translated
+    return _fill(translated, template, params, lang)
+
+
+def _fill(translated: str, english: str, params: Mapping[str, Any], lang: str) -> str:
     values = {key: _render_param(value, lang) for key, value in params.items()}
     try:
         return translated.format_map(values)
     except (KeyError, IndexError, ValueError):
         # A broken translation must never hide the message: fall back to English.
-        return template.format_map(values)
+        return english.format_map(values)
 
 
 def _render_param(value: Any, lang: str) -> Any:
@@ -64,8 +115,11 @@ def placeholders(template: str) -> set[str]:
 
 
 @cache
-def catalog(lang: str) -> Mapping[str, str]:
+def catalog(lang: str) -> Mapping[str, str | list[str]]:
     """The translations for `lang`, keyed by the English template.
+
+    A sentence with plural forms (`trn`) is keyed by its English singular and holds [singular, plural], as a
+    gettext catalogue's msgid and msgstr[0], msgstr[1] do.
 
     Each area keeps its own file (resources/i18n/<lang>/<area>.json: core, ui, pdf…), merged here, so that
     parts of the product grow their texts without stepping on each other.
@@ -75,7 +129,7 @@ def catalog(lang: str) -> Mapping[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     folder = resources.files("sparkgui_resources").joinpath("i18n", lang)
-    merged: dict[str, str] = {}
+    merged: dict[str, str | list[str]] = {}
     for item in sorted(folder.iterdir(), key=lambda entry: entry.name):
         if item.name.endswith(".json"):
             merged.update(json.loads(item.read_text(encoding="utf-8")))

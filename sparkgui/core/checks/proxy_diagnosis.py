@@ -89,9 +89,14 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
             ),
             evidence,
         )
+    said = (
+        tr("The proxy {proxy} closed the connection without answering.", proxy=proxy)
+        if outcome is TunnelOutcome.CLOSED
+        else tr("The proxy {proxy} accepted the connection but never answered.", proxy=proxy)
+    )
     return failed(
         Cause.PROXY_NO_ANSWER,
-        tr("The proxy {proxy} accepted the connection but never answered.", proxy=proxy),
+        said,
         tr(
             "Ask the venue's IT whether the proxy {proxy} is working and accepts CONNECT to {host}:{port}.",
             proxy=proxy,

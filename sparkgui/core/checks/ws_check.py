@@ -78,6 +78,13 @@ def handshake_failure(
         host=host,
         port=port,
     )
+    if error.fault is HandshakeFault.NOT_HTTP:
+        return failed(
+            Cause.WS_UPGRADE_REJECTED,
+            tr("The WebSocket upgrade to {host} was answered with something that is not HTTP.", host=host),
+            remedy,
+            evidence,
+        )
     if error.fault is HandshakeFault.BROKEN:
         return failed(
             Cause.WS_UPGRADE_REJECTED,

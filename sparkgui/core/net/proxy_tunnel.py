@@ -36,6 +36,7 @@ class TunnelOutcome(StrEnum):
     DENIED = "denied"  # CONNECT refused (403, 5xx...)
     BAD_ANSWER = "bad_answer"  # not HTTP
     NO_ANSWER = "no_answer"  # connected, but no answer to CONNECT in time
+    CLOSED = "closed"  # connected, then closed or reset without answering CONNECT
 
 
 class AuthContext(Protocol):
@@ -231,8 +232,8 @@ async def _exchange(tunnel: Tunnel, authority: str, authorization: str | None, t
         tunnel.close()
         return None
     except OSError as exc:
-        tunnel.outcome = TunnelOutcome.NO_ANSWER
-        tunnel.detail = f"the proxy closed the connection ({type(exc).__name__})"
+        tunnel.outcome = TunnelOutcome.CLOSED
+        tunnel.detail = f"the proxy closed the connection without answering CONNECT ({type(exc).__name__})"
         tunnel.close()
         return None
     tunnel.status, tunnel.reason = answer.status, answer.reason

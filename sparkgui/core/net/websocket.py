@@ -31,6 +31,7 @@ class HandshakeFault(StrEnum):
     REFUSED = "refused"  # answered, but not with a valid 101 Switching Protocols
     TIMEOUT = "timeout"  # no answer to the upgrade in time
     BROKEN = "broken"  # the connection failed or was cut during the upgrade
+    NOT_HTTP = "not_http"  # answered with bytes that are not HTTP
 
 
 class HandshakeError(Exception):
@@ -251,6 +252,10 @@ async def open_websocket(
         ) from None
     except TimeoutError:
         raise HandshakeError(HandshakeFault.TIMEOUT, {"elapsed_ms": _ms(began), "deadline_s": deadline}) from None
+    except aiohttp.ClientResponseError as exc:  # the parser's: no status was ever read
+        raise HandshakeError(
+            HandshakeFault.NOT_HTTP, {"elapsed_ms": _ms(began), "error": f"{type(exc).__name__}: {exc}"[:300]}
+        ) from None
     except (aiohttp.ClientError, OSError) as exc:
         raise HandshakeError(
             HandshakeFault.BROKEN, {"elapsed_ms": _ms(began), "error": f"{type(exc).__name__}: {exc}"[:300]}

@@ -1,0 +1,64 @@
+"""Hostile peers at the HTTP stage, behind a valid TLS handshake: the request meets silence, a trickle, a reset,
+a clean close, garbage, oversized or contradictory headers, or a body that never ends. Each ends in a named HTTP
+cause within the HTTP deadline, and never passes for "answered the web request"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.hostile import peers
+from tests.hostile.harness import run_against_peer
+from tests.servers.tls_servers import LoopbackPki
+from tests.support import run
+
+LOST = {"http.connection_lost"}
+NOT_HTTP = {"http.invalid_response"}
+OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+
+CASES = {
+    "silence": (peers.silent_after(peers.read_head), {"http.timeout"}),
+    "trickled status line": (peers.trickle_after(peers.read_head, b"HTTP/1.1 200 OK\r\n", 0.2), {"http.timeout"}),
+    "reset": (peers.reset_after(peers.read_head), LOST),
+    "reset mid-head": (peers.reset_after(peers.read_head, b"HTTP/1.1 200 OK\r\nContent-"), LOST),
+    "clean close": (peers.close_after(peers.read_head), LOST),
+    "garbage": (peers.close_after(peers.read_head, peers.garbage(2048)), NOT_HTTP),
+    "not an http status line": (peers.answer_after(peers.read_head, b"SSH-2.0-OpenSSH_9.6\r\n\r\n"), NOT_HTTP),
+    "oversized header": (peers.answer_after(peers.read_head, OK_HEAD + b"X-Big: " + b"a" * 200_000), NOT_HTTP),
+    "endless headers": (
+        peers.pour_after(peers.read_head, OK_HEAD + b"X-Pad: ", 400),
+        NOT_HTTP,
+    ),
+    "two content lengths": (
+        peers.answer_after(peers.read_head, OK_HEAD + b"Content-Length: 5\r\nContent-Length: 9\r\n\r\nhello"),
+        NOT_HTTP,
+    ),
+    "non-ascii content length": (
+        peers.answer_after(peers.read_head, OK_HEAD + "Content-Length: ٥\r\n\r\nhello".encode()),
+        NOT_HTTP,
+    ),
+    "status 999": (
+        peers.close_after(peers.read_head, b"HTTP/1.1 999 Whatever\r\nContent-Length: 0\r\n\r\n"),
+        {"http.unexpected_status", "http.invalid_response"},
+    ),
+    "truncated body": (
+        peers.close_after(peers.read_head, OK_HEAD + b"Content-Length: 100000\r\n\r\n<html>"),
+        LOST,
+    ),
+    "trickled body": (
+        peers.trickle_after(peers.read_head, OK_HEAD + b"Content-Length: 1000\r\n\r\n<html>", 0.02),
+        {"http.timeout"},
+    ),
+    "endless body": (peers.pour_after(peers.read_head, OK_HEAD + b"\r\n", 20_000), {"ok"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_hostile_web_answer_ends_in_a_named_http_cause(case: str, pki: LoopbackPki, tmp_path: Path) -> None:
+    behaviour, causes = CASES[case]
+    hostile = run(run_against_peer(tmp_path / "run", behaviour, ssl_context=pki.server_context("app.test")))
+    result = hostile.assert_well_behaved("https:", causes)
+    assert hostile.result("tls:")["status"] == "pass"
+    if causes != {"ok"}:
+        assert result["status"] == "fail", result

@@ -1,0 +1,81 @@
+"""Hostile proxies, given with --proxy: silence, a trickle, a reset or a close in answer to CONNECT, garbage,
+oversized or endless headers, challenges without a scheme, refusals, and proxies that lie: "200 Connection
+established", then a cut, garbage or silence. Each ends in a named cause on the check that meets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sparkgui.core.demo.listener import Listener
+from tests.hostile import peers
+from tests.hostile.harness import hostile_profile, run_cli
+from tests.hostile.peers import Behaviour
+from tests.servers.dns_server import DnsServer
+from tests.support import Ep, run
+
+ESTABLISHED = b"HTTP/1.1 200 Connection established\r\n\r\n"
+INVALID = {"proxy.invalid_response"}
+
+# case: (behaviour, the check that meets the fault, the causes that name it)
+CASES: dict[str, tuple[Behaviour, str, set[str]]] = {
+    "silence": (peers.silent_after(peers.read_head), "tcp:", {"proxy.no_answer"}),
+    "trickled answer": (peers.trickle_after(peers.read_head, ESTABLISHED, 0.2), "tcp:", {"proxy.no_answer"}),
+    "reset": (peers.reset_after(peers.read_head), "tcp:", {"proxy.no_answer"}),
+    "clean close": (peers.close_after(peers.read_head), "tcp:", {"proxy.no_answer"}),
+    "garbage": (peers.close_after(peers.read_head, peers.garbage(600) + b"\r\n\r\n"), "tcp:", INVALID),
+    "oversized header": (
+        peers.answer_after(peers.read_head, b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 200_000),
+        "tcp:",
+        INVALID,
+    ),
+    "endless headers": (peers.pour_after(peers.read_head, b"HTTP/1.1 200 OK\r\nX-Pad: ", 400), "tcp:", INVALID),
+    "non-ascii status": (
+        peers.answer_after(peers.read_head, "HTTP/1.1 ٢٠٠ OK\r\n\r\n".encode()),
+        "tcp:",
+        INVALID,
+    ),
+    "407 without a challenge": (
+        peers.close_after(peers.read_head, b"HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"),
+        "tcp:",
+        {"proxy.auth_required"},
+    ),
+    "403": (
+        peers.close_after(peers.read_head, b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"),
+        "tcp:",
+        {"proxy.connect_denied"},
+    ),
+    "established, then a reset": (peers.reset_after(peers.read_head, ESTABLISHED), "tls:", {"tls.blocked"}),
+    "established, then a close": (peers.close_after(peers.read_head, ESTABLISHED), "tls:", {"tls.blocked"}),
+    "established, then garbage": (
+        peers.answer_after(peers.read_head, ESTABLISHED + peers.garbage(4096)),
+        "tls:",
+        {"tls.handshake_failed"},
+    ),
+    "established, then silence": (peers.answer_after(peers.read_head, ESTABLISHED), "tls:", {"tls.timeout"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_hostile_proxy_ends_in_a_named_cause(case: str, tmp_path: Path) -> None:
+    behaviour, where, causes = CASES[case]
+
+    async def scenario() -> object:
+        proxy = Listener(behaviour)
+        port = await proxy.start()
+        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
+        try:
+            text = hostile_profile([Ep("app.test", 443)])
+            return await run_cli(tmp_path / "run", text, dns.port, "--proxy", f"http://127.0.0.1:{port}")
+        finally:
+            await dns.stop()
+            await proxy.stop()
+
+    hostile = run(scenario())
+    result = hostile.assert_well_behaved(where, causes)  # type: ignore[attr-defined]
+    assert result["status"] == "fail"
+    if case in ("reset", "clean close"):
+        assert "closed the connection without answering" in result["summary"]
+    elif case in ("silence", "trickled answer"):
+        assert "never answered" in result["summary"]
