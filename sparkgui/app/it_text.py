@@ -8,10 +8,14 @@ simulated venue's in demo mode, never this laptop's.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from sparkgui.core.allowlist import rule_texts
 from sparkgui.core.i18n import tr
 from sparkgui.core.presentation import STATUS_TAGS
+from sparkgui.core.requirements import requirement_lines
+from sparkgui.core.tested_network import network_sentence
 
 if TYPE_CHECKING:
     from sparkgui.app.session import SessionOutcome
@@ -31,14 +35,20 @@ def it_text(session: SessionOutcome, lang: str) -> str:
         tr(
             "Checked at {time} (UTC), profile {profile}.",
             time=outcome.finished_at.strftime("%Y-%m-%d %H:%M"),
-            profile=profile.source or profile.name,
+            profile=profile_file_name(profile.source) or profile.name,
         ).render(lang),
     ]
+    network = network_sentence(session.environment.network)
+    if network is not None:
+        lines.append(network.render(lang))
     resolvers = tuple(session.environment.resolvers)
     if resolvers:
         lines.append(tr("DNS servers used: {resolvers}.", resolvers=", ".join(resolvers)).render(lang))
     if outcome.cancelled:
         lines.append(tr("The check was cancelled before the end: some results are missing.").render(lang))
+    if session.requirements:
+        lines += ["", tr("The platform's requirements:").render(lang)]
+        lines += [f"  {line}" for line in requirement_lines(session.requirements, lang)]
     if session.problems:
         lines += ["", tr("What to change:").render(lang)]
         for problem in session.problems:
@@ -52,10 +62,18 @@ def it_text(session: SessionOutcome, lang: str) -> str:
                     lines.append(f"  → {result.remedy.render(lang)}")
             rule = problem.rule(session.environment.proxy)
             lines.append(f"  ⇒ {rule.label.render(lang)}: {rule.action.render(lang)}")
-    if profile.allowlist:
+    rules = rule_texts(profile, lang)
+    if rules:
         lines += ["", tr("Allow-list rules for {platform}:", platform=profile.name).render(lang)]
-        lines += [f"- {rule}" for rule in profile.allowlist]
+        lines += [f"- {rule}" for rule in rules]
     lines += ["", tr("All results:").render(lang)]
     for record in outcome.records:
         lines.append(f"{STATUS_TAGS[record.result.status]:<5} {record.id}: {record.result.summary.render(lang)}")
     return "\n".join(lines) + "\n"
+
+
+def profile_file_name(source: str) -> str:
+    """The profile by its file name only: a full local path says more about this laptop than IT needs."""
+    if source.startswith("bundled:"):
+        return source
+    return PurePath(source.replace("\\", "/")).name

@@ -7,9 +7,10 @@ environment the run really used, the problems, the counts, the verdict sentence,
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+import asyncio
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sparkgui.core.context import NetworkSettings
@@ -18,7 +19,7 @@ from sparkgui.core.environment import describe_environment
 from sparkgui.core.event import EventInfo
 from sparkgui.core.events import ProgressSink
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.model import RunOutcome, Verdict
+from sparkgui.core.model import CheckRecord, RunOutcome, Verdict
 from sparkgui.core.net.routes import RouteTable
 from sparkgui.core.net.trust import TrustStores
 from sparkgui.core.plan import PlanOptions, plan_checks
@@ -26,9 +27,13 @@ from sparkgui.core.presentation import Tally, verdict_sentence
 from sparkgui.core.problems import Problem, problems_of
 from sparkgui.core.profile import Profile
 from sparkgui.core.report import Environment, build_report
+from sparkgui.core.requirements import Requirement, proof_sentence, requirements_of
 from sparkgui.core.runner import Run
+from sparkgui.core.tested_network import NetworkIdentity, local_network
 
 DEMO_LONG_HOLD_SECONDS = 60.0  # the demo's "10-minute test": a demo shows the countdown, not the wait
+# The simulated venue's network, in the address ranges kept for documentation (RFC 5737).
+DEMO_NETWORK = NetworkIdentity("wlan0", ("192.0.2.23/24",), "192.0.2.1", "Venue-Guest (demo)", "203.0.113.7")
 
 RunFactory = Callable[[Profile, NetworkSettings, ProgressSink, bool], Run]
 """Makes the run of a real (not demo) session: (profile, network, sink, long_hold). Tests replace it."""
@@ -73,11 +78,12 @@ class Session:
         self._run: Run | None = None
         self._cancelled = False
         self.network: NetworkSettings = request.network  # the demo's, once its venue is up
+        self.identity = DEMO_NETWORK if request.demo is not None else NetworkIdentity()
 
     def outcome_of(self, outcome: RunOutcome) -> SessionOutcome:
         """What the front ends show of this session's finished run (the window calls it on the run's last event)."""
         routes = self._run.context.route_table if self._run is not None else None
-        return SessionOutcome.of(self.request, outcome, self.network, routes)
+        return SessionOutcome.of(self.request, outcome, self.network, routes, self.identity)
 
     def cancel(self) -> None:
         """Stop the run now (or, if it has not started, as soon as it starts)."""
@@ -87,12 +93,21 @@ class Session:
 
     async def execute(self) -> SessionOutcome:
         """Run the checks (on a simulated venue in demo mode) and compute what the front ends show."""
+        reading = None if self.request.demo is not None else asyncio.ensure_future(asyncio.to_thread(local_network))
+        if reading is not None:
+            reading.add_done_callback(self._identity_read)
         async with self._prepared() as (run, network):
             self._run, self.network = run, network
             if self._cancelled:
                 run.cancel()
             outcome = await run.execute()
+        if reading is not None and not reading.done():  # its commands have deadlines of their own
+            await asyncio.wait([reading], timeout=3)
         return self.outcome_of(outcome)
+
+    def _identity_read(self, reading: asyncio.Future[NetworkIdentity]) -> None:
+        if not reading.cancelled() and reading.exception() is None:
+            self.identity = reading.result()
 
     @asynccontextmanager
     async def _prepared(self) -> AsyncIterator[tuple[Run, NetworkSettings]]:
@@ -134,20 +149,34 @@ class SessionOutcome:
     environment: Environment
     problems: tuple[Problem, ...]
     tally: Tally
+    requirements: tuple[Requirement, ...] = ()
 
     @classmethod
     def of(
-        cls, request: RunRequest, outcome: RunOutcome, network: NetworkSettings, routes: RouteTable | None
+        cls,
+        request: RunRequest,
+        outcome: RunOutcome,
+        network: NetworkSettings,
+        routes: RouteTable | None,
+        identity: NetworkIdentity | None = None,
     ) -> SessionOutcome:
-        """Compute the outcome's environment, problems and counts."""
+        """Compute the outcome's environment, problems, requirements and counts."""
+        environment = describe_environment(network, routes)
+        seen = identity or NetworkIdentity()
+        if request.demo is None:
+            seen = replace(seen, public_address=public_address(outcome.records))
         return cls(
             request,
             outcome,
             network,
             routes,
-            describe_environment(network, routes),
+            replace(environment, network=seen),
             tuple(problems_of(outcome.records)),
-            Tally.of(record.result.status for record in outcome.records),
+            Tally.of(
+                (record.result.status for record in outcome.records),
+                (str(record.result.cause) for record in outcome.records),
+            ),
+            tuple(requirements_of(request.profile, outcome.records)),
         )
 
     @property
@@ -171,8 +200,14 @@ class SessionOutcome:
         return self.outcome.duration_ms / 1000
 
     def sentence(self) -> Text:
-        """The verdict in one sentence: the first problem in plain words, and how many more."""
-        return verdict_sentence(self.verdict, self.problems, self.profile.name)
+        """The verdict in one sentence: the first problem in plain words, and how many more.
+
+        A ready verdict also says what it proved: a short hold leaves the 10-minute requirement to test.
+        """
+        sentence = verdict_sentence(self.verdict, self.problems, self.profile.name)
+        ready = self.verdict in (Verdict.READY, Verdict.READY_WITH_WARNINGS)
+        proof = proof_sentence(self.requirements) if ready else None
+        return tr("{verdict} {proof}", verdict=sentence, proof=proof) if proof is not None else sentence
 
     def headline(self) -> Text:
         """The verdict where a person looks first: says a cancel plainly, and is marked DEMO in demo mode."""
@@ -189,6 +224,7 @@ class SessionOutcome:
             self.profile,
             self.environment,
             self.problems,
+            requirements=self.requirements,
             lang=lang,
             event=event,
             demo=scenario is not None,
@@ -208,3 +244,10 @@ class SessionOutcome:
             if proxy:
                 return str(proxy)
         return self.environment.proxy or "?"
+
+
+def public_address(records: Sequence[CheckRecord]) -> str:
+    """The address the platform's probe saw this laptop come from, when it said (`/whoami`)."""
+    return next(
+        (str(r.result.evidence["public_address"]) for r in records if r.result.evidence.get("public_address")), ""
+    )

@@ -8,8 +8,10 @@ from __future__ import annotations
 from typing import TextIO
 
 from sparkgui.app.session import SessionOutcome
+from sparkgui.core.allowlist import rule_texts
 from sparkgui.core.i18n import tr
 from sparkgui.core.presentation import STATUS_TAGS
+from sparkgui.core.requirements import requirement_lines
 
 
 def print_summary(session: SessionOutcome, lang: str, stream: TextIO) -> None:
@@ -23,6 +25,11 @@ def print_summary(session: SessionOutcome, lang: str, stream: TextIO) -> None:
     write()
     write(session.headline().render(lang))
     write(session.tally.sentence(session.seconds).render(lang))
+    if session.requirements:
+        write()
+        write(tr("The platform's requirements:").render(lang))
+        for line in requirement_lines(session.requirements, lang):
+            write(f"  {line}")
     if session.problems:
         write()
         write(tr("What to ask the venue's IT:").render(lang))
@@ -35,9 +42,10 @@ def print_summary(session: SessionOutcome, lang: str, stream: TextIO) -> None:
                     write(f"        → {result.remedy.render(lang)}")
             rule = problem.rule(session.environment.proxy)
             write(f"        ⇒ {rule.label.render(lang)}: {rule.action.render(lang)}")
-    if session.problems and profile.allowlist:
+    rules = rule_texts(profile, lang)
+    if session.problems and rules:
         write()
         write(tr("Allow-list rules for {platform}:", platform=profile.name).render(lang))
-        for entry in profile.allowlist:
+        for entry in rules:
             write(f"  - {entry}")
     stream.flush()

@@ -11,12 +11,13 @@ import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from sparkgui.core.hostnames import HostNameError, to_ascii_host
+from sparkgui.core.hostnames import HostNameError, parent_domain, to_ascii_host
 
 SCHEMA_VERSION = 1
 MAX_PROFILE_BYTES = 1024 * 1024  # a profile is a few kilobytes of text
@@ -43,6 +44,7 @@ class Endpoint:
     path: str = "/"
     port: int = 443
     display_host: str = ""  # as written in the profile, for people
+    probe: bool = False  # the platform's probe: it also says which public address it sees (/whoami)
 
     @property
     def label(self) -> str:
@@ -90,6 +92,37 @@ class Timeouts:
     http: float = 8
 
 
+class RequirementKind(StrEnum):
+    """The platform's published requirements, each decided by its own checks."""
+
+    DNS = "dns"  # DNS resolves the platform's domains
+    HTTPS = "https"  # outgoing HTTPS on the platform's ports
+    WEBSOCKET = "websocket"  # WebSockets that stay open long enough
+    PROXY = "proxy"  # a proxy, if there is one, lets all of that through
+
+
+@dataclass(frozen=True)
+class RequirementSpec:
+    """One requirement the platform publishes: `title` replaces the built-in wording when the profile gives one."""
+
+    id: str
+    kind: RequirementKind
+    title: str = ""
+    min_seconds: float = 0  # websocket: how long a connection must stay open
+
+
+@dataclass(frozen=True)
+class AllowRule:
+    """One allow-list rule for the venue's firewall and proxy, as data (rendered in the reader's language)."""
+
+    host: str  # a name or a pattern: app.example.com, *.example.com
+    port: int = 443
+    protocol: str = "tcp"
+    purpose: str = ""
+    idle_timeout_s: float = 0  # 0: no idle-timeout requirement
+    no_inspection: bool = False  # the platform's TLS must not be decrypted (no TLS inspection)
+
+
 @dataclass(frozen=True)
 class Profile:
     """What to check for one platform, validated; `source` is where it was read from (a path or `bundled:NAME`)."""
@@ -103,6 +136,36 @@ class Profile:
     allowlist: tuple[str, ...] = ()
     source: str = ""
     quality: QualitySpec | None = None
+    requirement_specs: tuple[RequirementSpec, ...] = ()  # as written; `requirements` fills in the defaults
+    allow_rules: tuple[AllowRule, ...] = ()  # as written; `allow` fills in the defaults
+
+    @property
+    def requirements(self) -> tuple[RequirementSpec, ...]:
+        """The requirements to report on: the profile's own, else the platform's four published ones."""
+        if self.requirement_specs:
+            return self.requirement_specs
+        kinds = [RequirementKind.DNS, RequirementKind.HTTPS]
+        if self.websocket is not None:
+            kinds.append(RequirementKind.WEBSOCKET)
+        kinds.append(RequirementKind.PROXY)
+        hold = self.websocket.long_hold_seconds if self.websocket is not None else 0
+        return tuple(
+            RequirementSpec(str(kind), kind, min_seconds=hold if kind is RequirementKind.WEBSOCKET else 0)
+            for kind in kinds
+        )
+
+    @property
+    def allow(self) -> tuple[AllowRule, ...]:
+        """The allow-list rules: the profile's own, else one per domain and port of the endpoints."""
+        if self.allow_rules:
+            return self.allow_rules
+        rules: dict[tuple[str, int], AllowRule] = {}
+        ws = self.websocket
+        for endpoint in self.endpoints:
+            pattern = f"*.{parent_domain(endpoint.host)}"
+            idle = ws.long_hold_seconds if ws is not None and parent_domain(ws.host) == pattern[2:] else 0
+            rules.setdefault((pattern, endpoint.port), AllowRule(pattern, endpoint.port, idle_timeout_s=idle))
+        return tuple(rules.values())
 
 
 def load_profile(path: str | Path) -> Profile:
@@ -216,7 +279,19 @@ class _Reader:
         top = self.table(
             raw,
             "",
-            {"schema", "name", "description", "endpoint", "websocket", "tls", "timeouts", "allowlist", "quality"},
+            {
+                "schema",
+                "name",
+                "description",
+                "endpoint",
+                "websocket",
+                "tls",
+                "timeouts",
+                "allowlist",
+                "quality",
+                "requirement",
+                "allow",
+            },
         )
         schema = self.value(top, "schema", "schema", int)
         if schema != SCHEMA_VERSION:
@@ -235,11 +310,23 @@ class _Reader:
             seen.add((endpoint.host, endpoint.port))
         tls = self.table(top.get("tls", {}), "tls", {"expected_issuers"})
         allowlist = self.table(top.get("allowlist", {}), "allowlist", {"rules"})
+        websocket = self.websocket(top["websocket"]) if "websocket" in top else None
+        requirements = tuple(
+            self.requirement(item, f"requirement[{i + 1}]", websocket)
+            for i, item in enumerate(self.value(top, "requirement", "requirement", list, []))
+        )
+        ids = [r.id for r in requirements]
+        if len(set(ids)) != len(ids):
+            raise self.fail("requirement", "two requirements have the same id; give each its own")
+        allow_raw = self.value(top, "allow", "allow", list, [])
+        allow = tuple(self.allow_rule(item, f"allow[{i + 1}]") for i, item in enumerate(allow_raw))
         return Profile(
+            requirement_specs=requirements,
+            allow_rules=allow,
             name=name,
             description=self.value(top, "description", "description", str, "").strip(),
             endpoints=endpoints,
-            websocket=self.websocket(top["websocket"]) if "websocket" in top else None,
+            websocket=websocket,
             expected_issuers=self.strings(tls, "expected_issuers", "tls.expected_issuers"),
             timeouts=self.timeouts(top.get("timeouts", {})),
             allowlist=self.strings(allowlist, "rules", "allowlist.rules"),
@@ -247,8 +334,52 @@ class _Reader:
             quality=self.quality(top["quality"]) if "quality" in top else None,
         )
 
+    def requirement(self, raw: Any, where: str, websocket: WebSocketSpec | None) -> RequirementSpec:
+        table = self.table(raw, where, {"id", "kind", "title", "min_seconds"})
+        ident = self.value(table, "id", f"{where}.id", str).strip()
+        if not ident or len(ident) > 64 or any(ch.isspace() for ch in ident):
+            raise self.fail(f"{where}.id", f"expected a short id without spaces, got {_quote(ident)}")
+        written = self.value(table, "kind", f"{where}.kind", str)
+        try:
+            kind = RequirementKind(written)
+        except ValueError:
+            known = ", ".join(k.value for k in RequirementKind)
+            raise self.fail(f"{where}.kind", f"expected one of {known}, got {_quote(written)}") from None
+        default = websocket.long_hold_seconds if websocket is not None and kind is RequirementKind.WEBSOCKET else 0
+        minimum = self.value(table, "min_seconds", f"{where}.min_seconds", float, default)
+        if not 0 <= minimum <= 24 * 3600:
+            raise self.fail(f"{where}.min_seconds", f"expected seconds from 0 to 86400, got {minimum:g}")
+        title = self.value(table, "title", f"{where}.title", str, "").strip()
+        return RequirementSpec(ident, kind, title, minimum)
+
+    def allow_rule(self, raw: Any, where: str) -> AllowRule:
+        table = self.table(raw, where, {"host", "port", "protocol", "purpose", "idle_timeout_s", "no_inspection"})
+        written = self.value(table, "host", f"{where}.host", str).strip()
+        wildcard, bare = written.startswith("*."), written.removeprefix("*.")
+        try:
+            host = ("*." if wildcard else "") + to_ascii_host(bare)
+        except HostNameError as exc:
+            raise self.fail(f"{where}.host", f"{_quote(written)} is not a host name or *.domain: it {exc}") from None
+        port = self.value(table, "port", f"{where}.port", int, 443)
+        if not 1 <= port <= 65535:
+            raise self.fail(f"{where}.port", f"expected a TCP port from 1 to 65535, got {port}")
+        protocol = self.value(table, "protocol", f"{where}.protocol", str, "tcp").strip().lower()
+        if protocol not in ("tcp", "udp"):
+            raise self.fail(f"{where}.protocol", f'expected "tcp" or "udp", got {_quote(protocol)}')
+        idle = self.value(table, "idle_timeout_s", f"{where}.idle_timeout_s", float, 0)
+        if not 0 <= idle <= 24 * 3600:
+            raise self.fail(f"{where}.idle_timeout_s", f"expected seconds from 0 to 86400, got {idle:g}")
+        return AllowRule(
+            host=host,
+            port=port,
+            protocol=protocol,
+            purpose=self.value(table, "purpose", f"{where}.purpose", str, "").strip(),
+            idle_timeout_s=idle,
+            no_inspection=self.value(table, "no_inspection", f"{where}.no_inspection", bool, False),
+        )
+
     def endpoint(self, raw: Any, where: str) -> Endpoint:
-        table = self.table(raw, where, {"host", "purpose", "path", "port"})
+        table = self.table(raw, where, {"host", "purpose", "path", "port", "probe"})
         written = self.value(table, "host", f"{where}.host", str)
         try:
             host = to_ascii_host(written)
@@ -268,6 +399,7 @@ class _Reader:
             path=path,
             port=port,
             display_host=written.strip().rstrip(".").lower(),
+            probe=self.value(table, "probe", f"{where}.probe", bool, False),
         )
 
     def websocket(self, raw: Any) -> WebSocketSpec:
@@ -329,4 +461,5 @@ def _kind(value: Any) -> str:
 
 
 def _kind_name(kind: type) -> str:
-    return {int: "a whole number", float: "a number", str: "a string", list: "a list"}.get(kind, kind.__name__)
+    names = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list"}
+    return names.get(kind, kind.__name__)

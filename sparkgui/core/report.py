@@ -11,11 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from sparkgui import __version__
+from sparkgui.core.allowlist import rule_json, rule_texts
 from sparkgui.core.atomic import write_atomically
 from sparkgui.core.event import EventInfo
 from sparkgui.core.model import CheckRecord, RunOutcome
 from sparkgui.core.problems import Problem, problems_of
 from sparkgui.core.profile import Profile
+from sparkgui.core.requirements import Requirement, requirements_of
+from sparkgui.core.tested_network import NetworkIdentity
 
 SCHEMA = "sparkgui.report/1"
 
@@ -29,13 +32,18 @@ class Environment:
     resolvers: Sequence[str] = ()
     os: str = field(default_factory=lambda: describe_os())
     route_source: str = ""  # where the route came from (--proxy, environment, PAC…)
+    network: NetworkIdentity | None = None  # which network was tested, when the OS said
 
     def as_json(self) -> dict[str, Any]:
-        """Give the report's `environment` object; `route.source` only when it is known."""
+        """Give the report's `environment` object; `route.source` and `network` only when known."""
         route: dict[str, Any] = {"mode": self.route_mode, "proxy": self.proxy}
         if self.route_source:
             route["source"] = self.route_source
-        return {"os": self.os, "route": route, "resolvers": list(self.resolvers)}
+        data: dict[str, Any] = {"os": self.os, "route": route, "resolvers": list(self.resolvers)}
+        network = self.network.as_json() if self.network is not None else {}
+        if network:
+            data["network"] = network
+        return data
 
 
 def describe_os() -> str:
@@ -56,6 +64,7 @@ def build_report(
     environment: Environment,
     problems: Sequence[Problem] | None = None,
     *,
+    requirements: Sequence[Requirement] | None = None,
     demo: bool = False,
     demo_scenario: str | None = None,
     lang: str = "en",
@@ -67,10 +76,17 @@ def build_report(
     """
     if problems is None:
         problems = problems_of(outcome.records)
+    if requirements is None:
+        requirements = requirements_of(profile, outcome.records)
     report: dict[str, Any] = {
         "schema": SCHEMA,
         "tool": {"name": "sparkgui", "version": __version__},
-        "profile": {"name": profile.name, "source": profile.source, "allowlist": list(profile.allowlist)},
+        "profile": {
+            "name": profile.name,
+            "source": profile.source,
+            "allowlist": rule_texts(profile, lang),
+            "allow": [rule_json(rule, lang) for rule in profile.allow],
+        },
         "demo": demo,
         **({"demo_scenario": demo_scenario} if demo else {}),
         "language": lang,
@@ -80,6 +96,7 @@ def build_report(
         "environment": environment.as_json(),
         "verdict": str(outcome.verdict),
         "checks": [check_json(record, lang) for record in outcome.records],
+        "requirements": [requirement.as_json(lang) for requirement in requirements],
         "problems": [problem_json(problem, lang, environment.proxy) for problem in problems],
     }
     return with_event(report, event)

@@ -21,7 +21,8 @@ _PAGE = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{SERVICE_NAME}</title></head>
 <body><h1>{SERVICE_NAME}</h1>
 <p>This is the platform's known-good endpoint for network-readiness checks (sparkgui {__version__}).
-<code>/ws</code> is a WebSocket echo; <code>/healthz</code> answers 204 when the service is up.</p>
+<code>/ws</code> is a WebSocket echo; <code>/healthz</code> answers 204 when the service is up;
+<code>/whoami</code> says which address a request came from.</p>
 </body></html>
 """
 
@@ -56,6 +57,7 @@ def make_app(config: ProbeConfig | None = None) -> web.Application:
     app[LIVE_KEY] = _Live()
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/whoami", whoami)
     app.router.add_get("/ws", websocket_echo)
     app.on_shutdown.append(_close_sockets)
     return app
@@ -64,6 +66,11 @@ def make_app(config: ProbeConfig | None = None) -> web.Application:
 async def index(request: web.Request) -> web.Response:
     """Serve the page naming the service, so a person who opens the URL knows what it is."""
     return web.Response(text=_PAGE, content_type="text/html", headers={"Cache-Control": "no-store"})
+
+
+async def whoami(request: web.Request) -> web.Response:
+    """Say which address the request came from: the venue's public address, without a third-party service."""
+    return web.json_response({"address": request.remote or ""}, headers={"Cache-Control": "no-store"})
 
 
 async def healthz(request: web.Request) -> web.Response:

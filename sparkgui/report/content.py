@@ -19,6 +19,8 @@ from sparkgui.core.ids import CheckKind
 from sparkgui.core.model import Status
 from sparkgui.core.presentation import Tally, status_word, verdict_sentence
 from sparkgui.core.problems import RuleLine, rule_lines
+from sparkgui.core.requirements import STATUS_MARKS, RequirementStatus, status_text
+from sparkgui.core.tested_network import network_sentence
 from sparkgui.report.model import Report, ReportCheck, RouteEvidence
 
 FONT_FAMILY = "DejaVu Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
@@ -136,6 +138,7 @@ class _Builder:
         self.parts.append(f'<html><body style="font-family: {FONT_FAMILY}; color: {INK};">')
         self.header(title)
         self.verdict()
+        self.requirements()
         self.what_to_change()
         self.allowlist()
         self.all_checks()
@@ -189,8 +192,18 @@ class _Builder:
     def verdict(self) -> None:
         verdict = self.report.verdict
         sentence = verdict_sentence(verdict, self.problems, self.platform)
+        wanted = self.report.requirements
+        if str(verdict) in ("ready", "ready_with_warnings") and any(r.status == "not_tested" for r in wanted):
+            proven = sum(1 for r in wanted if r.status == "met")
+            sentence = tr(
+                "{verdict} Proven: {proven} of {total} requirements.",
+                verdict=sentence,
+                proven=proven,
+                total=len(wanted),
+            )
         mark, colour, background = VERDICT_STYLE[str(verdict)]
-        tally = Tally.of(check.status for check in self.checks).sentence(self.report.duration_ms / 1000)
+        tally = Tally.of((c.status for c in self.checks), (c.cause for c in self.checks))
+        tally_line = tally.sentence(self.report.duration_ms / 1000)
         self.parts.append(
             f'<table width="100%" cellspacing="0" cellpadding="12" style="margin-top: 10px; '
             f'background-color: {background}; border-left: 6px solid {colour};">'
@@ -198,7 +211,35 @@ class _Builder:
             f"{mark}</span></td>"
             f'<td valign="middle"><span style="color: {colour}; font-size: 15pt; font-weight: bold;">'
             f"{self.t(sentence)}</span><br/>"
-            f'<span style="color: {INK}; font-size: 9pt;">{self.t(tally)}</span></td></tr></table>'
+            f'<span style="color: {INK}; font-size: 9pt;">{self.t(tally_line)}</span></td></tr></table>'
+        )
+
+    def requirements(self) -> None:
+        """The platform's requirements one by one: what this run proved, and what is still to test."""
+        rows = self.report.requirements
+        if not rows:
+            return
+        self.heading(tr("The platform's requirements"))
+        styles = {"met": STATUS_STYLE["pass"], "not_met": STATUS_STYLE["fail"], "not_tested": STATUS_STYLE["skipped"]}
+        cells = []
+        for row in rows:
+            _, colour, background = styles[row.status]
+            action = (
+                f'<br/><span style="color: {MUTED}; font-size: 8.5pt;">→ {_esc(row.action)}</span>'
+                if row.action
+                else ""
+            )
+            cells.append(
+                f'<tr><td width="110" valign="top" style="background-color: {background}; border-bottom: 1px solid '
+                f'{RULE_LINE};"><span style="color: {colour}; font-weight: bold; font-size: 9.5pt;">'
+                f"{STATUS_MARKS[RequirementStatus(row.status)]} {self.t(status_text(row.status))}</span></td>"
+                f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
+                f'<span style="font-size: 10pt;">{_esc(row.title)}</span>{action}</td></tr>'
+            )
+        self.parts.append(
+            '<table width="100%" cellspacing="0" cellpadding="5" style="border-collapse: collapse;">'
+            + "".join(cells)
+            + "</table>"
         )
 
     def what_to_change(self) -> None:
@@ -206,6 +247,16 @@ class _Builder:
         self.has_rules = bool(rules)
         self.heading(tr("What to change"), accent=VERDICT_STYLE[str(self.report.verdict)][1])
         if not rules:
+            open_items = [r for r in self.report.requirements if r.status == "not_tested"]
+            if open_items:
+                self.paragraph(
+                    tr(
+                        "Nothing so far: every check that ran passed. Not tested yet: {first}. {action}.",
+                        first=open_items[0].title,
+                        action=open_items[0].action or tr("Run the check again"),
+                    )
+                )
+                return
             self.paragraph(
                 tr("Nothing: every check passed. Keep the allow-list rules below in place until the event is over.")
             )
@@ -323,6 +374,7 @@ class _Builder:
             (tr("Operating system"), report.environment.os),
             (tr("Tool"), f"sparkgui {report.version}"),
             (tr("Profile"), f"{report.profile_name}{source}"),
+            (tr("Network tested"), self.network_text()),
             (tr("DNS resolvers"), resolvers),
             (tr("Route"), self.route_text(None)),
             (tr("Started / finished"), f"{report.started_at or '?'} / {report.finished_at or '?'}"),
@@ -336,6 +388,12 @@ class _Builder:
             f"{self.t(tr('This computer and this run'))}</p>"
             f'<table cellspacing="0" cellpadding="2" style="font-size: 8pt;">{rows}</table>'
         )
+
+    def network_text(self) -> str:
+        """The interface, addresses, gateway, Wi-Fi name and public address, as far as they are known."""
+        network = self.report.environment.network
+        sentence = network_sentence(network)
+        return sentence.render(self.lang) if sentence is not None else "—"
 
     def cannot_see(self) -> None:
         self.heading(tr("What this test cannot see"))

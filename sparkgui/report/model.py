@@ -18,6 +18,7 @@ from sparkgui.core.i18n import Text
 from sparkgui.core.ids import CheckId, CheckKind, Target
 from sparkgui.core.model import Status, Verdict
 from sparkgui.core.problems import Finding, Problem, problems_of
+from sparkgui.core.tested_network import NetworkIdentity
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,39 @@ class ReportEnvironment:
     os: str = "?"
     route: RouteEvidence = field(default_factory=RouteEvidence)
     resolvers: tuple[str, ...] = ()
+    network: NetworkIdentity | None = None
+
+
+@dataclass(frozen=True)
+class ReportRequirement:
+    """One of the platform's requirements, as the report judged it."""
+
+    title: str
+    status: str  # met, not_met, not_tested
+    action: str = ""
+
+    @classmethod
+    def parse(cls, data: Any) -> ReportRequirement | None:
+        """One `requirements` entry, or None when it is not one."""
+        if not isinstance(data, Mapping):
+            return None
+        status = _text(data.get("status"))
+        title = _text(data.get("title"))
+        if status not in ("met", "not_met", "not_tested") or not title:
+            return None
+        return cls(title, status, _text(data.get("action")))
+
+
+def _network(data: Any) -> NetworkIdentity | None:
+    if not isinstance(data, Mapping):
+        return None
+    return NetworkIdentity(
+        _text(data.get("interface")),
+        _texts(data.get("addresses")),
+        _text(data.get("gateway")),
+        _text(data.get("ssid")),
+        _text(data.get("public_address")),
+    )
 
 
 @dataclass(frozen=True)
@@ -151,6 +185,7 @@ class Report:
     verdict: Verdict
     checks: tuple[ReportCheck, ...]
     event: EventInfo | None = None
+    requirements: tuple[ReportRequirement, ...] = ()
 
     @property
     def problems(self) -> list[Problem]:
@@ -188,11 +223,19 @@ class Report:
                 _text(environment.get("os")) or "?",
                 RouteEvidence.parse(environment.get("route")) or RouteEvidence(),
                 _texts(environment.get("resolvers")),
+                _network(environment.get("network")),
             ),
             verdict=verdict,
             checks=tuple(check for check in checks if check is not None),
             event=EventInfo.from_json(data.get("event") if isinstance(data.get("event"), Mapping) else None),
+            requirements=tuple(
+                r for r in map(ReportRequirement.parse, _list(data.get("requirements"))) if r is not None
+            ),
         )
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _mapping(value: object) -> Mapping[str, Any]:

@@ -12,7 +12,7 @@ from sparkgui.core.checks.base import Check, failed, passed
 from sparkgui.core.context import CheckScope, RunContext
 from sparkgui.core.facts import DnsFacts
 from sparkgui.core.hostnames import parent_domain
-from sparkgui.core.i18n import tr
+from sparkgui.core.i18n import tr, trn
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult, Status
 from sparkgui.core.net.resolver import (
@@ -29,6 +29,7 @@ from sparkgui.core.transport import host_is_proxied
 
 CANARY_KEY = "dns-canary"
 CANARY_PARENT = "example.com"  # IANA keeps it free of wildcards: a random name under it must not exist
+MAX_ADDRESSES = 16  # kept and tried: a platform has a few; a resolver that floods records gets no more
 
 
 def dns_info(host: str) -> CheckInfo:
@@ -88,14 +89,15 @@ class DnsCheck(Check):
                     evidence,
                 )
             return passed(
-                tr(
-                    "{host} resolves to {count} address(es) in {ms} ms.",
+                trn(
+                    "{host} resolves to {count} address in {ms} ms.",
+                    "{host} resolves to {count} addresses in {ms} ms.",
+                    len(found.addresses),
                     host=host,
-                    count=len(found.addresses),
                     ms=found.elapsed_ms,
                 ),
                 evidence,
-                DnsFacts(tuple(found.addresses), found.aaaa.rcode),
+                DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode),
             )
         return _diagnose_failure(host, found, evidence, timeout)
 
@@ -181,16 +183,20 @@ async def _canary_addresses(run: RunContext) -> tuple[str, ...]:
 
 
 def _evidence(found: Lookup) -> dict[str, Any]:
-    return {
+    evidence: dict[str, Any] = {
         "resolvers": list(found.resolvers),
-        "addresses": list(found.addresses),
+        "addresses": list(found.addresses[:MAX_ADDRESSES]),
         "queries": [_query_evidence(q) for q in (found.a, found.aaaa)],
         "elapsed_ms": found.elapsed_ms,
     }
+    if len(found.addresses) > MAX_ADDRESSES:
+        evidence["addresses_total"] = len(found.addresses)
+    return evidence
 
 
 def _query_evidence(q: QueryOutcome) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": q.rdtype, "rcode": str(q.rcode), "answers": list(q.addresses), "ms": q.elapsed_ms}
+    answers = list(q.addresses[:MAX_ADDRESSES])
+    data: dict[str, Any] = {"type": q.rdtype, "rcode": str(q.rcode), "answers": answers, "ms": q.elapsed_ms}
     if q.detail:
         data["detail"] = q.detail
     return data

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import json
 import re
 import time
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -15,7 +18,7 @@ from sparkgui.core.context import CheckScope
 from sparkgui.core.hostnames import parent_domain
 from sparkgui.core.i18n import tr
 from sparkgui.core.ids import CheckId
-from sparkgui.core.model import CheckInfo, CheckResult
+from sparkgui.core.model import CheckInfo, CheckResult, Status
 from sparkgui.core.profile import Endpoint
 
 BODY_SAMPLE_BYTES = 64 * 1024
@@ -89,9 +92,12 @@ class HttpsCheck(Check):
                             evidence["final_status"] = response.status
                         follow = _followed(response.status, response.headers.get("Location", ""), url, host)
                         if follow is None:
-                            return self._after_redirects(
+                            judged = self._after_redirects(
                                 first, (response.status, response.headers, body), asked, evidence
                             )
+                            if self.endpoint.probe and judged.status is Status.PASS:
+                                return await _with_public_address(session, judged, self.url)
+                            return judged
                     if follow in asked or len(asked) > MAX_REDIRECTS:
                         evidence["redirects"] = [*asked, follow]
                         return self._redirect_loop(evidence)
@@ -107,6 +113,18 @@ class HttpsCheck(Check):
                     seconds=f"{timeouts.http:g}",
                 ),
                 tr("Ask the venue's IT whether a proxy or filter holds HTTPS requests to {host}.", host=host),
+                evidence,
+            )
+        except aiohttp.ClientResponseError as exc:  # raised by the parser: the status was never judged
+            evidence.update(elapsed_ms=_ms(began), error=f"{type(exc).__name__}: {exc}"[:300])
+            return failed(
+                Cause.HTTP_INVALID_RESPONSE,
+                tr("Something answered on {host}'s port, but not in valid HTTP.", host=host),
+                tr(
+                    "Ask the venue's IT which device answers HTTPS to {host} (a proxy, filter or IPS) "
+                    "and to let the requests through untouched.",
+                    host=host,
+                ),
                 evidence,
             )
         except aiohttp.ClientError as exc:
@@ -216,6 +234,26 @@ def _followed(status: int, location: str, url: str, host: str) -> str | None:
 def _title(text: str) -> str:
     match = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
     return (match.group(1).strip() if match else text.strip())[:200]
+
+
+async def _with_public_address(session: Any, judged: CheckResult, url: str) -> CheckResult:
+    """Ask the probe which address it sees (`/whoami`): which network was tested, without a third party.
+
+    Within what is left of the request's deadline; a probe that does not say is simply not quoted.
+    """
+    import aiohttp
+
+    from sparkgui.core.net.http_client import read_at_most
+
+    parts = urlsplit(url)
+    try:
+        async with session.get(f"{parts.scheme}://{parts.netloc}/whoami", allow_redirects=False) as response:
+            body = await read_at_most(response.content, 4096)
+        address = str(json.loads(body.decode("utf-8")).get("address", ""))
+        ipaddress.ip_address(address)
+    except (aiohttp.ClientError, ValueError, AttributeError, UnicodeDecodeError):
+        return judged
+    return replace(judged, evidence={**judged.evidence, "public_address": address})
 
 
 def _ms(began: float) -> int:

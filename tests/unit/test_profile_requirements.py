@@ -1,0 +1,74 @@
+"""Profiles say the platform's requirements and allow-list rules as data; mistakes get a message naming the key."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from sparkgui.core.allowlist import rule_text, rules_csv, rules_document
+from sparkgui.core.profile import ProfileError, RequirementKind, load_bundled_profile, parse_profile
+from tests.support import Ep, profile_toml
+from tests.ws_support import websocket_section
+
+
+def _profile(extra: str, websocket: bool = True) -> object:
+    text = profile_toml([Ep("app.example.com", 443)], extra=(websocket_section(443) if websocket else "") + extra)
+    return parse_profile(text.encode(), source="p.toml")
+
+
+def test_without_requirement_tables_the_four_published_ones_are_derived() -> None:
+    profile = _profile("")
+    kinds = [r.kind for r in profile.requirements]  # type: ignore[attr-defined]
+    assert kinds == [RequirementKind.DNS, RequirementKind.HTTPS, RequirementKind.WEBSOCKET, RequirementKind.PROXY]
+    assert profile.requirements[2].min_seconds == 3  # type: ignore[attr-defined]  # the profile's long hold
+    assert RequirementKind.WEBSOCKET not in [r.kind for r in _profile("", websocket=False).requirements]  # type: ignore[attr-defined]
+
+
+def test_requirement_tables_are_read_and_checked() -> None:
+    profile = _profile('\n[[requirement]]\nid = "ws"\nkind = "websocket"\nmin_seconds = 900\ntitle = "Live"\n')
+    (only,) = profile.requirements  # type: ignore[attr-defined]
+    assert (only.id, only.kind, only.min_seconds, only.title) == ("ws", RequirementKind.WEBSOCKET, 900, "Live")
+    with pytest.raises(ProfileError, match=r"requirement\[1\]\.kind: expected one of dns, https, websocket, proxy"):
+        _profile('\n[[requirement]]\nid = "x"\nkind = "telepathy"\n')
+    with pytest.raises(ProfileError, match="same id"):
+        _profile('\n[[requirement]]\nid = "x"\nkind = "dns"\n[[requirement]]\nid = "x"\nkind = "https"\n')
+
+
+def test_allow_rules_render_in_both_languages_and_export_for_firewalls() -> None:
+    profile = load_bundled_profile()
+    (rule,) = profile.allow
+    assert (rule.host, rule.port, rule.protocol, rule.idle_timeout_s, rule.no_inspection) == (
+        "*.sparkup.app", 443, "tcp", 600, True,
+    )  # fmt: skip
+    assert rule_text(rule).render("en") == (
+        "*.sparkup.app — TCP 443 outgoing (HTTPS and WebSocket); idle timeout of at least 10 minutes; no TLS inspection"
+    )
+    assert "délai d'inactivité d'au moins 10 minutes" in rule_text(rule).render("fr")
+    rows = list(csv.DictReader(io.StringIO(rules_csv(profile))))
+    assert rows == [
+        {
+            "host": "*.sparkup.app", "port": "443", "protocol": "tcp", "direction": "outgoing",
+            "idle_timeout_s": "600", "no_tls_inspection": "yes",
+            "purpose": "Participant web app, probe and live WebSockets",
+        }
+    ]  # fmt: skip
+    document = json.loads(rules_document(profile, "fr"))
+    assert document["schema"] == "sparkgui.allowlist/1" and document["rules"][0]["no_tls_inspection"] is True
+
+
+def test_without_allow_tables_one_rule_per_domain_and_port_is_derived() -> None:
+    profile = _profile("")
+    (rule,) = profile.allow  # type: ignore[attr-defined]
+    assert (rule.host, rule.port) == ("*.example.com", 443)
+
+
+def test_bad_allow_rules_are_refused_with_the_key() -> None:
+    with pytest.raises(ProfileError, match=r"allow\[1\]\.port: expected a TCP port"):
+        _profile('\n[[allow]]\nhost = "*.example.com"\nport = 70000\n')
+    with pytest.raises(ProfileError, match=r"allow\[1\]\.no_inspection: expected true or false"):
+        _profile('\n[[allow]]\nhost = "*.example.com"\nno_inspection = "yes"\n')
+    with pytest.raises(ProfileError, match=r"allow\[1\]\.host"):
+        _profile('\n[[allow]]\nhost = "not a host"\n')
