@@ -87,8 +87,16 @@ def main() -> int:
                 old.unlink()
             subprocess.run(["pdftoppm", "-r", str(args.dpi), "-png", str(pdf_path), str(args.out / stem)], check=True)
             pages = len(list(args.out.glob(f"{stem}-*.png")))
-            print(f"{pdf_path.relative_to(ROOT)}: {pages} page(s), verdict {report['verdict']}, JSON {digest[:12]}…")
+            print(f"{_shown(pdf_path)}: {pages} page(s), verdict {report['verdict']}, JSON {digest[:12]}…")
     return 0
+
+
+def _shown(path: Path) -> str:
+    """The path as short as it can be said: under the repository when it is there, else as given."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":

@@ -10,10 +10,14 @@ EXIT_WARNINGS = 1
 EXIT_NOT_READY = 2
 EXIT_USAGE = 3
 EXIT_INTERNAL = 4
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM
 
 EPILOG = """\
-exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 bad usage or profile, 4 internal error.
+exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 bad usage or profile, 4 internal error,
+  130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both still write an "incomplete" --json/--pdf report.
+
+demo scenarios (--demo SCENARIO): {scenarios} (default: {default_scenario}).
 
 examples:
   sparkgui --headless                         check this network against the bundled Sparkup profile
@@ -22,6 +26,7 @@ examples:
   sparkgui --headless --pdf . --venue "Palais des Congrès"   PDF for the venue's IT, named after platform, venue, date
   sparkgui --headless --long-hold             the 10-minute WebSocket test the platform requires
   sparkgui --headless --hold 5                a quick run with a 5-second WebSocket hold
+  sparkgui --rules rules.csv                  the allow-list rules for a firewall console (CSV or JSON)
 """
 
 
@@ -36,17 +41,24 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the parser for every option, with the exit codes and examples in its help."""
+    from sparkgui.core.demo.scenarios import DEFAULT_SCENARIO, SCENARIOS
+
     parser = _Parser(
         prog="sparkgui",
         description="Checks that this network is ready for a live audience-interaction platform. "
         "Without --headless, opens the window.",
-        epilog=EPILOG,
+        epilog=EPILOG.format(scenarios=", ".join(SCENARIOS), default_scenario=DEFAULT_SCENARIO),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--headless", action="store_true", help="run in the terminal, without a window")
     parser.add_argument("--profile", metavar="FILE", help="profile to check (default: the bundled Sparkup profile)")
     parser.add_argument("--json", metavar="FILE|-", help="write the JSON report to FILE, or to standard output with -")
     parser.add_argument("--pdf", metavar="FILE", help="write the PDF summary for the venue's IT to FILE")
+    parser.add_argument(
+        "--rules",
+        metavar="FILE",
+        help="write the profile's allow-list rules to FILE (.csv or .json) for a firewall console, and exit",
+    )
     parser.add_argument(
         "--hold", metavar="SECONDS", type=_seconds, help="length of the WebSocket hold test (overrides the profile)"
     )

@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from sparkgui.app.session import RunRequest, Session
+from sparkgui.app.session import RunRequest, Session, SessionOutcome
 from sparkgui.cli.args import (
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_NOT_READY,
     EXIT_READY,
+    EXIT_TERMINATED,
     EXIT_USAGE,
     EXIT_WARNINGS,
     UsageError,
@@ -46,7 +48,7 @@ EXIT_FOR_VERDICT = {
 def run_headless(args: argparse.Namespace) -> int:
     """Check every option before the run starts, run it, print and write the results; return the exit status."""
     try:
-        profile = _load_profile(args.profile)
+        profile = load_profile_option(args.profile)
         _check_hold(args, profile)
         scenario = scenario_named(args.demo) if args.demo else None
         network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []), route=route_config(args))
@@ -57,8 +59,8 @@ def run_headless(args: argparse.Namespace) -> int:
             long_hold=bool(args.long_hold),
             hold_seconds=args.hold,
         )
-        _check_output_path(args.json, "--json")
-        _check_output_path(args.pdf, "--pdf", folder_allowed=True)
+        check_output_path(args.json, "--json")
+        check_output_path(args.pdf, "--pdf", folder_allowed=True)
     except (UsageError, ProfileError, ValueError) as exc:
         print(f"sparkgui: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -72,11 +74,14 @@ def run_headless(args: argparse.Namespace) -> int:
             "DEMO: a simulated venue ({scenario}). Nothing here describes this network.", scenario=scenario.title
         )
         print(banner.render(lang), file=sys.stderr)
+    stopped: list[int] = []
     try:
-        session = asyncio.run(Session(request, progress).execute())
-    except KeyboardInterrupt:
+        session = asyncio.run(_execute(Session(request, progress), stopped))
+    except KeyboardInterrupt:  # where the loop cannot catch signals (Windows): nothing finished is kept
         print("\nsparkgui: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if stopped:
+        print(f"\nsparkgui: {_signal_name(stopped[0])}: cancelled; the reports say what finished.", file=sys.stderr)
     report = session.report(lang, event)
     print_summary(session, lang, summary_stream)
     outcome = session.outcome
@@ -96,7 +101,36 @@ def run_headless(args: argparse.Namespace) -> int:
     if args.pdf:
         when = outcome.started_at.astimezone()
         written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
+    if stopped:
+        return EXIT_TERMINATED if stopped[0] == signal.SIGTERM else EXIT_INTERRUPTED
     return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
+
+
+async def _execute(session: Session, stopped: list[int]) -> SessionOutcome:
+    """Run the session; Ctrl-C and SIGTERM cancel it, so what finished still reaches the reports."""
+    loop = asyncio.get_running_loop()
+    caught: list[int] = []
+
+    def stop(number: int) -> None:
+        if not stopped:
+            stopped.append(number)
+        session.cancel()
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(number, stop, number)
+            caught.append(number)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows' loops take no signal handlers
+            pass
+    try:
+        return await session.execute()
+    finally:
+        for handled in caught:
+            loop.remove_signal_handler(handled)
+
+
+def _signal_name(number: int) -> str:
+    return "interrupted" if number == signal.SIGINT else "terminated"
 
 
 def _write_pdf(
@@ -138,13 +172,14 @@ def _check_hold(args: argparse.Namespace, profile: Profile) -> None:
         )
 
 
-def _load_profile(path: str | None) -> Profile:
+def load_profile_option(path: str | None) -> Profile:
+    """The profile `--profile` names, else the bundled one; an empty name is refused."""
     if path is not None and not path.strip():
         raise UsageError("--profile '': give the path of a profile file, or leave the option out for the built-in one")
     return load_profile(path) if path else load_bundled_profile()
 
 
-def _check_output_path(path: str | None, option: str, *, folder_allowed: bool = False) -> None:
+def check_output_path(path: str | None, option: str, *, folder_allowed: bool = False) -> None:
     """Refuse an output path that cannot work before spending a whole run on it."""
     if path is None or (path == "-" and option == "--json"):
         return

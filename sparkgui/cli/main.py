@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from sparkgui.cli.args import EXIT_USAGE, UsageError, parse
@@ -24,6 +25,21 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"sparkgui {__version__}")
         return 0
+    if args.rules is not None:
+        from sparkgui.cli.rules_export import export_rules
+
+        written = export_rules(args)
+        if written != 0 or not args.headless:
+            return written
+    if not args.headless:
+        needs = [flag for flag, given in _headless_only(args) if given]
+        if needs:
+            print(
+                f"sparkgui: {needs[0]} works with --headless (the window has its own buttons for this); "
+                f"add --headless, or leave {needs[0]} out to open the window.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     if args.headless:
         from sparkgui.cli.headless import run_headless
 
@@ -31,3 +47,20 @@ def main(argv: list[str] | None = None) -> int:
     from sparkgui.cli.gui_launcher import launch_gui
 
     return launch_gui(args)
+
+
+def _headless_only(args: argparse.Namespace) -> list[tuple[str, bool]]:
+    """The options only a headless run can honour: the window never silently ignores them."""
+    return [
+        ("--json", args.json is not None),
+        ("--pdf", args.pdf is not None),
+        ("--hold", args.hold is not None),
+        ("--long-hold", bool(args.long_hold)),
+        ("--proxy", args.proxy is not None),
+        ("--pac", args.pac is not None),
+        ("--no-proxy", bool(args.no_proxy)),
+        ("--proxy-user", args.proxy_user is not None),
+        ("--event", args.event is not None),
+        ("--venue", args.venue is not None),
+        ("--contact", args.contact is not None),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -12,6 +13,7 @@ from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, Status
 from sparkgui.core.presentation import STATUS_TAGS
 
+QUIET_LIMIT_S = 20.0  # without a terminal, a long wait still prints a line this often (logs, CI, cron)
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.SKIPPED: "90", Status.ERROR: "35"}
 
 
@@ -23,6 +25,7 @@ class TerminalProgress(NullSink):
         self.total = 0
         self.finished = 0
         self.running: dict[CheckId, str] = {}
+        self.last_line = time.monotonic()
 
     def run_started(self, checks: Sequence[CheckInfo]) -> None:
         """Announce how many checks will run."""
@@ -37,6 +40,14 @@ class TerminalProgress(NullSink):
     def check_progress(self, info: CheckInfo, fraction: float, message: Text, countdown: Countdown | None) -> None:
         """Show the check's latest message on the status line."""
         self.running[info.id] = message.render(self.lang)
+        if not self.live and countdown is not None and time.monotonic() - self.last_line >= QUIET_LIMIT_S:
+            line = tr(
+                "{check}: {elapsed} s done, {remaining} s to go",
+                check=info.id,
+                elapsed=countdown.elapsed_s,
+                remaining=countdown.remaining_s,
+            )
+            self._line(line.render(self.lang))
         self._status()
 
     def check_finished(self, record: CheckRecord) -> None:
@@ -55,6 +66,7 @@ class TerminalProgress(NullSink):
             self.stream.write("\r\x1b[2K")
         self.stream.write(text + "\n")
         self.stream.flush()
+        self.last_line = time.monotonic()
 
     def _status(self) -> None:
         if not self.live or not self.running:

@@ -22,16 +22,16 @@ def route_config(args: argparse.Namespace) -> RouteConfig:
     """Build the route from the proxy options, asking for the proxy password if needed; raise UsageError."""
     if args.proxy is not None and not args.proxy.strip():
         raise UsageError("--proxy '': give the proxy as http://host:port, or use --no-proxy")
+    if args.proxy and _has_password(args.proxy):  # refused, and never echoed: it is a secret
+        raise UsageError(
+            "--proxy: the URL holds a password, which anyone on this computer can read in the process list. "
+            f"Give --proxy http://host:port --proxy-user USER; the password is asked for, or read from "
+            f"{PASSWORD_VARIABLE}."
+        )
     try:
         proxy = parse_proxy_url(args.proxy, what="--proxy") if args.proxy else None
     except ProxyUrlError as exc:
         raise UsageError(str(exc)) from None
-    if proxy is not None and proxy.credentials is not None and proxy.credentials.password:
-        print(
-            "sparkgui: note: a password in --proxy shows in process listings; prefer --proxy-user and the "
-            f"prompt, or {PASSWORD_VARIABLE}.",
-            file=sys.stderr,
-        )
     if args.pac and "://" not in args.pac:
         raise UsageError(f"--pac {args.pac!r}: expected a URL such as http://wpad.example/proxy.pac or file:///…")
     credentials = _credentials(args.proxy_user) if args.proxy_user else None
@@ -58,3 +58,10 @@ def _credentials(user: str) -> ProxyCredentials:
         except (EOFError, KeyboardInterrupt):
             raise UsageError("no proxy password given.") from None
     return ProxyCredentials(user, password)
+
+
+def _has_password(url: str) -> bool:
+    """Whether a proxy URL carries user:password@ (the user alone is harmless)."""
+    authority = url.partition("://")[2] if "://" in url else url
+    userinfo, at, _ = authority.partition("/")[0].rpartition("@")
+    return bool(at) and ":" in userinfo

@@ -30,17 +30,24 @@ def application() -> QApplication:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Open the window for `sparkgui` (honours --profile, --lang and --resolver) and run until it closes."""
+    """Open the window for `sparkgui` (honours --profile, --lang, --resolver and --demo) and run until it closes."""
     import qasync
 
+    from sparkgui.core.demo.scenarios import scenario_named
     from sparkgui.ui.main_window import MainWindow
 
+    try:
+        demo = scenario_named(args.demo).name if getattr(args, "demo", None) else None
+    except ValueError as exc:
+        print(f"sparkgui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     app = application()
     try:
         window = MainWindow(
             profile_path=getattr(args, "profile", None),
             lang=getattr(args, "lang", None),
             resolvers=getattr(args, "resolver", None) or (),
+            demo=demo,
         )
     except ProfileError as exc:
         print(f"sparkgui: {exc}", file=sys.stderr)

@@ -1,0 +1,88 @@
+"""The CLI never ignores what it was asked: options the window cannot honour are refused, SIGTERM and Ctrl-C
+still write an "incomplete" report of what finished, the rules export writes CSV or JSON, a password in --proxy
+is refused without being echoed, and --help lists the demo scenarios and every exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sparkgui.app.it_text import it_text
+from sparkgui.app.session import RunRequest, Session
+from sparkgui.core.events import NullSink
+from sparkgui.core.profile import load_profile
+from tests.integration.test_cli import sparkgui
+from tests.support import Ep, profile_toml, run, validate_report
+
+
+@pytest.mark.parametrize("option", [["--json", "r.json"], ["--pdf", "r.pdf"], ["--long-hold"], ["--hold", "5"]])
+def test_options_only_a_headless_run_honours_are_refused_without_it(option: list[str]) -> None:
+    code, _out, err = run(sparkgui(*option))
+    assert code == 3 and f"{option[0]} works with --headless" in err and "Traceback" not in err
+
+
+def test_help_lists_the_demo_scenarios_and_every_exit_status() -> None:
+    code, out, _ = run(sparkgui("--help"))
+    assert code == 0
+    assert "ready, warnings, not-ready, dns" in out
+    assert "130 interrupted" in out and "143 terminated" in out
+
+
+def test_a_password_in_the_proxy_url_is_refused_and_never_echoed() -> None:
+    code, out, err = run(sparkgui("--headless", "--proxy", "http://alice:pa55word@127.0.0.1:3128"))
+    assert code == 3 and "--proxy-user" in err
+    assert "pa55word" not in err + out
+
+
+def test_the_rules_export_writes_csv_and_json_and_refuses_other_names(tmp_path: Path) -> None:
+    assert run(sparkgui("--rules", str(tmp_path / "rules.csv")))[0] == 0
+    assert (tmp_path / "rules.csv").read_text().startswith("host,port,protocol,direction")
+    assert run(sparkgui("--rules", str(tmp_path / "rules.json"), "--lang", "fr"))[0] == 0
+    document = json.loads((tmp_path / "rules.json").read_text("utf-8"))
+    assert "délai d'inactivité" in document["rules"][0]["text"]
+    code, _, err = run(sparkgui("--rules", str(tmp_path / "rules.txt")))
+    assert code == 3 and ".csv or .json" in err and not (tmp_path / "rules.txt").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize(("how", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_during_the_run_still_writes_an_incomplete_report(
+    tmp_path: Path, how: signal.Signals, status: int
+) -> None:
+    report = tmp_path / "report.json"
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "sparkgui", "--headless", "--demo", "ready", "--hold", "20", "--json", str(report)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        time.sleep(4)  # the hold has begun: most checks have finished
+        cli.send_signal(how)
+        _out, err = cli.communicate(timeout=20)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    assert cli.returncode == status, err
+    assert "Traceback" not in err and "cancelled" in err
+    written = json.loads(report.read_text("utf-8"))
+    validate_report(written)
+    assert written["verdict"] == "incomplete"
+    assert any(check["status"] == "pass" for check in written["checks"])  # what finished is kept
+
+
+def test_copy_for_it_names_the_profile_by_its_file_name_only(tmp_path: Path) -> None:
+    private = tmp_path / "Users" / "alice" / "Documents"
+    private.mkdir(parents=True)
+    path = private / "venue.toml"
+    path.write_text(profile_toml([Ep("app.sparkup.app", 443)]), encoding="utf-8")
+    request = RunRequest(load_profile(path), demo="dns", hold_seconds=1)
+    session = run(Session(request, NullSink()).execute())
+    text = it_text(session, "en")
+    assert "venue.toml" in text and "alice" not in text and str(private) not in text
+    assert os.sep + "Users" not in text
