@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.causes import Cause
+from sparkgui.core.i18n import Text, number, tr, trn
 from sparkgui.core.model import Status, Verdict
 from sparkgui.core.problems import Problem, failures, warnings
+
+NOT_APPLICABLE = str(Cause.SKIPPED_NOT_APPLICABLE)
 
 STATUS_TAGS: dict[Status, str] = {
     Status.PASS: "PASS",
@@ -41,43 +44,61 @@ class Tally:
     passed: int = 0
     warned: int = 0
     failed: int = 0
-    skipped: int = 0
+    skipped: int = 0  # did not run: a prerequisite failed, or the run was cancelled
     errors: int = 0
+    not_applicable: int = 0  # nothing to test here (no IPv6 address): not missing, so not "not run"
 
     @classmethod
-    def of(cls, statuses: Iterable[Status]) -> Tally:
-        """Count the statuses of a run's checks."""
+    def of(cls, statuses: Iterable[Status], causes: Iterable[str] = ()) -> Tally:
+        """Count the statuses of a run's checks; with their causes, "not applicable" is told from "not run"."""
         seen = list(statuses)
+        inapplicable = sum(1 for cause in causes if cause == NOT_APPLICABLE)
         return cls(
             passed=seen.count(Status.PASS),
             warned=seen.count(Status.WARN),
             failed=seen.count(Status.FAIL),
-            skipped=seen.count(Status.SKIPPED),
+            skipped=seen.count(Status.SKIPPED) - inapplicable,
             errors=seen.count(Status.ERROR),
+            not_applicable=inapplicable,
         )
 
     @property
     def total(self) -> int:
         """Every check of the run."""
-        return self.passed + self.warned + self.failed + self.skipped + self.errors
+        return self.passed + self.warned + self.failed + self.skipped + self.errors + self.not_applicable
 
     def sentence(self, seconds: float) -> Text:
-        """`3 passed, 1 warnings, 0 failed, 2 skipped (4.2 s).` for the terminal and Copy for IT."""
-        return self._filled(
-            tr("{passed} passed, {warned} warnings, {failed} failed, {skipped} skipped ({seconds} s)."), seconds
+        """`3 passed, 1 warning, 0 failed, 2 skipped (4.2 s).` for the terminal and Copy for IT."""
+        line = tr(
+            "{passed}, {warned}, {failed}, {skipped} ({seconds} s).",
+            passed=trn("{count} passed", "{count} passed", self.passed),
+            warned=trn("{count} warning", "{count} warnings", self.warned),
+            failed=trn("{count} failed", "{count} failed", self.failed),
+            skipped=self._skipped_words(),
+            seconds=_seconds(seconds),
         )
+        return self._with_errors(line)
 
     def strip(self, seconds: float) -> Text:
         """`Passed: 3 · Warnings: 1 · …` for the window's banner."""
-        return self._filled(
-            tr("Passed: {passed} · Warnings: {warned} · Failed: {failed} · Not run: {skipped} · {seconds} s"), seconds
+        line = tr(
+            "Passed: {passed} · Warnings: {warned} · Failed: {failed} · Not run: {skipped} · {seconds} s",
+            passed=self.passed,
+            warned=self.warned,
+            failed=self.failed,
+            skipped=self.skipped,
+            seconds=_seconds(seconds),
         )
-
-    def _filled(self, template: Text, seconds: float) -> Text:
-        line = template.with_params(
-            passed=self.passed, warned=self.warned, failed=self.failed, skipped=self.skipped, seconds=f"{seconds:.1f}"
-        )
+        if self.not_applicable:
+            line = tr("{counts} · Not applicable: {count}", counts=line, count=self.not_applicable)
         return self._with_errors(line)
+
+    def _skipped_words(self) -> Text:
+        skipped = trn("{count} skipped", "{count} skipped", self.skipped)
+        if not self.not_applicable:
+            return skipped
+        applicable = trn("{count} not applicable", "{count} not applicable", self.not_applicable)
+        return tr("{skipped}, {not_applicable}", skipped=skipped, not_applicable=applicable)
 
     def _with_errors(self, line: Text) -> Text:
         if not self.errors:
@@ -104,3 +125,8 @@ def verdict_sentence(verdict: Verdict, problems: Sequence[Problem], platform: st
             return tr("Not ready: {reason}, and 1 more problem to fix.", reason=reason)
         return tr("Not ready: {reason}, and {count} more problems to fix.", reason=reason, count=others)
     return tr("The check is incomplete: the result is not known.")
+
+
+def _seconds(seconds: float) -> Text:
+    """A duration with one decimal, written the reader's way (a decimal comma in French)."""
+    return number(seconds, 1)

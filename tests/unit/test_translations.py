@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -17,14 +18,19 @@ SOURCE_ROOT = Path(__file__).resolve().parents[2] / "sparkgui"
 
 
 def templates_in(source: str, where: str) -> dict[str, str]:
-    """Every `tr("literal", …)` template in a module, with its location; a non-literal template is an error."""
+    """Every `tr("literal", …)` and `trn("one", "other", n)` template in a module, with its location.
+
+    A template that is not a literal is an error: it could not be translated.
+    """
     found: dict[str, str] = {}
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr":
-            first = node.args[0] if node.args else None
-            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-                raise AssertionError(f"{where}:{node.lineno}: tr() needs a literal template to be translated")
-            found.setdefault(first.value, f"{where}:{node.lineno}")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tr", "trn"):
+            literals = node.args[: 1 if node.func.id == "tr" else 2]
+            for index, literal in enumerate(literals or [None]):
+                if not (isinstance(literal, ast.Constant) and isinstance(literal.value, str)):
+                    raise AssertionError(f"{where}:{node.lineno}: tr() needs a literal template to be translated")
+                if index == 0:  # a plural sentence is keyed by its singular, as gettext's msgid
+                    found.setdefault(literal.value, f"{where}:{node.lineno}")
     return found
 
 
@@ -45,7 +51,7 @@ def catalog_files(lang: str) -> dict[str, dict[str, str]]:
     }
 
 
-def missing_translations(used: dict[str, str], french: dict[str, str]) -> list[str]:
+def missing_translations(used: dict[str, str], french: Mapping[str, object]) -> list[str]:
     return [f"{where}: {template!r}" for template, where in used.items() if template not in french]
 
 
@@ -54,8 +60,14 @@ def test_every_template_has_a_french_translation_with_the_same_placeholders() ->
     assert len(used) > 100  # the scan really finds the product's sentences
     french = dict(catalog("fr"))
     assert not missing_translations(used, french), "\n".join(missing_translations(used, french))
+
+    def forms(value: object) -> list[str]:
+        return [str(form) for form in value] if isinstance(value, list) else [str(value)]
+
     wrong = [
-        f"{t!r} -> {french[t]!r}" for t in used if placeholders(t) != placeholders(french[t]) or not french[t].strip()
+        f"{t!r} -> {french[t]!r}"
+        for t in used
+        if any(placeholders(t) != placeholders(form) or not form.strip() for form in forms(french[t]))
     ]
     assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
 

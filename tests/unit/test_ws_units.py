@@ -131,7 +131,7 @@ def test_every_websocket_sentence_has_its_french(module: str) -> None:
     assert templates
     for template in templates:
         assert template in french, f"missing French for {template!r} (resources/i18n/fr/ws.json)"
-        assert placeholders(french[template]) == placeholders(template), template
+        assert placeholders(str(french[template])) == placeholders(template), template
 
 
 def test_bundled_profile_plans_the_platforms_probe_websocket() -> None:
