@@ -32,8 +32,10 @@ _STATUS_WORDS: dict[Status, Text] = {
 }
 
 
-def status_word(status: Status) -> Text:
-    """The one word for a status, in every front end."""
+def status_word(status: Status, cause: str = "") -> Text:
+    """The one word for a status, in every front end; a check with nothing to test here is "Not applicable"."""
+    if status is Status.SKIPPED and cause == NOT_APPLICABLE:
+        return tr("Not applicable")
     return _STATUS_WORDS[status]
 
 

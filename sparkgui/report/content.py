@@ -316,7 +316,7 @@ class _Builder:
         rows = []
         for check in self.checks:
             mark, colour, _background = STATUS_STYLE[str(check.status)]
-            word = self.t(status_word(check.status))
+            word = self.t(status_word(check.status, check.cause))
             label = self.t(_KIND_LABELS[check.kind])
             rows.append(
                 f'<tr><td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'

@@ -206,7 +206,7 @@ class CheckCard(QFrame):
             status = self.record.result.status
             return (
                 STATUS_ICONS[status],
-                status_word(status).render(lang),
+                status_word(status, str(self.record.result.cause)).render(lang),
                 self.record.result.summary.render(lang),
                 STATUS_TINTS[status],
             )
