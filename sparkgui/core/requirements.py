@@ -217,14 +217,26 @@ def proof_sentence(requirements: Sequence[Requirement]) -> Text | None:
         return None
     first = untested(requirements)[0]
     return tr(
-        "Proven: {proven} of {total} requirements. Not tested yet: {title}. {action}.",
+        "Proven: {proven} of {total} requirements; not tested yet: {title}.",
         proven=len(proven(requirements)),
         total=len(requirements),
         title=first.title,
-        action=first.action or tr("Run the check again"),
     )
 
 
 def requirement_lines(requirements: Sequence[Requirement], lang: str) -> list[str]:
     """The requirements table as lines of text (the terminal, Copy for IT)."""
     return [requirement_line(r.title, r.status, r.action).render(lang) for r in requirements]
+
+
+def requirements_strip(requirements: Sequence[Requirement]) -> Text | None:
+    """The requirements on one line for the window's banner, with what completes the first one not tested."""
+    if not requirements:
+        return None
+    line: Text = tr("{mark} {title}", mark=STATUS_MARKS[requirements[0].status], title=requirements[0].title)
+    for requirement in requirements[1:]:
+        line = tr("{line} · {mark} {title}", line=line, mark=STATUS_MARKS[requirement.status], title=requirement.title)
+    waiting = untested(requirements)
+    if waiting and waiting[0].action is not None:
+        return tr("Requirements: {line}. To complete: {action}.", line=line, action=waiting[0].action)
+    return tr("Requirements: {line}.", line=line)

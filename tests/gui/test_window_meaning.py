@@ -85,3 +85,16 @@ def test_the_demo_holds_as_long_in_the_window_as_in_the_cli(
     cli, gui = asked
     assert cli.plan_options() == gui.plan_options()
     assert gui.plan_options().hold_seconds == session_module.DEMO_LONG_HOLD_SECONDS == 60
+
+
+def test_the_banner_lists_the_requirements_and_what_completes_them(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window = open_window(load_bundled_profile())
+    window.set_demo("ready")
+    with qtbot.waitSignal(window.runDone, timeout=60_000):
+        click(window.check_button)
+    qtbot.waitUntil(lambda: not window.running, timeout=5_000)
+    headline, detail = window.banner.headline.text(), window.banner.detail.text()
+    assert "Proven: 3 of 4 requirements" in headline
+    assert "Requirements: ✓ DNS resolves the platform's domains" in detail
+    assert "? WebSockets stay open at least 10 minutes" in detail and "To complete: Run the 10-minute test." in detail
+    assert "Not applicable:" in detail  # no IPv6 address on a demo host: not counted as not run

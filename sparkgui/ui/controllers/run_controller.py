@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QWidget
 from sparkgui.core.causes import Cause
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, RunOutcome, Status, Verdict
+from sparkgui.core.requirements import requirements_strip
 from sparkgui.ui.check_list import CheckList
 from sparkgui.ui.engine_thread import EngineThread
 from sparkgui.ui.errors import ErrorReporter
@@ -160,6 +161,9 @@ class RunController(QObject):
 
     def _detail(self, shown: SessionOutcome) -> Text:
         line = shown.tally.strip(shown.seconds)
+        wanted = requirements_strip(shown.requirements)
+        if wanted is not None:
+            line = tr("{counts}\n{requirements}", counts=line, requirements=wanted)
         sign_in = shown.sign_in_problem()
         hint: Text | None = None
         if sign_in is not None:  # the fix is in the organiser's hands: say so where they look
