@@ -95,14 +95,15 @@ class HttpsCheck(Check):
                             judged = self._after_redirects(
                                 first, (response.status, response.headers, body), asked, evidence
                             )
-                            if self.endpoint.probe and judged.status is Status.PASS:
-                                return await _with_public_address(session, judged, self.url)
-                            return judged
+                            break  # out of the response first: /whoami then reuses its connection
                     if follow in asked or len(asked) > MAX_REDIRECTS:
                         evidence["redirects"] = [*asked, follow]
                         return self._redirect_loop(evidence)
                     asked.append(follow)
                     url = follow
+                if self.endpoint.probe and judged.status is Status.PASS:
+                    return await _with_public_address(session, judged, self.url)
+                return judged
         except TimeoutError:
             evidence["elapsed_ms"] = _ms(began)
             return failed(

@@ -23,32 +23,44 @@ class Listener:
         self.handler, self.host, self.port, self.ssl_context = handler, host, port, ssl_context
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
 
     async def start(self) -> int:
         """Listen; return the port (a free one when asked for port 0)."""
-        self._server = await asyncio.start_server(self._serve, self.host, self.port, ssl=self.ssl_context)
+        self._server = await asyncio.start_server(self._accepted, self.host, self.port, ssl=self.ssl_context)
         self.port = int(self._server.sockets[0].getsockname()[1])
         return self.port
 
     async def stop(self) -> None:
-        """Stop listening, cancel every connection's handler and wait for them to end."""
+        """Stop listening, cancel every connection's handler, wait for them to end, and close every connection.
+
+        A connection accepted just before the stop may have a handler that never started: its transport is
+        closed here too, so no socket is left for the garbage collector to find.
+        """
         if self._server is not None:
             self._server.close()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
         if self._server is not None:
             await self._server.wait_closed()
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
+    def _accepted(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Called as the connection is accepted (a plain callback, so it always runs): track it, then serve it."""
+        self._writers.add(writer)
+        task = asyncio.ensure_future(self._serve(reader, writer))
         self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             await self.handler(reader, writer)
         except (asyncio.CancelledError, ConnectionError, asyncio.IncompleteReadError):
             pass  # stopping, or the peer went away: asyncio would log a failed handler as an error
         finally:
-            self._tasks.discard(task)
+            self._writers.discard(writer)
             writer.transport.abort()
