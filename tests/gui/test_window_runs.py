@@ -52,9 +52,9 @@ def test_ready_network_says_ready(qtbot: QtBot, pki: LoopbackPki, open_window: W
     assert headers[0].startswith("Internet & DNS") and headers[1].startswith("Firewall (HTTPS 443)")
     assert headers[2].startswith("Secure connection")
     states = {card.info.kind: card.state.text() for card in window.checks.cards.values() if card.info.kind != "proxy"}
-    assert states == {"dns": "Passed", "tcp": "Passed", "ipv6": "Not run", "tls": "Passed", "https": "Passed"}
+    assert states == {"dns": "Passed", "tcp": "Passed", "ipv6": "Not applicable", "tls": "Passed", "https": "Passed"}
     assert window.checks.card("proxy:discovery").state.text() == "Passed"
-    assert window.checks.card("proxy:direct").state.text() == "Not run"  # no proxy in use
+    assert window.checks.card("proxy:direct").state.text() == "Not applicable"  # no proxy in use: nothing to bypass
     dns_card = window.checks.card("dns:app.test")
     assert "resolves to 1 address" in dns_card.summary.text()
     assert dns_card.icon.accessibleName() == "Passed"  # the icon says it in words too
