@@ -63,7 +63,7 @@ def requirements_of(profile: Profile, records: Sequence[CheckRecord]) -> list[Re
     """Each of the profile's requirements, judged from the run's records."""
     judged = [_judge(spec, profile, records) for spec in profile.requirements if spec.kind is not RequirementKind.PROXY]
     proxies = [spec for spec in profile.requirements if spec.kind is RequirementKind.PROXY]
-    judged += [_judge_proxy(spec, records, judged) for spec in proxies]
+    judged += [_judge_proxy(spec, profile, records, judged) for spec in proxies]
     order = {spec.id: index for index, spec in enumerate(profile.requirements)}
     return sorted(judged, key=lambda requirement: order[requirement.id])
 
@@ -145,7 +145,9 @@ def _shortest_hold(records: Sequence[CheckRecord]) -> float | None:
     return min(float(length) for length in lengths)  # type: ignore[arg-type]
 
 
-def _judge_proxy(spec: RequirementSpec, records: Sequence[CheckRecord], others: Sequence[Requirement]) -> Requirement:
+def _judge_proxy(
+    spec: RequirementSpec, profile: Profile, records: Sequence[CheckRecord], others: Sequence[Requirement]
+) -> Requirement:
     """A proxy is fine if it lets everything through: not met when any failure is the proxy's own."""
     relevant = _relevant(RequirementKind.PROXY, records)
     proxy_faults = [
@@ -154,7 +156,7 @@ def _judge_proxy(spec: RequirementSpec, records: Sequence[CheckRecord], others: 
         if record.result.status is Status.FAIL and entry(record.result.cause).family is Family.PROXY
     ]
     ids = tuple(dict.fromkeys([*(r.id for r in relevant), *(r.id for r in proxy_faults)]))
-    title = tr("The proxy, if there is one, lets all of that through") if not spec.title else Text(spec.title)
+    title = title_of(spec, profile)
     if proxy_faults or any(r.result.status is Status.FAIL for r in relevant):
         return Requirement(spec.id, spec.kind, title, RequirementStatus.NOT_MET, ids)
     if not relevant or any(not r.result.status.lets_dependents_run for r in relevant):
