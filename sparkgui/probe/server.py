@@ -9,6 +9,7 @@ import ssl
 
 from aiohttp import web
 
+from sparkgui.core.net.listening import ClosingRunner
 from sparkgui.probe.app import ProbeConfig, make_app
 
 log = logging.getLogger("sparkgui.probe")
@@ -23,16 +24,14 @@ async def start_probe(
     shutdown_timeout: float = SHUTDOWN_SECONDS,
 ) -> tuple[web.AppRunner, int]:
     """Start the probe on `host:port` (0 picks a free port); returns the runner (to `cleanup()`) and the port."""
-    runner = web.AppRunner(make_app(config), access_log=None, shutdown_timeout=shutdown_timeout)
+    runner = ClosingRunner(make_app(config), access_log=None, shutdown_timeout=shutdown_timeout)
     await runner.setup()
-    site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
     try:
-        await site.start()
+        bound = await runner.serve(host, port, ssl_context)
     except BaseException:
         await runner.cleanup()
         raise
-    bound = runner.addresses[0][1]
-    return runner, int(bound)
+    return runner, bound
 
 
 async def serve(host: str, port: int, ssl_context: ssl.SSLContext | None, config: ProbeConfig) -> None:

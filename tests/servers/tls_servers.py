@@ -14,6 +14,7 @@ import trustme
 from aiohttp import web
 
 from sparkgui.core.demo.listener import Listener
+from sparkgui.core.net.listening import ClosingRunner
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -50,12 +51,9 @@ async def start_https(
     app = web.Application()
     for path, handler in (routes or {"/": ok}).items():
         app.router.add_route("*", path, handler)
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+    runner = ClosingRunner(app, access_log=None, shutdown_timeout=0.5)
     await runner.setup()
-    site = web.TCPSite(runner, host, 0, ssl_context=context)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, port
+    return runner, await runner.serve(host, 0, context)
 
 
 def closed_port(host: str = "127.0.0.1") -> int:

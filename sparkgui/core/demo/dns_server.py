@@ -17,6 +17,8 @@ import dns.rcode
 import dns.rdatatype
 import dns.rrset
 
+from sparkgui.core.demo.listener import Listener
+
 NXDOMAIN = "nxdomain"
 SERVFAIL = "servfail"
 SILENT = "silent"
@@ -35,7 +37,7 @@ class DnsServer:
     queries: list[tuple[str, str]] = field(default_factory=list)
     silent_types: set[str] = field(default_factory=set)  # record types never answered (a lost answer)
     _udp: asyncio.DatagramTransport | None = None
-    _tcp: asyncio.Server | None = None
+    _tcp: Listener | None = None
 
     async def start(self) -> DnsServer:
         """Bind UDP and TCP on the same port; a random UDP port may be taken for TCP, so retry a few times."""
@@ -44,7 +46,8 @@ class DnsServer:
             transport, _ = await loop.create_datagram_endpoint(lambda: _Udp(self), local_addr=(self.host, self.port))
             port = transport.get_extra_info("sockname")[1]
             try:
-                self._tcp = await asyncio.start_server(self._serve_tcp, self.host, port)
+                self._tcp = Listener(self._serve_tcp, self.host, port)
+                await self._tcp.start()
             except OSError:
                 transport.close()
                 if self.port:
@@ -59,8 +62,7 @@ class DnsServer:
         if self._udp is not None:
             self._udp.close()
         if self._tcp is not None:
-            self._tcp.close()
-            await self._tcp.wait_closed()
+            await self._tcp.stop()  # also ends a TCP query still waiting for an answer
 
     @property
     def address(self) -> str:
@@ -100,8 +102,6 @@ class DnsServer:
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
-        finally:
-            writer.close()
 
 
 class _Udp(asyncio.DatagramProtocol):

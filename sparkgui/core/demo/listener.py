@@ -11,6 +11,8 @@ import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
 
+from sparkgui.core.net.listening import RecordingSocket, bound_port, close_unfinished, listening_socket
+
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
@@ -24,18 +26,25 @@ class Listener:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
+        self._sock: RecordingSocket | None = None
 
     async def start(self) -> int:
         """Listen; return the port (a free one when asked for port 0)."""
-        self._server = await asyncio.start_server(self._accepted, self.host, self.port, ssl=self.ssl_context)
-        self.port = int(self._server.sockets[0].getsockname()[1])
+        self._sock = listening_socket(self.host, self.port)
+        try:
+            self._server = await asyncio.start_server(self._accepted, sock=self._sock, ssl=self.ssl_context)
+        except BaseException:
+            self._sock.close()
+            raise
+        self.port = bound_port(self._sock)
         return self.port
 
     async def stop(self) -> None:
         """Stop listening, cancel every connection's handler, wait for them to end, and close every connection.
 
-        A connection accepted just before the stop may have a handler that never started: its transport is
-        closed here too, so no socket is left for the garbage collector to find.
+        A connection accepted just before the stop may have a handler that never started, or (with TLS) a
+        handshake that never finished: both are closed here too, so no socket is left for the garbage
+        collector to find.
         """
         if self._server is not None:
             self._server.close()
@@ -46,6 +55,8 @@ class Listener:
         for writer in list(self._writers):
             writer.transport.abort()
         self._writers.clear()
+        if self._sock is not None:
+            await close_unfinished(self._sock)  # before wait_closed, which (3.12+) waits for every connection
         if self._server is not None:
             await self._server.wait_closed()
 
