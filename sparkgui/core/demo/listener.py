@@ -11,7 +11,7 @@ import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
 
-from sparkgui.core.net.listening import RecordingSocket, bound_port, close_unfinished, listening_socket
+from sparkgui.core.net.listening import RecordingSocket, bound_port, close_unfinished, listening_sockets
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -30,7 +30,9 @@ class Listener:
 
     async def start(self) -> int:
         """Listen; return the port (a free one when asked for port 0)."""
-        self._sock = listening_socket(self.host, self.port)
+        self._sock, *others = listening_sockets(self.host, self.port)
+        for extra in others:  # a name with several addresses: the Listener serves the first (its host is an IP)
+            extra.close()
         try:
             self._server = await asyncio.start_server(self._accepted, sock=self._sock, ssl=self.ssl_context)
         except BaseException:

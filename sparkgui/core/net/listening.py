@@ -35,18 +35,28 @@ class RecordingSocket(socket.socket):
         return conn, address
 
 
-def listening_socket(host: str, port: int = 0, backlog: int = 128) -> RecordingSocket:
-    """Bind and listen on `host:port` (0: a free port), as `loop.create_server` would."""
-    sock = RecordingSocket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+def listening_sockets(host: str | None, port: int = 0, backlog: int = 128) -> list[RecordingSocket]:
+    """Bind and listen on every address of `host` ("" or None: every interface, IPv4 and IPv6).
+
+    As `loop.create_server` does, an IPv6 socket is IPv6-only, so each family has its own socket.
+    """
+    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    sockets: list[RecordingSocket] = []
     try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(backlog)
-        sock.setblocking(False)
+        for family, _, _, _, address in dict.fromkeys((i[0], i[1], i[2], i[3], i[4]) for i in infos):
+            sock = RecordingSocket(family)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+            sock.listen(backlog)
+            sock.setblocking(False)
     except BaseException:
-        sock.close()
+        for sock in sockets:
+            sock.close()
         raise
-    return sock
+    return sockets
 
 
 def bound_port(sock: socket.socket) -> int:
@@ -73,16 +83,18 @@ class ClosingRunner(web.AppRunner):
         super().__init__(app, **kwargs)  # type: ignore[arg-type]
         self._sockets: list[RecordingSocket] = []
 
-    async def serve(self, host: str, port: int = 0, ssl_context: ssl.SSLContext | None = None) -> int:
-        """Listen on `host:port` (0: a free port) and return the port."""
-        sock = listening_socket(host, port)
+    async def serve(self, host: str | None, port: int = 0, ssl_context: ssl.SSLContext | None = None) -> int:
+        """Listen on `host:port` (0: a free port; "" : every interface) and return the (first) port."""
+        sockets = listening_sockets(host, port)
         try:
-            await web.SockSite(self, sock, ssl_context=ssl_context).start()
+            for sock in sockets:
+                await web.SockSite(self, sock, ssl_context=ssl_context).start()
         except BaseException:
-            sock.close()
+            for sock in sockets:
+                sock.close()
             raise
-        self._sockets.append(sock)
-        return bound_port(sock)
+        self._sockets += sockets
+        return bound_port(sockets[0])
 
     async def cleanup(self) -> None:
         """Stop as aiohttp does, then close what its connection list never held."""
