@@ -12,8 +12,9 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from sparkgui.core.allowlist import rule_texts
+from sparkgui.core.dates import when_text
 from sparkgui.core.i18n import tr
-from sparkgui.core.presentation import STATUS_TAGS
+from sparkgui.core.presentation import status_tag, tag_width
 from sparkgui.core.requirements import requirement_lines
 from sparkgui.core.tested_network import network_sentence
 
@@ -33,8 +34,8 @@ def it_text(session: SessionOutcome, lang: str) -> str:
         session.sentence().render(lang),
         session.tally.sentence(session.seconds).render(lang),
         tr(
-            "Checked at {time} (UTC), profile {profile}.",
-            time=outcome.finished_at.strftime("%Y-%m-%d %H:%M"),
+            "Checked on {when}, profile {profile}.",
+            when=when_text(outcome.finished_at.astimezone(), lang),
             profile=profile_file_name(profile.source) or profile.name,
         ).render(lang),
     ]
@@ -56,7 +57,8 @@ def it_text(session: SessionOutcome, lang: str) -> str:
                 record = records[check_id]
                 result = record.result
                 title = record.info.title.render(lang) if record.info.title else record.id
-                lines.append(f"- [{STATUS_TAGS[result.status]}] {title} ({record.id}, {result.cause})")
+                tag = status_tag(result.status, str(result.cause), lang)
+                lines.append(f"- [{tag}] {title} ({record.id}, {result.cause})")
                 lines.append(f"  {result.summary.render(lang)}")
                 if result.remedy:
                     lines.append(f"  → {result.remedy.render(lang)}")
@@ -67,8 +69,10 @@ def it_text(session: SessionOutcome, lang: str) -> str:
         lines += ["", tr("Allow-list rules for {platform}:", platform=profile.name).render(lang)]
         lines += [f"- {rule}" for rule in rules]
     lines += ["", tr("All results:").render(lang)]
+    width = tag_width(lang)
     for record in outcome.records:
-        lines.append(f"{STATUS_TAGS[record.result.status]:<5} {record.id}: {record.result.summary.render(lang)}")
+        tag = status_tag(record.result.status, str(record.result.cause), lang)
+        lines.append(f"{tag:<{width}} {record.id}: {record.result.summary.render(lang)}")
     return "\n".join(lines) + "\n"
 
 

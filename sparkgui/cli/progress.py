@@ -11,7 +11,7 @@ from sparkgui.core.events import NullSink
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, Status
-from sparkgui.core.presentation import STATUS_TAGS
+from sparkgui.core.presentation import status_tag
 
 QUIET_LIMIT_S = 20.0  # without a terminal, a long wait still prints a line this often (logs, CI, cron)
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.SKIPPED: "90", Status.ERROR: "35"}
@@ -55,7 +55,7 @@ class TerminalProgress(NullSink):
         self.running.pop(record.id, None)
         self.finished += 1
         status = record.result.status
-        tag = STATUS_TAGS[status]
+        tag = status_tag(status, str(record.result.cause), self.lang)
         if self.live:
             tag = f"\x1b[{_COLOURS[status]}m{tag}\x1b[0m"
         self._line(f"{tag} {record.id} — {record.result.summary.render(self.lang)}")

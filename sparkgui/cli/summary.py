@@ -10,7 +10,7 @@ from typing import TextIO
 from sparkgui.app.session import SessionOutcome
 from sparkgui.core.allowlist import rule_texts
 from sparkgui.core.i18n import tr
-from sparkgui.core.presentation import STATUS_TAGS
+from sparkgui.core.presentation import status_tag, tag_width
 from sparkgui.core.requirements import requirement_lines
 
 
@@ -36,7 +36,8 @@ def print_summary(session: SessionOutcome, lang: str, stream: TextIO) -> None:
         for problem in session.problems:
             for check_id in problem.check_ids:
                 result = records[check_id].result
-                write(f"  {STATUS_TAGS[result.status]:<5} {check_id} [{result.cause}]")
+                tag = status_tag(result.status, str(result.cause), lang)
+                write(f"  {tag:<{tag_width(lang)}} {check_id} [{result.cause}]")
                 write(f"        {result.summary.render(lang)}")
                 if result.remedy:
                     write(f"        → {result.remedy.render(lang)}")

@@ -16,12 +16,12 @@ from sparkgui.core.problems import Problem, failures, warnings
 
 NOT_APPLICABLE = str(Cause.SKIPPED_NOT_APPLICABLE)
 
-STATUS_TAGS: dict[Status, str] = {
-    Status.PASS: "PASS",
-    Status.WARN: "WARN",
-    Status.FAIL: "FAIL",
-    Status.SKIPPED: "SKIP",
-    Status.ERROR: "ERROR",
+_STATUS_TAGS: dict[Status, Text] = {
+    Status.PASS: tr("PASS"),
+    Status.WARN: tr("WARN"),
+    Status.FAIL: tr("FAIL"),
+    Status.SKIPPED: tr("SKIP"),
+    Status.ERROR: tr("ERROR"),
 }
 _STATUS_WORDS: dict[Status, Text] = {
     Status.PASS: tr("Passed"),
@@ -37,6 +37,18 @@ def status_word(status: Status, cause: str = "") -> Text:
     if status is Status.SKIPPED and cause == NOT_APPLICABLE:
         return tr("Not applicable")
     return _STATUS_WORDS[status]
+
+
+def status_tag(status: Status, cause: str, lang: str) -> str:
+    """The short capitals the terminal and Copy for IT put before a result (`PASS`, `ÉCHEC`), in `lang`."""
+    if status is Status.SKIPPED and cause == NOT_APPLICABLE:
+        return tr("N/A").render(lang)
+    return _STATUS_TAGS[status].render(lang)
+
+
+def tag_width(lang: str) -> int:
+    """The widest tag in `lang`, so the results line up in a column."""
+    return max(len(tag.render(lang)) for tag in (*_STATUS_TAGS.values(), tr("N/A")))
 
 
 @dataclass(frozen=True)

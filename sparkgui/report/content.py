@@ -7,13 +7,13 @@ limits of the test. Everything taken from the report is escaped.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sparkgui.core.dates import local_when_text
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.ids import CheckKind
 from sparkgui.core.model import Status
@@ -58,20 +58,6 @@ _KIND_LABELS = {
     "proxy": tr("Proxy"),
     "quality": tr("Connection quality"),
 }
-_MONTHS = (
-    tr("January"),
-    tr("February"),
-    tr("March"),
-    tr("April"),
-    tr("May"),
-    tr("June"),
-    tr("July"),
-    tr("August"),
-    tr("September"),
-    tr("October"),
-    tr("November"),
-    tr("December"),
-)
 _CANNOT_SEE = (
     tr(
         "Attendees' phones on the guest Wi-Fi are on another network, often with other rules: run this test "
@@ -436,7 +422,7 @@ class _Builder:
             return "—"
         issuer = tls.tls().issuer
         if not issuer:
-            return self.t(tr("not checked")) if tls.status is Status.SKIPPED else "—"
+            return self.t(tr("not run")) if tls.status is Status.SKIPPED else "—"
         if tls.cause in ("tls.intercepted", "tls.untrusted"):
             colour = STATUS_STYLE[str(tls.status)][1]
             note = self.t(tr("not the platform's: TLS inspection"))
@@ -470,23 +456,7 @@ class _Builder:
         self.parts.append(f'<p style="margin-top: 2px; margin-bottom: 6px; color: {colour};">{self.t(text)}</p>')
 
     def when_text(self) -> str:
-        return format_when(self.report.started_at, self.lang)
-
-
-def format_when(iso: str, lang: str) -> str:
-    """`14 May 2024, 10:32 (UTC+02:00)` in the local time of the machine that renders (the organiser's)."""
-    try:
-        when = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso or "?"
-    if when.tzinfo is not None:
-        when = when.astimezone()
-    offset = when.strftime("%z")
-    zone = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
-    month = _MONTHS[when.month - 1].render(lang)
-    if lang == "en":
-        return f"{when.day} {month} {when.year}, {when:%H:%M}{zone}"
-    return f"{when.day} {month.lower()} {when.year}, {when:%H:%M}{zone}"
+        return local_when_text(self.report.started_at, self.lang)
 
 
 def _by_host(checks: Iterable[ReportCheck]) -> dict[str, list[ReportCheck]]:

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from sparkgui.core.causes import Cause
+from sparkgui.core.dates import local_when_text as format_when
 from sparkgui.core.event import EventInfo
 from sparkgui.core.ids import Target
 from sparkgui.core.problems import Rule, RuleLine, problems_of, rule_lines
 from sparkgui.core.report import with_event
-from sparkgui.report.content import _strip_credentials, build_document, format_when
+from sparkgui.report.content import _strip_credentials, build_document
 from sparkgui.report.model import ReportCheck
 from sparkgui.report.naming import default_file_name
 
@@ -29,6 +30,11 @@ from sparkgui.report.naming import default_file_name
 )
 def test_default_file_name(platform: str, venue: str | None, ext: str, expected: str) -> None:
     assert default_file_name(platform, venue, dt.datetime(2025, 3, 14, 9, 5), ext) == expected
+
+
+def test_a_demo_file_says_demo_in_its_name() -> None:
+    name = default_file_name("Sparkup", "Palais", dt.datetime(2025, 3, 14, 9, 5), "pdf", demo=True)
+    assert name == "DEMO_Sparkup_Palais_2025-03-14_0905.pdf"
 
 
 def test_default_file_name_is_bounded() -> None:

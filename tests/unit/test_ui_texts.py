@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Iterator
+
+import pytest
 
 from sparkgui.app.it_text import it_text
 from sparkgui.app.session import RunRequest, SessionOutcome
@@ -74,6 +78,17 @@ def test_verdict_sentence_names_the_problem() -> None:
     assert str(verdict_sentence(Verdict.READY, problems_of([ok]), "Sparkup")) == "This network is ready for Sparkup."
 
 
+@pytest.fixture
+def paris_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This process's local time is Paris's (the organiser's), and back to what it was afterwards."""
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("paris_time")
 def test_it_summary_leads_with_what_to_change_and_the_allow_list() -> None:
     now = dt.datetime(2025, 5, 1, 9, 30, tzinfo=dt.UTC)
     tcp = _record("tcp", "a.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443.")))
@@ -85,7 +100,7 @@ def test_it_summary_leads_with_what_to_change_and_the_allow_list() -> None:
         "Network check for Test platform (sparkgui)",
         "Not ready: the firewall blocks connections to Test platform.",
         "1 passed, 0 warnings, 1 failed, 0 skipped (1.5 s).",
-        "Checked at 2025-05-01 09:30 (UTC), profile test.toml.",
+        "Checked on 1 May 2025, 11:30 (UTC+02:00), profile test.toml.",
         "DNS servers used: 192.0.2.53.",
     ]
     assert "- [FAIL] Check a.test:443 (tcp:a.test:443, tcp.refused)\n  Refused.\n  → Allow TCP 443." in text
