@@ -147,7 +147,8 @@ def _write_pdf(
     if target.is_dir():
         from sparkgui.report.naming import default_file_name
 
-        target = target / default_file_name(platform, event.venue if event else None, when, "pdf")
+        demo = report.get("demo") is True
+        target = target / default_file_name(platform, event.venue if event else None, when, "pdf", demo=demo)
     try:
         from sparkgui.report.pdf import write_pdf
     except ImportError as exc:

@@ -162,10 +162,19 @@ class Profile:
         rules: dict[tuple[str, int], AllowRule] = {}
         ws = self.websocket
         for endpoint in self.endpoints:
-            pattern = f"*.{parent_domain(endpoint.host)}"
-            idle = ws.long_hold_seconds if ws is not None and parent_domain(ws.host) == pattern[2:] else 0
+            domain = parent_domain(endpoint.host)
+            pattern = f"*.{domain}" if domain != endpoint.host else domain  # `*.x.y` would not cover `x.y` itself
+            idle = ws.long_hold_seconds if ws is not None and parent_domain(ws.host) == domain else 0
             rules.setdefault((pattern, endpoint.port), AllowRule(pattern, endpoint.port, idle_timeout_s=idle))
         return tuple(rules.values())
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        """The TCP ports the platform is reached on, in order, each once (443 for a real platform)."""
+        found = [endpoint.port for endpoint in self.endpoints]
+        if self.websocket is not None:
+            found.append(self.websocket.port)
+        return tuple(dict.fromkeys(found)) or (443,)
 
 
 def load_profile(path: str | Path) -> Profile:

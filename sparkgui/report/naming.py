@@ -10,13 +10,19 @@ MAX_PART_LENGTH = 40
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 
 
-def default_file_name(platform: str, venue: str | None, when: datetime, ext: str) -> str:
-    """E.g. `Sparkup_Palais-des-Congres_2024-05-14_1032.pdf`.
+def default_file_name(platform: str, venue: str | None, when: datetime, ext: str, demo: bool = False) -> str:
+    """E.g. `Sparkup_Palais-des-Congres_2024-05-14_1032.pdf`, and `DEMO_Sparkup_…` for a demo.
 
     ASCII only (accents folded), no spaces, so the name survives e-mail attachments and Windows; the time
-    is kept so that two runs on the same day do not overwrite each other.
+    is kept so that two runs on the same day do not overwrite each other. A demo's file says so in its
+    name, so a simulated result is never sent as a real one.
     """
-    parts = [_slug(platform) or "sparkgui", _slug(venue or ""), when.strftime("%Y-%m-%d_%H%M")]
+    parts = [
+        "DEMO" if demo else "",
+        _slug(platform) or "sparkgui",
+        _slug(venue or ""),
+        when.strftime("%Y-%m-%d_%H%M"),
+    ]
     extension = ext.lstrip(".").lower()
     stem = "_".join(part for part in parts if part)
     return f"{stem}.{extension}" if extension else stem
@@ -25,3 +31,8 @@ def default_file_name(platform: str, venue: str | None, when: datetime, ext: str
 def _slug(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _UNSAFE.sub("-", folded).strip("-")[:MAX_PART_LENGTH].strip("-")
+
+
+def rules_file_name(platform: str, ext: str) -> str:
+    """E.g. `Sparkup_allow-list.csv`: the rules depend on the profile only, not on a run or a date."""
+    return f"{_slug(platform) or 'sparkgui'}_allow-list.{ext.lstrip('.').lower()}"

@@ -10,7 +10,16 @@ import html
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, Status
@@ -42,7 +51,10 @@ class CheckCard(QFrame):
         self._tint: QColor | None = None
         self._icon_name = ""
         self._hold_bar: QProgressBar | None = None
-        self._details: QLabel | None = None
+        self._details: QWidget | None = None
+        self.remedy: QLabel | None = None
+        self.technical: QLabel | None = None
+        self.technical_toggle: QToolButton | None = None
         self.setFrameShape(QFrame.Shape.NoFrame)
 
         self.toggle = QToolButton(self)
@@ -95,15 +107,25 @@ class CheckCard(QFrame):
         return self._hold_bar
 
     @property
-    def details(self) -> QLabel:
-        """The remedy and evidence as selectable text, made the first time the card opens."""
+    def details(self) -> QWidget:
+        """What to ask IT, then a collapsed "Technical details" part; made the first time the card opens."""
         if self._details is None:
-            self._details = QLabel(self)
-            self._details.setWordWrap(True)
-            self._details.setTextFormat(Qt.TextFormat.RichText)
-            self._details.setTextInteractionFlags(
-                Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-            )
+            self._details = QWidget(self)
+            column = QVBoxLayout(self._details)
+            column.setContentsMargins(0, 2, 0, 0)
+            column.setSpacing(2)
+            self.remedy = _selectable_label(self._details)
+            self.technical_toggle = QToolButton(self._details)
+            self.technical_toggle.setCheckable(True)
+            self.technical_toggle.setAutoRaise(True)
+            self.technical_toggle.setArrowType(Qt.ArrowType.RightArrow)
+            self.technical_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            self.technical_toggle.toggled.connect(self._set_technical)
+            self.technical = _selectable_label(self._details)
+            self.technical.hide()
+            column.addWidget(self.remedy)
+            column.addWidget(self.technical_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+            column.addWidget(self.technical)
             self._details.hide()
             self.grid.addWidget(self._details, 3, 2, 1, 2)
         return self._details
@@ -181,7 +203,7 @@ class CheckCard(QFrame):
             self._tint = tint
             self.update()
         if self._details is not None and self._details.isVisible():
-            self._details.setText(self._details_html())
+            self._fill_details()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """A rounded card tinted by its status, drawn over the palette's own background (light or dark)."""
@@ -221,8 +243,25 @@ class CheckCard(QFrame):
     def _set_expanded(self, expanded: bool) -> None:
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
         if expanded:
-            self.details.setText(self._details_html())
+            self._fill_details()
         self.details.setVisible(expanded)
+
+    def _set_technical(self, shown: bool) -> None:
+        assert self.technical_toggle is not None and self.technical is not None
+        self.technical_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.technical.setVisible(shown)
+
+    @property
+    def technical_shown(self) -> bool:
+        """Whether the "Technical details" part is open (it starts closed: it is for IT)."""
+        return self.technical_toggle is not None and self.technical_toggle.isChecked()
+
+    def show_technical(self, shown: bool) -> None:
+        """Open or close the "Technical details" part (opening the card first)."""
+        if shown:
+            self.set_expanded(True)
+        if self.technical_toggle is not None:
+            self.technical_toggle.setChecked(shown)
 
     @property
     def expanded(self) -> bool:
@@ -254,19 +293,36 @@ class CheckCard(QFrame):
         lines = [f"{heading} {remedy}"] if remedy else []
         return "\n".join(lines + [f"{label}: {value}" for label, value in rows])
 
-    def _details_html(self) -> str:
+    def _fill_details(self) -> None:
+        if self._details is None:
+            self.details.hide()  # made on first use
+        assert self.remedy is not None and self.technical is not None and self.technical_toggle is not None
         remedy, rows = self._detail_parts()
         heading = tr("What to ask the venue's IT:").render(self.lang)
-        parts = [f"<p><b>{html.escape(heading)}</b> {html.escape(remedy)}</p>"] if remedy else []
+        self.remedy.setText(f"<b>{html.escape(heading)}</b> {html.escape(remedy)}" if remedy else "")
+        self.remedy.setVisible(bool(remedy))
+        label = tr("Technical details").render(self.lang)
+        self.technical_toggle.setText(label)
+        self.technical_toggle.setAccessibleName(label)
         cells = "".join(
             f"<tr><td style='padding-right:12px; white-space:nowrap;'><i>{html.escape(label)}</i></td>"
             f"<td>{html.escape(value)}</td></tr>"
             for label, value in rows
         )
-        parts.append(f"<table cellspacing='0' cellpadding='1'>{cells}</table>")
-        return "".join(parts)
+        self.technical.setText(f"<table cellspacing='0' cellpadding='1'>{cells}</table>")
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click anywhere on a finished card opens or closes it, like the arrow does."""
         if self.record is not None:
             self.toggle.toggle()
+
+
+def _selectable_label(parent: QWidget) -> QLabel:
+    """Rich text that wraps and can be selected and copied, by mouse or keyboard."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    return label

@@ -6,11 +6,14 @@ SHA-256 match. Only what the organiser types: the fields never hold a credential
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from sparkgui.core.event import MAX_FIELD_LENGTH, EventInfo
 from sparkgui.core.i18n import tr
+
+PLACEHOLDER_ALPHA = 0.6  # faded enough to read as a hint, dark enough to read (contrast above 4.5:1 on both)
 
 
 class EventForm(QWidget):
@@ -32,6 +35,23 @@ class EventForm(QWidget):
             edit.textChanged.connect(self.changed)
             layout.addWidget(label)
             layout.addWidget(edit, 1)
+        self._readable_placeholders()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Keep the placeholders readable when the system switches between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._readable_placeholders()
+
+    def _readable_placeholders(self) -> None:
+        """A placeholder in the field's own text colour, faded: some dark palettes leave it near the background."""
+        faded = QColor(self.palette().color(QPalette.ColorRole.Text))
+        faded.setAlphaF(PLACEHOLDER_ALPHA)
+        for edit in self.edits:
+            palette = edit.palette()
+            if palette.color(QPalette.ColorRole.PlaceholderText) != faded:
+                palette.setColor(QPalette.ColorRole.PlaceholderText, faded)
+                edit.setPalette(palette)
 
     @property
     def edits(self) -> tuple[QLineEdit, QLineEdit, QLineEdit]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sparkgui.core.catalogue import Family
 from sparkgui.core.causes import Cause
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, tr, trn
 from sparkgui.core.ids import CheckKind
 from sparkgui.core.model import CheckInfo, CheckRecord, Status
 from sparkgui.core.problems import Problem
@@ -80,20 +80,26 @@ def group_note(
     if not done:
         return None
     here = [p for p in problems if filed_under(p) is group]
-    if len(here) == 1:
-        return tr("1 problem to look at")
     if here:
-        return tr("{count} problems to look at", count=len(here))
+        return trn("{count} problem to look at", "{count} problems to look at", len(here))
     total = len(members)
     passed = sum(1 for r in done if r.result.status is Status.PASS)
     not_applicable = sum(1 for r in done if r.result.cause is Cause.SKIPPED_NOT_APPLICABLE)
     missing = len(done) - passed - not_applicable  # did not run, or stopped by a problem filed elsewhere
     if any(r.result.cause is Cause.SKIPPED_CANCELLED for r in done):
-        return tr("{done} of {total} finished before the cancel", done=passed, total=total)
+        return trn("{count} of {total} finished before the cancel", "{count} of {total} finished before the cancel",
+                   passed, total=total)  # fmt: skip
     if not missing:
-        return tr("{done} of {total} done, no problem", done=len(done), total=total)
+        return trn("{count} of {total} done, no problem", "{count} of {total} done, no problem", len(done), total=total)
     if not passed:
-        return tr("{missing} of {total} not checked: see the problem in another group", missing=missing, total=total)
+        return trn(
+            "{count} of {total} not run: see the problem in another group",
+            "{count} of {total} not run: see the problem in another group",
+            missing,
+            total=total,
+        )
     return tr(
-        "{passed} passed, {missing} not checked: see the problem in another group", passed=passed, missing=missing
+        "{passed}, {not_run}: see the problem in another group",
+        passed=trn("{count} passed", "{count} passed", passed),
+        not_run=trn("{count} not run", "{count} not run", missing),
     )

@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
             self, self.profile_combo, self.settings, self.boxes, lambda: self.lang, lambda: self.running, profile,
             profile_path,
         )  # fmt: skip
+        self.exports.profile = lambda: self.profile
         self.proxy = ProxyController(self, self.settings, lambda: self.lang, lambda: self.running)
         self._connect()
         AfterFirstPaint(self, self.warm_up)
@@ -367,7 +368,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.profiles.window_title().render(lang))
         strip = self.profiles.demo_strip()
         proxy = describe_choice(self.proxy.choice)
-        self.header.retranslate(lang, self.profile.name, strip.render(lang) if strip else None, proxy)
+        self.header.retranslate(
+            lang, self.profile.name, strip.render(lang) if strip else None, proxy, self.profile.ports
+        )
         self.action_bar.retranslate(lang, self.profile.websocket is not None)
         self.export_bar.retranslate(lang)
         self.event_form.retranslate(lang)
@@ -381,6 +384,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(running)
         for button in (self.copy_button, self.save_button, self.pdf_button):
             button.setEnabled(has_outcome)
+        self.export_bar.rules_button.setEnabled(not running)  # the rules come from the profile: no run needed
         self.sign_in_button.setVisible(self.sign_in_needed is not None and not running)
         self.profile_combo.setEnabled(not running)
         self.proxy_button.setEnabled(not running)

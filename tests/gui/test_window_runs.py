@@ -82,6 +82,11 @@ def test_broken_network_explains_what_to_fix(
     assert card.state.text() == "Failed" and not card.details.isVisible()
     click(card.toggle)
     assert card.details.isVisible()
+    assert card.remedy is not None and card.technical is not None and card.technical_toggle is not None
+    assert card.remedy.isVisible() and "cause code" not in card.remedy.text()  # the organiser's part
+    assert card.technical_toggle.text() == "Technical details" and not card.technical.isVisible()
+    click(card.technical_toggle)
+    assert card.technical.isVisible() and "dns.nxdomain" in card.technical.text()
     details = card.details_text()
     assert "What to ask the venue's IT: Ask the venue's IT to make the DNS servers handed out by DHCP" in details
     assert "cause code: dns.nxdomain" in details

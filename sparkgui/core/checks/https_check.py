@@ -69,7 +69,7 @@ class HttpsCheck(Check):
 
         host = self.endpoint.host
         timeouts = scope.run.profile.timeouts
-        scope.progress(0.1, tr("GET {url}", url=self.url))
+        scope.progress(0.1, tr("Asking {host} for a web page", host=host))
         evidence: dict[str, Any] = {"url": self.url, "method": "GET"}
         began = time.perf_counter()
         timeout = aiohttp.ClientTimeout(total=timeouts.http, sock_connect=timeouts.connect)

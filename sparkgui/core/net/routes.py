@@ -99,10 +99,12 @@ async def discover_routes(
         return {url: route for url in urls}
 
     if config.no_proxy:
-        return RouteTable(everywhere(Route(None, "--no-proxy: direct connections")), ("--no-proxy",))
+        return RouteTable(everywhere(Route(None, "no proxy, as chosen: direct connections")), ("no proxy, as chosen",))
     if config.proxy is not None:
         proxy = _with(config.proxy, credentials)
-        return RouteTable(everywhere(Route(proxy, "--proxy", "proxy")), (f"--proxy {proxy.address}",))
+        return RouteTable(
+            everywhere(Route(proxy, "the proxy chosen", "proxy")), (f"the proxy chosen: {proxy.address}",)
+        )
     if config.pac_url:
         return await _from_pac(config.pac_url, "--pac", urls, timeout, credentials, considered)
 

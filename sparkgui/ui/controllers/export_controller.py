@@ -12,12 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import Text, tr
+from sparkgui.core.profile import Profile
 from sparkgui.ui.event_form import EventForm
 from sparkgui.ui.message_boxes import MessageBoxes
 from sparkgui.ui.settings import UiSettings
@@ -46,6 +47,11 @@ class ExportController(QObject):
         bar.copy_button.clicked.connect(self.copy_for_it)
         bar.save_button.clicked.connect(self.save_json_dialog)
         bar.pdf_button.clicked.connect(self.export_pdf_dialog)
+        bar.rules_button.clicked.connect(self.export_rules_dialog)
+        bar.folder_button.clicked.connect(self.show_in_folder)
+        bar.mail_button.clicked.connect(self.email_to_it)
+        self.profile: Callable[[], Profile] | None = None  # set by the window: the profile the rules come from
+        self.saved: tuple[Path, str] | None = None  # the last file saved, and its kind (pdf, json, rules)
 
     def current_event(self) -> EventInfo | None:
         """The event as typed now."""
@@ -74,11 +80,9 @@ class ExportController(QObject):
         assert outcome is not None
         event = self.current_event()
         when = outcome.outcome.started_at.astimezone()
-        name = default_file_name(outcome.profile.name, event.venue if event else None, when, ext)
-        folder = Path(self.settings.export_folder or Path.home())
-        if not folder.is_dir():
-            folder = Path.home()
-        return str(folder / name)
+        demo = outcome.scenario is not None
+        name = default_file_name(outcome.profile.name, event.venue if event else None, when, ext, demo=demo)
+        return str(self._folder() / name)
 
     def save_json_dialog(self) -> None:
         """Ask where to save the JSON report, then save it."""
@@ -103,8 +107,7 @@ class ExportController(QObject):
         except WriteError as exc:
             self.boxes.show(QMessageBox.Icon.Warning, tr("The report was not saved"), Text(str(exc)))
             return False
-        self._remember_folder(path)
-        self.bar.set_status(tr("Saved the JSON report to {path}.", path=path))
+        self._saved(path, "json", tr("Saved the JSON report to {path}.", path=path))
         return True
 
     def export_pdf_dialog(self) -> None:
@@ -136,9 +139,76 @@ class ExportController(QObject):
             return False
         finally:
             QApplication.restoreOverrideCursor()
-        self._remember_folder(path)
-        self.bar.set_status(tr("Saved the PDF to {path}: send it to the venue's IT.", path=path))
+        self._saved(path, "pdf", tr("Saved the PDF to {path}: send it to the venue's IT.", path=path))
         return True
 
-    def _remember_folder(self, path: str) -> None:
-        self.settings.export_folder = str(Path(path).resolve().parent)
+    def export_rules_dialog(self) -> None:
+        """Ask where to save the allow-list rules (CSV or JSON, by the file's name), then save them."""
+        if self.profile is None:
+            return
+        lang = self._lang()
+        csv_filter, json_filter = tr("CSV for a firewall console (*.csv)"), tr("JSON (*.json)")
+        path, chosen = QFileDialog.getSaveFileName(
+            self._owner,
+            tr("Export the allow-list rules").render(lang),
+            self._rules_path(),
+            f"{csv_filter.render(lang)};;{json_filter.render(lang)}",
+        )
+        if path:
+            if not Path(path).suffix:
+                path += ".json" if chosen == json_filter.render(lang) else ".csv"
+            self.export_rules(path)
+
+    def export_rules(self, path: str) -> bool:
+        """Write the profile's rules as CSV (`.csv`) or JSON (anything else); a failure is a dialog."""
+        if self.profile is None:
+            return False
+        from sparkgui.core.allowlist import rules_csv, rules_document
+        from sparkgui.core.atomic import WriteError, write_atomically
+
+        profile, lang = self.profile(), self._lang()
+        text = rules_csv(profile) if Path(path).suffix.lower() == ".csv" else rules_document(profile, lang)
+        try:
+            write_atomically(Path(path), text.encode("utf-8"))
+        except WriteError as exc:
+            self.boxes.show(QMessageBox.Icon.Warning, tr("The rules were not saved"), Text(str(exc)))
+            return False
+        self._saved(path, "rules", tr("Saved the allow-list rules to {path}.", path=path))
+        return True
+
+    def _rules_path(self) -> str:
+        from sparkgui.report.naming import rules_file_name
+
+        assert self.profile is not None
+        return str(self._folder() / rules_file_name(self.profile().name, "csv"))
+
+    def show_in_folder(self) -> None:
+        """Open the folder of the file just saved in the system's file manager."""
+        if self.saved is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved[0].parent)))
+
+    def email_to_it(self) -> None:
+        """Open the mail program with a message to IT naming the file just saved, and say to attach it."""
+        if self.saved is None or self.profile is None:
+            return
+        from sparkgui.app.it_mail import mail_to_it
+
+        path, kind = self.saved
+        session = self._outcome() if kind != "rules" else None
+        mail = mail_to_it(session, self.profile(), str(path), kind, self._lang(), self.current_event())
+        if QDesktopServices.openUrl(QUrl(mail.mailto(), QUrl.ParsingMode.StrictMode)):
+            note = tr("Your mail program opens: attach {file} (in {folder}) before sending.")
+        else:
+            note = tr("No mail program answered: write to the venue's IT and attach {file} (in {folder}).")
+        self.bar.set_status(note.with_params(file=path.name, folder=str(path.parent)))
+        self.bar.offer_follow_up(True)
+
+    def _saved(self, path: str, kind: str, note: Text) -> None:
+        self.saved = (Path(path).resolve(), kind)
+        self.settings.export_folder = str(self.saved[0].parent)
+        self.bar.set_status(note)
+        self.bar.offer_follow_up(True)
+
+    def _folder(self) -> Path:
+        folder = Path(self.settings.export_folder or Path.home())
+        return folder if folder.is_dir() else Path.home()

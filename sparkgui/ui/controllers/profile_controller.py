@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox, QWidget
 
 from sparkgui.core.i18n import Text, tr
@@ -73,8 +73,13 @@ class ProfileController(QObject):
             except ProfileError:
                 continue
             combo.addItem(label, f"{BUNDLED_PREFIX}{name}")
-        if not self.profile.source.startswith(BUNDLED_PREFIX):
-            combo.addItem(Path(self.profile.source).name or self.profile.name, self.profile.source)
+        if not self.profile.source.startswith(BUNDLED_PREFIX):  # a loaded file: by its name, as people call it
+            file_name = Path(self.profile.source).name
+            label = self.profile.name
+            if combo.findText(label) >= 0:  # the same name as a built-in profile: tell them apart
+                label = f"{label} ({file_name})"
+            combo.addItem(label, self.profile.source)
+            combo.setItemData(combo.count() - 1, file_name, Qt.ItemDataRole.ToolTipRole)
         from sparkgui.core.demo.scenarios import SCENARIOS
 
         for name, scenario in SCENARIOS.items():  # demo mode: the current profile, on a simulated venue

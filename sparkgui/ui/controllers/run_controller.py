@@ -93,6 +93,9 @@ class RunController(QObject):
 
         self.session_outcome = None
         self.last_long_hold = request.long_hold
+        self.actions.progress.setValue(0)
+        self.actions.progress.setFormat("")
+        self.actions.progress.show()
         sink = self.sink.bind(asyncio.get_running_loop())
         session = self.session = Session(request, sink, run_factory=self._run_factory)
         self.task = asyncio.ensure_future(self._execute(session))
@@ -122,6 +125,8 @@ class RunController(QObject):
     def _run_started(self, infos: list[CheckInfo]) -> None:
         self._total, self._finished, self._fractions = len(infos), 0, {}
         self.checks.show_plan(infos)
+        self.actions.progress.setValue(0)
+        self.actions.progress.show()
         self.banner.show_state("verdict-running", None, running=True)
         self._update_progress()
 
@@ -150,14 +155,22 @@ class RunController(QObject):
             return
         shown = self.session_outcome = self.session.outcome_of(outcome)
         self._refresh_timer.stop()
+        self._settle_cards()
         self.checks.render_headers()
         self.actions.progress.setValue(1000)
         self.actions.progress.setFormat(f"{self._finished}/{self._total}")
+        self.actions.progress.hide()  # at rest: the banner says how it ended
         self.banner.show_verdict(outcome.verdict)
         self._banner_texts = (shown.headline(), self._detail(shown))
         self.render_banner()
         self._reveal_first_problem()
         self.runDone.emit(outcome)
+
+    def _settle_cards(self) -> None:
+        """A card the run never finished (it was cancelled first) goes back to waiting: no stale countdown."""
+        for card in self.checks.cards.values():
+            if card.running:
+                card.reset()
 
     def _detail(self, shown: SessionOutcome) -> Text:
         line = shown.tally.strip(shown.seconds)
@@ -224,6 +237,7 @@ class RunController(QObject):
         self.banner.show_state("verdict-idle", None)
         self.actions.progress.setValue(0)
         self.actions.progress.setFormat("")
+        self.actions.progress.hide()
         self._banner_texts = (
             tr("Ready to check this network for {platform}.", platform=platform),
             tr(

@@ -8,6 +8,8 @@ from sparkgui.core.i18n import tr
 from sparkgui.ui.icons import icon
 from sparkgui.ui.views.buttons import label_buttons
 
+BUTTON_HEIGHT = 40
+
 
 class ActionBar(QWidget):
     """Layout only: the run controller enables the buttons and moves the progress bar."""
@@ -20,7 +22,6 @@ class ActionBar(QWidget):
         self.check_button.setObjectName("primaryButton")
         self.check_button.setDefault(True)
         self.check_button.setAutoDefault(True)
-        self.check_button.setMinimumHeight(40)
         bold = self.check_button.font()
         bold.setBold(True)
         bold.setPointSizeF(bold.pointSizeF() * 1.15)
@@ -33,13 +34,17 @@ class ActionBar(QWidget):
         )
         self.long_button = QPushButton(self)
         self.sign_in_button = QPushButton(icon("status-warn"), "", self)
-        self.sign_in_button.setMinimumHeight(40)
         self.sign_in_button.hide()  # offered only when the proxy asks for credentials
         self.cancel_button = QPushButton(self)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
+        keep_place = self.progress.sizePolicy()
+        keep_place.setRetainSizeWhenHidden(True)  # the buttons do not move when it shows
+        self.progress.setSizePolicy(keep_place)
+        self.progress.hide()  # shown only while a run is under way
         for widget in (self.check_button, self.sign_in_button, self.long_button, self.cancel_button):
+            widget.setMinimumHeight(BUTTON_HEIGHT)  # one height for the row, the primary button's
             row.addWidget(widget)
         row.addWidget(self.progress, 1)
 

@@ -6,11 +6,13 @@ a real result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, tr, trn
 from sparkgui.ui.icons import icon_path
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each in its own language, so anyone finds theirs
@@ -76,18 +78,25 @@ class HeaderView(QWidget):
         self.demo_strip.hide()
         root.addWidget(self.demo_strip)
 
-    def retranslate(self, lang: str, platform: str, demo_strip: str | None, proxy: Text) -> None:
+    def retranslate(
+        self, lang: str, platform: str, demo_strip: str | None, proxy: Text, ports: Sequence[int] = (443,)
+    ) -> None:
         """Set the header's texts in `lang`.
 
-        `demo_strip` is the DEMO sentence (None outside demo mode), `proxy` the proxy setting in a few words.
+        `demo_strip` is the DEMO sentence (None outside demo mode), `proxy` the proxy setting in a few words,
+        `ports` the TCP ports the profile reaches (the subtitle quotes them, not a fixed 443).
         """
         self.platform_label.setText(platform)
         self.platform_label.setAccessibleName(tr("Platform: {platform}", platform=platform).render(lang))
         self.subtitle.setText(
-            tr(
-                "Checks that this network lets {platform} work: DNS, HTTPS on port 443, live connections "
+            trn(
+                "Checks that this network lets {platform} work: DNS, HTTPS on port {ports}, live connections "
                 "(WebSocket), through the venue's proxy if there is one.",
+                "Checks that this network lets {platform} work: DNS, HTTPS on ports {ports}, live connections "
+                "(WebSocket), through the venue's proxy if there is one.",
+                len(ports),
                 platform=platform,
+                ports=", ".join(str(port) for port in ports),
             ).render(lang)
         )
         self.profile_caption.setText(tr("Profile:").render(lang))
