@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # reuse the tests' loopback servers
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings, QSize  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -120,6 +120,10 @@ async def main() -> None:
         for lang in ("en", "fr"):
             for name, (profile, factory) in scenarios.items():
                 await shoot(MainWindow, UiSettings, work, profile, network, lang, name, factory)
+        await shoot(MainWindow, UiSettings, work, scenarios["not-ready"][0], network, "fr", "smallest", None,
+                    smallest=True)  # fmt: skip
+        await shoot(MainWindow, UiSettings, work, scenarios["not-ready"][0], network, "en", "technical", None,
+                    technical=True)  # fmt: skip
         app.setPalette(dark_palette())
         await shoot(MainWindow, UiSettings, work, scenarios["warnings"][0], network, "en", "warnings-dark", None)
         await shoot(MainWindow, UiSettings, work, scenarios["not-ready"][0], network, "fr", "not-ready-dark", None)
@@ -144,10 +148,15 @@ async def shoot(
     lang: str,
     name: str,
     factory: object,
+    *,
+    smallest: bool = False,
+    technical: bool = False,
 ) -> None:
+    """One window after a run (or during it, for "running"); `smallest` at the minimum size, `technical` with
+    the first problem's technical details open too."""
     settings = settings_type(QSettings(str(work / f"{name}-{lang}.ini"), QSettings.Format.IniFormat))
     window = window_type(profile=profile, network=network, lang=lang, settings=settings, run_factory=factory)
-    window.resize(920, 860)
+    window.resize(window.minimumSizeHint() if smallest else QSize(920, 860))
     window.show()
     if not window.ready:
         ready = asyncio.get_running_loop().create_future()
@@ -167,6 +176,7 @@ async def shoot(
         warned = [c for c in window.checks.cards.values() if c.status is not None and c.status.value == "warn"]
         for card in (failed or warned)[:1]:
             card.set_expanded(True)  # show what an organiser sees after opening a problem
+            card.show_technical(technical)
     await asyncio.sleep(0.3)
     path = OUT / f"{name}-{lang}.png"
     window.grab().save(str(path))

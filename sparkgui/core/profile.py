@@ -170,11 +170,11 @@ class Profile:
 
     @property
     def ports(self) -> tuple[int, ...]:
-        """The TCP ports the platform is reached on, in order, each once (443 for a real platform)."""
+        """The TCP ports the platform is reached on, each once, in ascending order (443 for a real platform)."""
         found = [endpoint.port for endpoint in self.endpoints]
         if self.websocket is not None:
             found.append(self.websocket.port)
-        return tuple(dict.fromkeys(found)) or (443,)
+        return tuple(sorted(set(found))) or (443,)
 
 
 def load_profile(path: str | Path) -> Profile:

@@ -216,7 +216,7 @@ class _Builder:
                 else ""
             )
             cells.append(
-                f'<tr><td width="110" valign="top" style="background-color: {background}; border-bottom: 1px solid '
+                f'<tr><td width="20%" valign="top" style="background-color: {background}; border-bottom: 1px solid '
                 f'{RULE_LINE};"><span style="color: {colour}; font-weight: bold; font-size: 9.5pt;">'
                 f"{STATUS_MARKS[RequirementStatus(row.status)]} {self.t(status_text(row.status))}</span></td>"
                 f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
@@ -266,9 +266,9 @@ class _Builder:
         findings = "<br/>".join(self.t(f) for f in line.findings if f.template)
         checks = ", ".join(_esc(c) for c in line.check_ids)
         return (
-            f'<tr><td width="26" valign="top" style="background-color: {background}; border-bottom: 1px solid '
+            f'<tr><td width="5%" valign="top" style="background-color: {background}; border-bottom: 1px solid '
             f'{RULE_LINE};"><span style="color: {colour}; font-size: 13pt; font-weight: bold;">{index}</span></td>'
-            f'<td width="120" valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
+            f'<td width="22%" valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
             f'<span style="color: {colour}; font-weight: bold; font-size: 9pt;">{self.t(rule.label).upper()}</span>'
             f'<br/><span style="color: {MUTED}; font-size: 8pt;">{label}</span></td>'
             f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
@@ -295,8 +295,8 @@ class _Builder:
         self.heading(tr("All checks"), page_break=self.has_rules)
         head = (
             f'<thead><tr style="background-color: #eef0f3;">'
-            f'<th width="80" align="left">{self.t(tr("Result"))}</th>'
-            f'<th width="190" align="left">{self.t(tr("Check"))}</th>'
+            f'<th width="18%" align="left">{self.t(tr("Result"))}</th>'
+            f'<th width="26%" align="left">{self.t(tr("Check"))}</th>'
             f'<th align="left">{self.t(tr("What was found"))}</th></tr></thead>'
         )
         rows = []

@@ -29,6 +29,7 @@ from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import LANGUAGES
 from sparkgui.core.report import dumps, sha256_of, with_event
 from sparkgui.report.content import ACCENT, MUTED, RULE_LINE, Document, build_document
+from sparkgui.report.pagination import keep_rows_together
 
 RESOLUTION_DPI = 300
 MARGIN_MM = 16.0
@@ -62,7 +63,7 @@ def render_pdf(report: Mapping[str, Any], *, lang: str, digest: str) -> bytes:
     document = build_document(report, lang=lang, digest=digest)
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = _pdf_writer(buffer, document.title)
+    writer = pdf_writer(buffer, document.title)
     try:
         _paint(writer, document)
     finally:
@@ -83,7 +84,8 @@ def ensure_gui_application() -> QGuiApplication:
     return existing
 
 
-def _pdf_writer(buffer: QBuffer, title: str) -> QPdfWriter:
+def pdf_writer(buffer: QBuffer, title: str) -> QPdfWriter:
+    """An A4 portrait writer at the report's resolution, writing into `buffer`."""
     writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION_DPI)
     writer.setPageLayout(
@@ -114,19 +116,29 @@ def _font(families: list[str], points: float, *, bold: bool = False) -> QFont:
     return font
 
 
-def _paint(writer: QPdfWriter, document: Document) -> None:
+def laid_out(writer: QPdfWriter, document: Document, *, keep_rows: bool = True) -> QTextDocument:
+    """The flowing content laid out in pages of the PDF's body, each table row kept on one page."""
     page = writer.pageLayout().fullRectPixels(RESOLUTION_DPI)
-    width, height = float(page.width()), float(page.height())
     left, top = _mm(MARGIN_MM), _mm(TOP_MM)
-    body_width = width - 2 * left
-    body_height = height - top - _mm(FOOTER_MM) - _mm(RUNNING_HEAD_MM)
-
+    body_width = float(page.width()) - 2 * left
+    body_height = float(page.height()) - top - _mm(FOOTER_MM) - _mm(RUNNING_HEAD_MM)
     text = QTextDocument()
     text.documentLayout().setPaintDevice(writer)  # lay out in the PDF's own units, so point sizes are true
     text.setDefaultFont(_font(FONT_FAMILIES, BODY_POINT_SIZE))
     text.setDocumentMargin(0)
     text.setHtml(document.html)
     text.setPageSize(QSizeF(body_width, body_height))
+    if keep_rows:
+        keep_rows_together(text, body_height)
+    return text
+
+
+def _paint(writer: QPdfWriter, document: Document) -> None:
+    page = writer.pageLayout().fullRectPixels(RESOLUTION_DPI)
+    width, height = float(page.width()), float(page.height())
+    left, top = _mm(MARGIN_MM), _mm(TOP_MM)
+    text = laid_out(writer, document)
+    body_width, body_height = text.pageSize().width(), text.pageSize().height()
     pages = text.pageCount()
 
     painter = QPainter(writer)

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from sparkgui.core.model import RunOutcome
 
 
+MIN_LIST_HEIGHT = 150  # at the smallest size, still two cards of results in sight
+
+
 class MainWindow(QMainWindow):
     """Signals: engineReady() once the engine is imported and the plan shown; runDone(RunOutcome)."""
 
@@ -120,7 +123,8 @@ class MainWindow(QMainWindow):
         ):
             root.addWidget(widget, stretch)
         self.setCentralWidget(central)
-        self.setMinimumSize(640, 520)
+        # No fixed minimum size: the layouts set it, so the longest language's buttons are never clipped.
+        self.checks.setMinimumHeight(MIN_LIST_HEIGHT)
         # The widgets tests and people reach by name.
         self.platform_label, self.profile_combo = self.header.platform_label, self.header.profile_combo
         self.language_combo, self.proxy_button = self.header.language_combo, self.header.proxy_button

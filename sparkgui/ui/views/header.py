@@ -10,11 +10,12 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtSvgWidgets import QSvgWidget
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from sparkgui.core.i18n import Text, tr, trn
 from sparkgui.ui.icons import icon_path
 
+PROFILE_PICKER_CHARS = 18
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}  # each in its own language, so anyone finds theirs
 
 
@@ -28,21 +29,19 @@ class HeaderView(QWidget):
         header = QHBoxLayout()
         logo = QSvgWidget(icon_path("app"), self)
         logo.setFixedSize(40, 40)
-        titles = QVBoxLayout()
-        titles.setSpacing(0)
         self.platform_label = QLabel(self)
         self.platform_label.setTextFormat(Qt.TextFormat.PlainText)
         font = self.platform_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.9)
         font.setBold(True)
         self.platform_label.setFont(font)
-        self.subtitle = QLabel(self)
+        self.subtitle = QLabel(self)  # its own full-width line: beside the pickers it would be a narrow column
         self.subtitle.setWordWrap(True)
-        titles.addWidget(self.platform_label)
-        titles.addWidget(self.subtitle)
         self.profile_caption = QLabel(self)
         self.profile_combo = QComboBox(self)
-        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Sized for a profile's name, not for the longest entry (a demo scenario's title): the header stays narrow.
+        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.profile_combo.setMinimumContentsLength(PROFILE_PICKER_CHARS)
         self.profile_caption.setBuddy(self.profile_combo)
         self.language_caption = QLabel(self)
         self.language_combo = QComboBox(self)
@@ -53,21 +52,22 @@ class HeaderView(QWidget):
         self.proxy_caption = QLabel(self)
         self.proxy_button = QPushButton(self)
         self.proxy_caption.setBuddy(self.proxy_button)
-        pickers = QVBoxLayout()
-        for caption, picker in (
-            (self.profile_caption, self.profile_combo),
-            (self.language_caption, self.language_combo),
-            (self.proxy_caption, self.proxy_button),
+        pickers = QGridLayout()
+        pickers.setVerticalSpacing(4)
+        for row, (caption, picker) in enumerate(
+            (
+                (self.profile_caption, self.profile_combo),
+                (self.language_caption, self.language_combo),
+                (self.proxy_caption, self.proxy_button),
+            )
         ):
-            line = QHBoxLayout()
-            line.addStretch(1)
-            line.addWidget(caption)
-            line.addWidget(picker)
-            pickers.addLayout(line)
+            pickers.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignRight)
+            pickers.addWidget(picker, row, 1)
         header.addWidget(logo, 0, Qt.AlignmentFlag.AlignTop)
-        header.addLayout(titles, 1)
+        header.addWidget(self.platform_label, 1, Qt.AlignmentFlag.AlignTop)
         header.addLayout(pickers)
         root.addLayout(header)
+        root.addWidget(self.subtitle)
         self.demo_strip = QLabel(self)
         self.demo_strip.setObjectName("demoStrip")
         self.demo_strip.setWordWrap(True)
