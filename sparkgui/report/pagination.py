@@ -79,9 +79,7 @@ def _first_split_row(document: QTextDocument, page_height: float) -> tuple[QText
     return None
 
 
-def _split_push(
-    table: QTextTable, index: int, layout: QAbstractTextDocumentLayout, page_height: float
-) -> float | None:
+def _split_push(table: QTextTable, index: int, layout: QAbstractTextDocumentLayout, page_height: float) -> float | None:
     """How far the row's top is from the next page when a page break splits the row, else None."""
     top, bottom = math.inf, -math.inf
     for column in range(table.columns()):
