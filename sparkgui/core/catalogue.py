@@ -117,6 +117,10 @@ _DNS_HIJACKED = RuleSpec(
         "for *.{domain}."
     ),
 )
+_DNS_SLOW = RuleSpec(
+    tr("DNS"),
+    tr("The DNS servers handed out by DHCP must answer quickly (well under a second): check their load and uplink."),
+)
 _TCP_ALLOW = RuleSpec(
     tr("Firewall"),
     tr("Allow outgoing TCP {port} to {host} (HTTPS and secure WebSocket), by host name: its addresses can change."),
@@ -251,6 +255,7 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.DNS_TIMEOUT, Family.DNS, F, NET, _DNS_PHRASE, _DNS_TIMEOUT),
         _entry(Cause.DNS_NO_RESOLVER, Family.DNS, F, NET, _DNS_PHRASE, _DNS_NO_RESOLVER),
         _entry(Cause.DNS_HIJACKED, Family.DNS, F, NET, _DNS_PHRASE, _DNS_HIJACKED),
+        _entry(Cause.DNS_SLOW, Family.DNS, W, NET, tr("the venue's DNS answers slowly"), _DNS_SLOW),
         _entry(Cause.TCP_REFUSED, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ALLOW),
         _entry(Cause.TCP_TIMEOUT, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ALLOW),
         _entry(Cause.TCP_UNREACHABLE, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ROUTE),

@@ -13,6 +13,7 @@ class Cause(StrEnum):
     DNS_TIMEOUT = "dns.timeout"
     DNS_NO_RESOLVER = "dns.no_resolver"
     DNS_HIJACKED = "dns.hijacked"
+    DNS_SLOW = "dns.slow"  # the answer came, but later than the profile's threshold: every page load waits
     TCP_REFUSED = "tcp.refused"
     TCP_TIMEOUT = "tcp.timeout"
     TCP_UNREACHABLE = "tcp.unreachable"

@@ -80,6 +80,7 @@ class QualitySpec:
     max_latency_ms: float = 500
     max_jitter_ms: float = 150
     samples: int = 20
+    max_dns_ms: float = 1000  # a slower answer still works, but every page load waits for it: a warning
 
 
 @dataclass(frozen=True)
@@ -432,16 +433,17 @@ class _Reader:
         )
 
     def quality(self, raw: Any) -> QualitySpec:
-        table = self.table(raw, "quality", {"max_latency_ms", "max_jitter_ms", "samples"})
+        table = self.table(raw, "quality", {"max_latency_ms", "max_jitter_ms", "samples", "max_dns_ms"})
         latency = self.value(table, "max_latency_ms", "quality.max_latency_ms", float, QualitySpec.max_latency_ms)
         jitter = self.value(table, "max_jitter_ms", "quality.max_jitter_ms", float, QualitySpec.max_jitter_ms)
-        for key, value in (("max_latency_ms", latency), ("max_jitter_ms", jitter)):
+        dns_ms = self.value(table, "max_dns_ms", "quality.max_dns_ms", float, QualitySpec.max_dns_ms)
+        for key, value in (("max_latency_ms", latency), ("max_jitter_ms", jitter), ("max_dns_ms", dns_ms)):
             if not 0 < value <= 60_000:
                 raise self.fail(f"quality.{key}", f"expected milliseconds above 0 and at most 60000, got {value:g}")
         samples = self.value(table, "samples", "quality.samples", int, QualitySpec.samples)
         if not 5 <= samples <= 200:
             raise self.fail("quality.samples", f"expected a whole number from 5 to 200, got {samples}")
-        return QualitySpec(latency, jitter, samples)
+        return QualitySpec(latency, jitter, samples, dns_ms)
 
     def timeouts(self, raw: Any) -> Timeouts:
         table = self.table(raw, "timeouts", {"dns", "connect", "tls", "http"})

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from sparkgui.core.causes import Cause
-from sparkgui.core.checks.base import Check, failed, passed
+from sparkgui.core.checks.base import Check, failed, passed, warned
 from sparkgui.core.context import CheckScope, RunContext
 from sparkgui.core.facts import DnsFacts
 from sparkgui.core.hostnames import parent_domain
@@ -25,6 +25,7 @@ from sparkgui.core.net.resolver import (
     resolver_names,
 )
 from sparkgui.core.net.routes import Route
+from sparkgui.core.profile import QualitySpec
 from sparkgui.core.transport import host_is_proxied
 
 CANARY_KEY = "dns-canary"
@@ -88,6 +89,9 @@ class DnsCheck(Check):
                     ),
                     evidence,
                 )
+            slow = _slow_warning(host, found, (run.profile.quality or QualitySpec()).max_dns_ms, evidence)
+            if slow is not None:
+                return slow
             return passed(
                 trn(
                     "{host} resolves to {count} address in {ms} ms.",
@@ -100,6 +104,31 @@ class DnsCheck(Check):
                 DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode),
             )
         return _diagnose_failure(host, found, evidence, timeout)
+
+
+def _slow_warning(host: str, found: Lookup, limit_ms: float, evidence: dict[str, Any]) -> CheckResult | None:
+    """A warning when the answer (the slower of A and AAAA that found addresses) took longer than `limit_ms`."""
+    answered = [q for q in (found.a, found.aaaa) if q.addresses]
+    slowest = max((q.elapsed_ms for q in answered), default=0)
+    if slowest <= limit_ms:
+        return None
+    server = next((q.server for q in answered if q.server), "")
+    return warned(
+        Cause.DNS_SLOW,
+        tr(
+            "{host} resolves, but the DNS server took {ms} ms to answer: every page and photo waits that long.",
+            host=host,
+            ms=slowest,
+        ),
+        tr(
+            "Ask the venue's IT why the DNS server {server} answers slowly (over {limit} ms): its load, its uplink or "
+            "its own upstream servers.",
+            server=server or ", ".join(found.resolvers),
+            limit=round(limit_ms),
+        ),
+        {**evidence, "threshold_ms": round(limit_ms)},
+        DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode),
+    )
 
 
 def _through_proxy(outcome: CheckResult, route: Route) -> CheckResult:
@@ -197,6 +226,8 @@ def _evidence(found: Lookup) -> dict[str, Any]:
 def _query_evidence(q: QueryOutcome) -> dict[str, Any]:
     answers = list(q.addresses[:MAX_ADDRESSES])
     data: dict[str, Any] = {"type": q.rdtype, "rcode": str(q.rcode), "answers": answers, "ms": q.elapsed_ms}
+    if q.server:
+        data["server"] = q.server
     if q.detail:
         data["detail"] = q.detail
     return data

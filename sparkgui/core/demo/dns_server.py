@@ -36,6 +36,7 @@ class DnsServer:
     port: int = 0
     queries: list[tuple[str, str]] = field(default_factory=list)
     silent_types: set[str] = field(default_factory=set)  # record types never answered (a lost answer)
+    delay_s: float = 0.0  # every UDP answer is sent this late (a slow resolver: far away, or overloaded)
     _udp: asyncio.DatagramTransport | None = None
     _tcp: Listener | None = None
 
@@ -114,5 +115,13 @@ class _Udp(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         reply = self.server.answer(data)
-        if reply is not None and self.transport is not None:
+        if reply is None or self.transport is None:
+            return
+        if self.server.delay_s > 0:
+            asyncio.get_running_loop().call_later(self.server.delay_s, self._send, reply, addr)
+        else:
+            self.transport.sendto(reply, addr)
+
+    def _send(self, reply: bytes, addr: tuple[str, int]) -> None:
+        if self.transport is not None and not self.transport.is_closing():
             self.transport.sendto(reply, addr)

@@ -8,14 +8,20 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 import dns.asyncresolver
 import dns.exception
+import dns.message
+import dns.name
 import dns.nameserver
+import dns.rcode
 import dns.rdatatype
 import dns.resolver
+
+from sparkgui.core.net.dns_race import AllServersFailed, ask
 
 
 class Rcode(StrEnum):
@@ -81,6 +87,7 @@ class QueryOutcome:
     addresses: tuple[str, ...] = ()
     detail: str = ""
     elapsed_ms: int = 0
+    server: str = ""  # the resolver that answered (host, or host:port when not 53)
 
 
 @dataclass(frozen=True)
@@ -139,9 +146,12 @@ async def query(resolver: dns.asyncresolver.Resolver, host: str, rdtype: str, ti
     """Ask for one record type within `timeout` seconds and classify what came back."""
     started = time.perf_counter()
 
-    def outcome(rcode: Rcode, addresses: tuple[str, ...] = (), detail: str = "") -> QueryOutcome:
-        return QueryOutcome(rdtype, rcode, addresses, detail, _ms_since(started))
+    def outcome(rcode: Rcode, addresses: tuple[str, ...] = (), detail: str = "", server: str = "") -> QueryOutcome:
+        return QueryOutcome(rdtype, rcode, addresses, detail, _ms_since(started), server)
 
+    servers = _plain_servers(resolver)
+    if servers:
+        return await _raced(servers, host, rdtype, timeout, outcome)
     try:
         # The resolver's own lifetime is the deadline; asyncio.timeout guards against a backend that ignores it.
         async with asyncio.timeout(timeout + 0.5):
@@ -158,6 +168,39 @@ async def query(resolver: dns.asyncresolver.Resolver, host: str, rdtype: str, ti
         return outcome(Rcode.SERVFAIL, detail=_first_line(exc))
     addresses = tuple(rdata.to_text() for rdata in answer if rdata.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA))
     return outcome(Rcode.ANSWER if addresses else Rcode.NO_ANSWER, addresses)
+
+
+def _plain_servers(resolver: dns.asyncresolver.Resolver) -> list[tuple[str, int]]:
+    """The resolvers as (address, port) when all are plain DNS (UDP/TCP 53): those are raced, never dropped."""
+    plain = [ns for ns in resolver.nameservers if isinstance(ns, dns.nameserver.Do53Nameserver)]
+    if len(plain) != len(resolver.nameservers):
+        return []
+    return [(ns.answer_nameserver(), ns.answer_port()) for ns in plain]
+
+
+async def _raced(
+    servers: list[tuple[str, int]], host: str, rdtype: str, timeout: float, outcome: Callable[..., QueryOutcome]
+) -> QueryOutcome:
+    try:
+        async with asyncio.timeout(timeout + 0.5):  # the race keeps its own deadline; this guards it
+            won = await ask(servers, dns.name.from_text(host).to_text(), rdtype, timeout)
+    except (TimeoutError, dns.exception.Timeout):
+        return outcome(Rcode.TIMEOUT, detail=f"no answer within {timeout:g} s")
+    except AllServersFailed as exc:
+        return outcome(Rcode.SERVFAIL, detail=_first_line(exc))
+    except dns.exception.DNSException as exc:
+        return outcome(Rcode.SERVFAIL, detail=_first_line(exc))
+    if won.response.rcode() == dns.rcode.NXDOMAIN:
+        return outcome(Rcode.NXDOMAIN, server=won.server)
+    response = won.response
+    if not isinstance(response, dns.message.QueryMessage):
+        return outcome(Rcode.SERVFAIL, detail=f"{won.server}: not an answer to a query", server=won.server)
+    try:
+        chain = response.resolve_chaining()  # follows CNAMEs from the question; a loop is an error
+    except dns.exception.DNSException as exc:
+        return outcome(Rcode.SERVFAIL, detail=f"{won.server}: {_first_line(exc)}", server=won.server)
+    addresses = tuple(rdata.to_text() for rdata in chain.answer) if chain.answer is not None else ()
+    return outcome(Rcode.ANSWER if addresses else Rcode.NO_ANSWER, addresses, server=won.server)
 
 
 def _first_line(exc: BaseException) -> str:
