@@ -199,3 +199,34 @@ def test_placeholders_stay_readable_in_a_dark_palette(open_window: WindowFactory
         hint = _luminance(edit.palette().color(QPalette.ColorRole.PlaceholderText), base)
         background = _luminance(base, base)
         assert (max(hint, background) + 0.05) / (min(hint, background) + 0.05) >= 4.5
+
+
+def test_at_the_smallest_size_in_french_nothing_is_clipped(
+    qtbot: QtBot, pki: LoopbackPki, open_window: WindowFactory, tmp_path: Path
+) -> None:
+    lab = wait_for(qtbot, ready_lab(pki))
+    try:
+        window = open_window(lab.profile, lab.network, lang="fr")
+        _checked(qtbot, window)
+    finally:
+        wait_for(qtbot, lab.stop())
+    assert window.save_json(str(tmp_path / "rapport.json"))
+    window.resize(window.minimumSizeHint())
+    qtbot.waitUntil(lambda: window.size() == window.minimumSizeHint(), timeout=2_000)
+    buttons = [
+        window.check_button,
+        window.long_button,
+        window.cancel_button,
+        window.pdf_button,
+        window.save_button,
+        window.copy_button,
+        window.export_bar.rules_button,
+        window.export_bar.folder_button,
+        window.export_bar.mail_button,
+    ]
+    for button in buttons:
+        assert button.width() >= button.sizeHint().width(), f"{button.text()!r} is clipped"
+    for label in (window.header.subtitle, window.status_label, window.banner.headline, window.banner.detail):
+        assert label.height() >= label.heightForWidth(label.width()), f"{label.text()[:40]!r} is clipped"
+    for card in window.checks.cards.values():
+        assert card.summary.height() >= card.summary.heightForWidth(card.summary.width()), card.info.id

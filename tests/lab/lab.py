@@ -120,6 +120,7 @@ class Lab:
     _fault_processes: list[str] = field(default_factory=list)
     _dns_mode: tuple[DnsMode, tuple[str, ...]] = (DnsMode.CLEAN, ())
     _delay_on: bool = False
+    _delay_rules: list[tuple[str, ...]] = field(default_factory=list)
     _conntrack_changed: bool = False
 
     # ---- names and paths ----
@@ -346,10 +347,18 @@ class Lab:
             time.sleep(0.02)
         raise LabError(f"{process.name} is not listening on port {port}: {process.output()[-2000:]}")
 
-    def delay(self, rtt_ms: float, loss: float = 0.0, jitter_ms: float = 0.0, seed: int = 5) -> Path:
-        """Delay (RTT), jitter and loss on every packet the router forwards, through a TUN device.
+    def delay(
+        self,
+        rtt_ms: float,
+        loss: float = 0.0,
+        jitter_ms: float = 0.0,
+        seed: int = 5,
+        selectors: Iterable[tuple[str, ...]] = ((),),
+    ) -> Path:
+        """Delay (RTT), jitter and loss on the packets the router forwards, through a TUN device.
 
-        Returns the delay relay's stats file (JSON counters: forwarded, dropped).
+        `selectors` narrow which packets (`ip rule` selectors such as ("ipproto", "udp", "dport", "53")); by
+        default every packet. Returns the delay relay's stats file (JSON counters: forwarded, dropped).
         """
         router = self.ns("router")
         stats = self.folder / "delay-stats.json"
@@ -372,26 +381,26 @@ class Lab:
             # What arrives from a host goes into the relay; what the relay writes back arrives on dly0, so
             # these rules do not match it and the main table forwards it to its destination.
             for seg in topo.SEGMENTS:
-                ip(router, family, "rule", "add", "iif", seg.router_if, "table", DELAY_TABLE, "pref", "100")
+                for selector in selectors:
+                    rule = (family, "rule", "add", "iif", seg.router_if, *selector, "table", DELAY_TABLE, "pref", "100")
+                    ip(router, *rule)
+                    self._delay_rules.append(rule)
         return stats
+
+    def slow_dns(self, rtt_ms: float) -> None:
+        """Only DNS (UDP and TCP port 53, both ways) takes `rtt_ms` longer: a far or overloaded resolver."""
+        selectors = [
+            ("ipproto", proto, direction, "53") for proto in ("udp", "tcp") for direction in ("dport", "sport")
+        ]
+        self.delay(rtt_ms, selectors=selectors)
 
     def _undo_delay(self) -> None:
         router = self.ns("router")
+        for rule in self._delay_rules:
+            family, _, _, *rest = rule
+            ip(router, family, "rule", "del", *rest, check=False)
+        self._delay_rules.clear()
         for family in ("-4", "-6"):
-            for seg in topo.SEGMENTS:
-                ip(
-                    router,
-                    family,
-                    "rule",
-                    "del",
-                    "iif",
-                    seg.router_if,
-                    "table",
-                    DELAY_TABLE,
-                    "pref",
-                    "100",
-                    check=False,
-                )
             ip(router, family, "route", "flush", "table", DELAY_TABLE, check=False)
         self._delay_on = False
 

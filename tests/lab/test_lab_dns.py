@@ -44,3 +44,13 @@ def test_resolver_pointing_every_name_at_a_portal(lab: Lab) -> None:
         evidence = run.checks[f"dns:{host.name}"]["evidence"]
         assert evidence["addresses"] == [topo.CLIENT.v4_router], evidence
         assert "cannot exist" in evidence["hijack"], evidence
+
+
+def test_a_slow_resolver_inside_the_deadline_is_slow_not_dead(lab: Lab) -> None:
+    lab.slow_dns(rtt_ms=2200)  # dnsmasq's answers arrive 2.2 s after the question, under a 3 s deadline
+    run = lab.run_sparkgui(lab.write_profile(HOSTS[:1], timeouts={"dns": 3.0}))
+    host = HOSTS[0].name
+    assert run.causes()[f"dns:{host}"] == ("warn", "dns.slow"), run.explain()
+    evidence = run.checks[f"dns:{host}"]["evidence"]
+    assert all(2100 <= q["ms"] < 3000 for q in evidence["queries"]), evidence
+    assert run.causes()[f"tcp:{host}:443"] == ("pass", "ok"), run.explain()  # only DNS is slow

@@ -109,7 +109,8 @@ class DnsCheck(Check):
 def _slow_warning(host: str, found: Lookup, limit_ms: float, evidence: dict[str, Any]) -> CheckResult | None:
     """A warning when the answer (the slower of A and AAAA that found addresses) took longer than `limit_ms`."""
     answered = [q for q in (found.a, found.aaaa) if q.addresses]
-    slowest = max((q.elapsed_ms for q in answered), default=0)
+    # The resolver's own time for the answer: a lost packet sent again is the network's, not the resolver's.
+    slowest = max((q.server_ms if q.server_ms is not None else q.elapsed_ms for q in answered), default=0)
     if slowest <= limit_ms:
         return None
     server = next((q.server for q in answered if q.server), "")
@@ -228,6 +229,8 @@ def _query_evidence(q: QueryOutcome) -> dict[str, Any]:
     data: dict[str, Any] = {"type": q.rdtype, "rcode": str(q.rcode), "answers": answers, "ms": q.elapsed_ms}
     if q.server:
         data["server"] = q.server
+    if q.server_ms is not None:
+        data["server_ms"] = q.server_ms
     if q.detail:
         data["detail"] = q.detail
     return data

@@ -37,6 +37,8 @@ class DnsServer:
     queries: list[tuple[str, str]] = field(default_factory=list)
     silent_types: set[str] = field(default_factory=set)  # record types never answered (a lost answer)
     delay_s: float = 0.0  # every UDP answer is sent this late (a slow resolver: far away, or overloaded)
+    drop_first: int = 0  # the first N UDP datagrams of each (name, type) are lost on the way (a lossy link)
+    _dropped: dict[tuple[bytes, int], int] = field(default_factory=dict)
     _udp: asyncio.DatagramTransport | None = None
     _tcp: Listener | None = None
 
@@ -69,6 +71,15 @@ class DnsServer:
     def address(self) -> str:
         """The server's `host:port`, as `--resolver` accepts it."""
         return f"{self.host}:{self.port}"
+
+    def lose(self, wire: bytes) -> bool:
+        """Whether this datagram is one of the first `drop_first` of its question: lost, never seen."""
+        if not self.drop_first:
+            return False
+        key = (wire[12:], len(wire))  # the question section, without the id that changes on every sending
+        seen = self._dropped.get(key, 0)
+        self._dropped[key] = seen + 1
+        return seen < self.drop_first
 
     def answer(self, wire: bytes) -> bytes | None:
         """Return the wire reply to a wire query, or None when the zone says to stay silent."""
@@ -114,6 +125,8 @@ class _Udp(asyncio.DatagramProtocol):
         self.transport = transport  # type: ignore[assignment]
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        if self.server.lose(data):
+            return
         reply = self.server.answer(data)
         if reply is None or self.transport is None:
             return

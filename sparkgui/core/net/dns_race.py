@@ -2,32 +2,42 @@
 
 dnspython's resolver gives each server 2 s, then asks again on a new socket and drops a late answer: a
 resolver answering in 2.2 s under a 3 s deadline looked dead, though glibc, dig and curl all got the answer.
-Here every query keeps listening until the deadline. The next server is asked after a short stagger (as
-glibc moves on), or at once when a server fails; the first usable answer wins, and an NXDOMAIN counts as one.
+
+Here each server is asked on one socket that stays open until the deadline. The question is sent again
+every second (a lost packet costs a second, not the run), each time with a new id, so the answer says which
+sending it answers: its latency is the resolver's own, not the loss's. The next server is asked after a
+short stagger (as glibc moves on), or at once when one fails; the first usable answer wins (an NXDOMAIN
+counts). A reply that does not parse, or answers another id or question, is ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import dns.asyncquery
 import dns.exception
+import dns.flags
 import dns.message
 import dns.rcode
 import dns.rdatatype
 
 STAGGER_S = 1.0  # ask the next server after this long without an answer, still listening to the first
+RESEND_S = 1.0  # send the question again (new id) after this long: what a lost packet costs
+MAX_SENDS = 10  # a bound on the resendings of one question, whatever the deadline
 
 
 @dataclass(frozen=True)
 class RaceAnswer:
-    """The answer that won, who gave it and after how long."""
+    """The answer that won, who gave it, after how long, and how long that server took for it."""
 
     response: dns.message.Message
     server: str
-    elapsed_ms: int
+    elapsed_ms: int  # since the question was first asked
+    latency_ms: int  # since the sending this answer replies to: the resolver's own speed
 
 
 class AllServersFailed(Exception):
@@ -36,18 +46,17 @@ class AllServersFailed(Exception):
 
 async def ask(servers: list[tuple[str, int]], name: str, rdtype: str, deadline_s: float) -> RaceAnswer:
     """Ask `servers` for `name`/`rdtype` within `deadline_s`; raise TimeoutError or AllServersFailed."""
-    question = dns.message.make_query(name, dns.rdatatype.from_text(rdtype))
     loop = asyncio.get_running_loop()
     started = loop.time()
     end = started + deadline_s
-    failures: list[str] = []
+    failures: list[Exception] = []
     pending: set[asyncio.Task[RaceAnswer]] = set()
     waiting = list(servers)
     try:
         while waiting or pending:
             if waiting:
                 address, port = waiting.pop(0)
-                pending.add(asyncio.ensure_future(_one(question, address, port, end, started)))
+                pending.add(asyncio.ensure_future(_ask_one(name, rdtype, address, port, started, end)))
             wait_s = end - loop.time()
             if wait_s <= 0:
                 break
@@ -58,9 +67,9 @@ async def ask(servers: list[tuple[str, int]], name: str, rdtype: str, deadline_s
                 error = task.exception()
                 if error is None:
                     return task.result()
-                failures.append(str(error) or type(error).__name__)
-        if failures and not pending and not waiting:
-            raise AllServersFailed("; ".join(failures))
+                failures.append(error if isinstance(error, Exception) else RuntimeError(str(error)))
+        if failures and not pending and not waiting and not all(isinstance(f, TimeoutError) for f in failures):
+            raise AllServersFailed("; ".join(str(f) or type(f).__name__ for f in failures))
         raise TimeoutError(f"no answer within {deadline_s:g} s")
     finally:
         for task in pending:
@@ -70,26 +79,93 @@ async def ask(servers: list[tuple[str, int]], name: str, rdtype: str, deadline_s
                 await task
 
 
-async def _one(question: dns.message.Message, address: str, port: int, end: float, started: float) -> RaceAnswer:
-    """One server, listened to until the deadline (UDP, then TCP when the answer is truncated)."""
+class _Replies(asyncio.DatagramProtocol):
+    """What comes back on the server's socket: datagrams, or the error the system reports (port closed)."""
+
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[tuple[bytes, float] | OSError] = asyncio.Queue()
+
+    def datagram_received(self, data: bytes, addr: tuple[str | int, ...]) -> None:
+        self.queue.put_nowait((data, asyncio.get_running_loop().time()))
+
+    def error_received(self, exc: Exception) -> None:
+        self.queue.put_nowait(exc if isinstance(exc, OSError) else OSError(str(exc)))
+
+
+async def _ask_one(name: str, rdtype: str, address: str, port: int, started: float, end: float) -> RaceAnswer:
+    """One server, on one socket, until the deadline; TCP when the answer is truncated."""
+    loop = asyncio.get_running_loop()
+    shown = address if port == 53 else f"{address}:{port}"
+    try:
+        transport, replies = await loop.create_datagram_endpoint(_Replies, remote_addr=(address, port))
+    except OSError as exc:
+        raise AllServersFailed(f"{shown}: {exc}") from None
+    sent: dict[int, tuple[dns.message.QueryMessage, float]] = {}
+    try:
+        next_send = loop.time()
+        while loop.time() < end:
+            if loop.time() >= next_send and len(sent) < MAX_SENDS:
+                query = dns.message.make_query(name, dns.rdatatype.from_text(rdtype))
+                query.id = _fresh_id(sent)
+                transport.sendto(query.to_wire())
+                sent[query.id] = (query, loop.time())
+                next_send = loop.time() + RESEND_S
+            wait_s = max(0.0, min(end, next_send) - loop.time())
+            try:
+                item = await asyncio.wait_for(replies.queue.get(), wait_s)
+            except TimeoutError:
+                continue
+            if isinstance(item, OSError):
+                raise AllServersFailed(f"{shown}: {item}")
+            matched = _match(item[0], sent)
+            if matched is None:
+                continue  # spoofed, stale or garbage: keep waiting for the real answer
+            response, sent_at = matched
+            if response.flags & dns.flags.TC:
+                response = await _over_tcp(sent[response.id][0], address, port, end, shown)
+            rcode = response.rcode()
+            if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+                raise AllServersFailed(f"{shown} answered {dns.rcode.to_text(rcode)}")
+            received = item[1]
+            return RaceAnswer(response, shown, _ms(received - started), _ms(received - sent_at))
+        raise TimeoutError(f"{shown}: no answer")
+    finally:
+        transport.close()
+
+
+def _match(
+    wire: bytes, sent: dict[int, tuple[dns.message.QueryMessage, float]]
+) -> tuple[dns.message.Message, float] | None:
+    """The reply and when its question was sent, or None when it answers nothing that was asked."""
+    try:
+        response = dns.message.from_wire(wire, ignore_trailing=True)
+    except dns.exception.DNSException:
+        return None
+    asked = sent.get(response.id)
+    if asked is None or not asked[0].is_response(response):
+        return None
+    return response, asked[1]
+
+
+async def _over_tcp(
+    query: dns.message.QueryMessage, address: str, port: int, end: float, shown: str
+) -> dns.message.Message:
+    """The same question over TCP, for an answer too large for UDP."""
     loop = asyncio.get_running_loop()
     try:
-        # A reply from elsewhere, with another id or question, or that does not parse is ignored, and the
-        # real answer still awaited: what the resolver's own retries did, without dropping a late answer.
-        response, _ = await dns.asyncquery.udp_with_fallback(
-            question,
-            address,
-            timeout=max(0.01, end - loop.time()),
-            port=port,
-            ignore_unexpected=True,
-            ignore_errors=True,
-        )
+        return await dns.asyncquery.tcp(query, address, timeout=max(0.01, end - loop.time()), port=port)
     except dns.exception.Timeout:
-        raise TimeoutError(f"{address}: no answer") from None
+        raise TimeoutError(f"{shown}: no answer over TCP") from None
     except (OSError, dns.exception.DNSException) as exc:
-        raise AllServersFailed(f"{address}: {exc}") from None
-    rcode = response.rcode()
-    if rcode not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-        raise AllServersFailed(f"{address} answered {dns.rcode.to_text(rcode)}")
-    shown = address if port == 53 else f"{address}:{port}"
-    return RaceAnswer(response, shown, round((loop.time() - started) * 1000))
+        raise AllServersFailed(f"{shown} over TCP: {exc}") from None
+
+
+def _fresh_id(sent: Mapping[int, object]) -> int:
+    while True:
+        candidate = secrets.randbelow(65536)  # unpredictable, as an answer must not be guessable
+        if candidate not in sent:
+            return candidate
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)

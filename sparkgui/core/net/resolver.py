@@ -88,6 +88,7 @@ class QueryOutcome:
     detail: str = ""
     elapsed_ms: int = 0
     server: str = ""  # the resolver that answered (host, or host:port when not 53)
+    server_ms: int | None = None  # how long that resolver took for the answer (lost packets not counted)
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,14 @@ async def query(resolver: dns.asyncresolver.Resolver, host: str, rdtype: str, ti
     """Ask for one record type within `timeout` seconds and classify what came back."""
     started = time.perf_counter()
 
-    def outcome(rcode: Rcode, addresses: tuple[str, ...] = (), detail: str = "", server: str = "") -> QueryOutcome:
-        return QueryOutcome(rdtype, rcode, addresses, detail, _ms_since(started), server)
+    def outcome(
+        rcode: Rcode,
+        addresses: tuple[str, ...] = (),
+        detail: str = "",
+        server: str = "",
+        server_ms: int | None = None,
+    ) -> QueryOutcome:
+        return QueryOutcome(rdtype, rcode, addresses, detail, _ms_since(started), server, server_ms)
 
     servers = _plain_servers(resolver)
     if servers:
@@ -172,10 +179,15 @@ async def query(resolver: dns.asyncresolver.Resolver, host: str, rdtype: str, ti
 
 def _plain_servers(resolver: dns.asyncresolver.Resolver) -> list[tuple[str, int]]:
     """The resolvers as (address, port) when all are plain DNS (UDP/TCP 53): those are raced, never dropped."""
-    plain = [ns for ns in resolver.nameservers if isinstance(ns, dns.nameserver.Do53Nameserver)]
-    if len(plain) != len(resolver.nameservers):
-        return []
-    return [(ns.answer_nameserver(), ns.answer_port()) for ns in plain]
+    servers: list[tuple[str, int]] = []
+    for ns in resolver.nameservers:
+        if isinstance(ns, str):  # from the system's configuration: an address, on the resolver's port
+            servers.append((ns, resolver.port))
+        elif isinstance(ns, dns.nameserver.Do53Nameserver):
+            servers.append((ns.answer_nameserver(), ns.answer_port()))
+        else:
+            return []  # DNS over HTTPS or TLS: dnspython's own resolver
+    return servers
 
 
 async def _raced(
@@ -191,7 +203,7 @@ async def _raced(
     except dns.exception.DNSException as exc:
         return outcome(Rcode.SERVFAIL, detail=_first_line(exc))
     if won.response.rcode() == dns.rcode.NXDOMAIN:
-        return outcome(Rcode.NXDOMAIN, server=won.server)
+        return outcome(Rcode.NXDOMAIN, server=won.server, server_ms=won.latency_ms)
     response = won.response
     if not isinstance(response, dns.message.QueryMessage):
         return outcome(Rcode.SERVFAIL, detail=f"{won.server}: not an answer to a query", server=won.server)
@@ -200,7 +212,9 @@ async def _raced(
     except dns.exception.DNSException as exc:
         return outcome(Rcode.SERVFAIL, detail=f"{won.server}: {_first_line(exc)}", server=won.server)
     addresses = tuple(rdata.to_text() for rdata in chain.answer) if chain.answer is not None else ()
-    return outcome(Rcode.ANSWER if addresses else Rcode.NO_ANSWER, addresses, server=won.server)
+    return outcome(
+        Rcode.ANSWER if addresses else Rcode.NO_ANSWER, addresses, server=won.server, server_ms=won.latency_ms
+    )
 
 
 def _first_line(exc: BaseException) -> str:
