@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0
   libxcb-image0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core
   xvfb xauth poppler-utils
-  dnsmasq-base squid-openssl nftables iproute2 dnsutils curl
+  dnsmasq-base squid-openssl nftables iproute2 dnsutils curl libfaketime
 )
 
 missing=()

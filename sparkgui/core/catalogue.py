@@ -121,6 +121,9 @@ _DNS_SLOW = RuleSpec(
     tr("DNS"),
     tr("The DNS servers handed out by DHCP must answer quickly (well under a second): check their load and uplink."),
 )
+_CLOCK = RuleSpec(
+    tr("This computer"), tr("Set this computer's date and time (automatic time), then run the check again.")
+)
 _TCP_ALLOW = RuleSpec(
     tr("Firewall"),
     tr("Allow outgoing TCP {port} to {host} (HTTPS and secure WebSocket), by host name: its addresses can change."),
@@ -271,6 +274,15 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.TLS_UNTRUSTED, Family.TLS, F, NET, _TLS_PHRASE, _TLS_INSPECTION),
         _entry(Cause.TLS_HOSTNAME_MISMATCH, Family.TLS, F, HOST, _TLS_PHRASE, _NO_REDIRECTION),
         _entry(Cause.TLS_EXPIRED, Family.TLS, F, HOST, _TLS_PHRASE, _NO_REDIRECTION),
+        _entry(
+            Cause.HOST_CLOCK_WRONG,
+            Family.TLS,
+            F,
+            NET,
+            tr("this computer's clock is wrong"),
+            _CLOCK,
+            LocalFix.SETTING,
+        ),
         _entry(Cause.TLS_BLOCKED, Family.TLS, F, DOM, _TLS_PHRASE, _TLS_FILTER),
         _entry(Cause.TLS_TIMEOUT, Family.TLS, F, DOM, _TLS_PHRASE, _TLS_FILTER),
         _entry(Cause.TLS_HANDSHAKE_FAILED, Family.TLS, F, DOM, _TLS_PHRASE, _TLS_FILTER),

@@ -21,6 +21,7 @@ class Cause(StrEnum):
     TLS_INTERCEPTED = "tls.intercepted"
     TLS_HOSTNAME_MISMATCH = "tls.hostname_mismatch"
     TLS_EXPIRED = "tls.expired"
+    HOST_CLOCK_WRONG = "host.clock_wrong"  # this computer's clock is far from the servers': dates look wrong
     TLS_BLOCKED = "tls.blocked"
     TLS_TIMEOUT = "tls.timeout"  # the handshake got no answer in time
     TLS_HANDSHAKE_FAILED = "tls.handshake_failed"  # the peer does not speak TLS as expected

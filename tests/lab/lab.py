@@ -8,6 +8,7 @@ starts the platform's web server, the router's captive portal and dnsmasq. Fault
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -201,7 +202,13 @@ class Lab:
         ca = trustme.CA(organization_name=topo.LAB_CA_NAME)
         ca.cert_pem.write_to_path(str(self.ca_file))
         # The probe server holds one certificate: every platform name is one of its SANs.
-        platform = ca.issue_cert(*(h.name for h in topo.PLATFORM_HOSTS))
+        # Dated as the platform's real certificates are (90 days, issued a month ago), so a wrong clock shows.
+        now = dt.datetime.now(dt.UTC)
+        platform = ca.issue_cert(
+            *(h.name for h in topo.PLATFORM_HOSTS),
+            not_before=now - dt.timedelta(days=30),
+            not_after=now + dt.timedelta(days=60),
+        )
         self.platform_cert.write_bytes(b"".join(blob.bytes() for blob in platform.cert_chain_pems))
         platform.private_key_pem.write_to_path(str(self.platform_key))
         ca.issue_cert(topo.PORTAL_NAME).private_key_and_cert_chain_pem.write_to_path(str(self.folder / "portal.pem"))

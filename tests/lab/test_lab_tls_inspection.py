@@ -35,3 +35,15 @@ def test_inspection_with_the_inspecting_ca_untrusted_fails_as_untrusted(lab: Lab
     for host in HOSTS:
         assert run.checks[f"tls:{host.name}"]["evidence"]["issuer"] == topo.INSPECTION_CA_NAME
     skipped_after(run, *(f"https:{h.name}" for h in HOSTS), f"ws:wss://{topo.PROBE_HOST.name}/ws")
+
+
+FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+
+
+def test_a_laptop_clock_three_years_ahead_is_the_laptops_problem(lab: Lab) -> None:
+    ahead = {"LD_PRELOAD": FAKETIME_LIBRARY, "FAKETIME": "+1095d", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+    run = lab.run_sparkgui(lab.write_profile(HOSTS, websocket=None), env=ahead)
+    expect(run, "not_ready", failures={f"tls:{h.name}": "host.clock_wrong" for h in HOSTS})
+    problems = run.report["problems"]
+    assert [p["cause"] for p in problems] == ["host.clock_wrong"], problems  # one problem, on this laptop
+    assert problems[0]["local_fix"] == "setting"

@@ -42,7 +42,14 @@ def test_default_file_name_is_bounded() -> None:
     assert len(name) < 110
 
 
-KIND_OF_FAMILY = {"http": "https", "net": "quality", "internal": "dns", "mystery": "dns", "skipped": "dns"}
+KIND_OF_FAMILY = {
+    "http": "https",
+    "net": "quality",
+    "host": "tls",
+    "internal": "dns",
+    "mystery": "dns",
+    "skipped": "dns",
+}
 
 
 def _check(cause: str, target: str = "app.sparkup.app", status: str = "fail", **evidence: Any) -> dict[str, Any]:

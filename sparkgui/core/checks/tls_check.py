@@ -7,6 +7,7 @@ expired one, a handshake cut off (SNI filtering) and TLS inspection (the issuer 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 from sparkgui.core.causes import Cause
@@ -19,8 +20,11 @@ from sparkgui.core.i18n import tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.net.connector import Outcome
+from sparkgui.core.net.server_clock import server_date
 from sparkgui.core.net.tls import CertificateInfo, Handshake, HandshakeFault, handshake
 from sparkgui.core.transport import Stream, open_stream, route_to
+
+CLOCK_SKEW_S = 300  # a laptop clock further than this from the server's is wrong (Chrome warns at about a day)
 
 
 def tls_info(host: str, port: int) -> CheckInfo:
@@ -158,6 +162,9 @@ class TlsCheck(Check):
             evidence.update(cert.as_evidence())
             issuer = cert.issuer
             if not cert.is_current():
+                wrong_clock = await self._clock_is_wrong(scope, cert, evidence)
+                if wrong_clock is not None:
+                    return wrong_clock
                 return failed(
                     Cause.TLS_EXPIRED,
                     tr(
@@ -202,6 +209,44 @@ class TlsCheck(Check):
                 "inspection CA on this computer; otherwise ask them what intercepts the connection.",
                 host=host,
             ),
+            evidence,
+        )
+
+    async def _clock_is_wrong(
+        self, scope: CheckScope, cert: CertificateInfo, evidence: dict[str, Any]
+    ) -> CheckResult | None:
+        """`host.clock_wrong` when this computer's clock is far from the server's `Date`, else None.
+
+        Then the dates are the laptop's fault, not the certificate's, and the fix is here. None too when the
+        server gives no time.
+        """
+        stream = await open_stream(scope, self.host, self.port)
+        sock = stream.take()
+        if sock is None:
+            return None
+        told = await server_date(sock, self.host, scope.run.trust.no_verify, scope.run.profile.timeouts.http)
+        if told is None:
+            return None
+        now = dt.datetime.now(dt.UTC)
+        offset = (now - told).total_seconds()
+        if abs(offset) <= CLOCK_SKEW_S:
+            return None
+        evidence.update(
+            local_time=now.isoformat(timespec="seconds"),
+            server_time=told.isoformat(timespec="seconds"),
+            clock_offset_s=round(offset),
+            certificate_valid_at_server_time=cert.is_current(told),
+        )
+        return failed(
+            Cause.HOST_CLOCK_WRONG,
+            tr(
+                "This computer's clock is wrong ({local}, while {host} says {server}), so every certificate looks "
+                "out of date. The platform and the network are not at fault.",
+                local=now.strftime("%Y-%m-%d %H:%M UTC"),
+                host=self.host,
+                server=told.strftime("%Y-%m-%d %H:%M UTC"),
+            ),
+            tr("Set this computer's date and time (turn on automatic time), then check again."),
             evidence,
         )
 
