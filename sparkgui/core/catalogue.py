@@ -124,6 +124,13 @@ _DNS_SLOW = RuleSpec(
 _CLOCK = RuleSpec(
     tr("This computer"), tr("Set this computer's date and time (automatic time), then run the check again.")
 )
+_MTU = RuleSpec(
+    tr("Router"),
+    tr(
+        'Let ICMP "fragmentation needed" (type 3, code 4) and ICMPv6 "packet too big" (type 2) reach the '
+        "devices, or clamp the TCP MSS on the venue's router (for example to 1360)."
+    ),
+)
 _TCP_ALLOW = RuleSpec(
     tr("Firewall"),
     tr("Allow outgoing TCP {port} to {host} (HTTPS and secure WebSocket), by host name: its addresses can change."),
@@ -274,6 +281,14 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.TLS_UNTRUSTED, Family.TLS, F, NET, _TLS_PHRASE, _TLS_INSPECTION),
         _entry(Cause.TLS_HOSTNAME_MISMATCH, Family.TLS, F, HOST, _TLS_PHRASE, _NO_REDIRECTION),
         _entry(Cause.TLS_EXPIRED, Family.TLS, F, HOST, _TLS_PHRASE, _NO_REDIRECTION),
+        _entry(
+            Cause.NET_MTU_BLACKHOLE,
+            Family.FIREWALL,
+            F,
+            NET,
+            tr("large packets are lost on the way to {platform} (a path-MTU black hole)"),
+            _MTU,
+        ),
         _entry(
             Cause.HOST_CLOCK_WRONG,
             Family.TLS,

@@ -50,6 +50,7 @@ class Cause(StrEnum):
     NET_JITTER = "net.jitter"
     NET_PACKET_LOSS = "net.packet_loss"
     NET_LOW_BANDWIDTH = "net.low_bandwidth"
+    NET_MTU_BLACKHOLE = "net.mtu_blackhole"  # full-size packets vanish on the path, and no ICMP says why
     IPV6_BROKEN = "ipv6.broken"
     SKIPPED_PREREQUISITE = "skipped.prerequisite"  # a check this one needs did not pass
     SKIPPED_CANCELLED = "skipped.cancelled"  # the run was cancelled before this check finished

@@ -80,8 +80,8 @@ class Stream:
             self.sock = None
 
 
-async def open_stream(scope: CheckScope, host: str, port: int) -> Stream:
-    """Connect to host:port on its route, within the profile's deadlines."""
+async def open_stream(scope: CheckScope, host: str, port: int, mss: int | None = None) -> Stream:
+    """Connect to host:port on its route, within the profile's deadlines (`mss`: direct connections only)."""
     route = await route_to(scope, host, port)
     timeouts = scope.run.profile.timeouts
     if route.proxy is not None:
@@ -93,7 +93,7 @@ async def open_stream(scope: CheckScope, host: str, port: int) -> Stream:
     addresses = scope.run.dns_facts(host).addresses
     network = scope.run.network
     connection = await happy_eyeballs(
-        addresses, network.dial_port(host, port), timeouts.connect, network.happy_eyeballs_delay
+        addresses, network.dial_port(host, port), timeouts.connect, network.happy_eyeballs_delay, mss
     )
     sock, connection.sock = connection.sock, None
     return Stream(route, sock, connection=connection)

@@ -51,6 +51,7 @@ FAULT_TABLE = "lab_fault"
 BIND_ALL = ("--bind", "0.0.0.0", "--bind", "::")
 PAC_PORT = 8080
 IDLE_RESET_PORT = 9444
+LINK_MTU = 1500  # every veth link of the lab, as created
 CONNTRACK_DEFAULTS = (  # the kernel's defaults, restored after the stateful-firewall scenario
     "net.netfilter.nf_conntrack_tcp_timeout_established=432000",
     "net.netfilter.nf_conntrack_tcp_loose=1",
@@ -123,6 +124,7 @@ class Lab:
     _delay_on: bool = False
     _delay_rules: list[tuple[str, ...]] = field(default_factory=list)
     _conntrack_changed: bool = False
+    _mtu_changed: bool = False
 
     # ---- names and paths ----
 
@@ -202,12 +204,18 @@ class Lab:
         ca = trustme.CA(organization_name=topo.LAB_CA_NAME)
         ca.cert_pem.write_to_path(str(self.ca_file))
         # The probe server holds one certificate: every platform name is one of its SANs.
-        # Dated as the platform's real certificates are (90 days, issued a month ago), so a wrong clock shows.
+        # As the platform's real chain: RSA, from an issuing CA under the root (the server sends both, over
+        # 1400 bytes: the path-MTU scenario needs a first flight larger than a small MTU), dated as real
+        # certificates are (90 days, issued a month ago), so a wrong clock shows.
+        issuing = trustme.CA(
+            parent_cert=ca, organization_name=f"{topo.LAB_CA_NAME} (issuing)", key_type=trustme.KeyType.RSA
+        )
         now = dt.datetime.now(dt.UTC)
-        platform = ca.issue_cert(
+        platform = issuing.issue_cert(
             *(h.name for h in topo.PLATFORM_HOSTS),
             not_before=now - dt.timedelta(days=30),
             not_after=now + dt.timedelta(days=60),
+            key_type=trustme.KeyType.RSA,
         )
         self.platform_cert.write_bytes(b"".join(blob.bytes() for blob in platform.cert_chain_pems))
         platform.private_key_pem.write_to_path(str(self.platform_key))
@@ -278,6 +286,9 @@ class Lab:
             self._conntrack_changed = False
         if self._delay_on:
             self._undo_delay()
+        if self._mtu_changed:
+            ip(self.ns("router"), "link", "set", topo.CLIENT.router_if, "mtu", str(LINK_MTU))
+            self._mtu_changed = False
         if self._dns_mode != (DnsMode.CLEAN, ()):
             self._start_dnsmasq(DnsMode.CLEAN, ())
 
@@ -393,6 +404,28 @@ class Lab:
                     ip(router, *rule)
                     self._delay_rules.append(rule)
         return stats
+
+    def small_mtu(self, mtu: int, *, icmp_filtered: bool) -> None:
+        """The link to the client carries at most `mtu` bytes (a tunnel, a VPN, a venue router's uplink).
+
+        The router then answers a larger packet with ICMP "fragmentation needed" / ICMPv6 "packet too big";
+        `icmp_filtered` drops those (a firewall that blocks all ICMP): a path-MTU black hole.
+        """
+        router = self.ns("router")
+        ip(router, "link", "set", topo.CLIENT.router_if, "mtu", str(mtu))
+        self._mtu_changed = True
+        if icmp_filtered:
+            nft(
+                router,
+                f"""table inet {FAULT_TABLE}_icmp {{
+  chain output {{
+    type filter hook output priority filter; policy accept;
+    icmp type destination-unreachable icmp code frag-needed drop
+    icmpv6 type packet-too-big drop
+  }}
+}}
+""",
+            )
 
     def slow_dns(self, rtt_ms: float) -> None:
         """Only DNS (UDP and TCP port 53, both ways) takes `rtt_ms` longer: a far or overloaded resolver."""

@@ -24,6 +24,7 @@ from sparkgui.core.net.server_clock import server_date
 from sparkgui.core.net.tls import CertificateInfo, Handshake, HandshakeFault, handshake
 from sparkgui.core.transport import Stream, open_stream, route_to
 
+SMALL_MSS = 1200  # segments that fit any path down to IPv6's minimum MTU (1280), headers included
 CLOCK_SKEW_S = 300  # a laptop clock further than this from the server's is wrong (Chrome warns at about a day)
 
 
@@ -44,9 +45,9 @@ class TlsCheck(Check):
         super().__init__(tls_info(host, port))
         self.host, self.port = host, port
 
-    async def _handshake(self, scope: CheckScope, context_name: str) -> Handshake | Stream:
+    async def _handshake(self, scope: CheckScope, context_name: str, mss: int | None = None) -> Handshake | Stream:
         """The handshake on a new connection, or the stream whose connection failed (to say why)."""
-        stream = await open_stream(scope, self.host, self.port)
+        stream = await open_stream(scope, self.host, self.port, mss)
         sock = stream.take()
         if sock is None:
             return stream
@@ -71,7 +72,45 @@ class TlsCheck(Check):
             evidence["error"] = main.detail
         if main.fault is HandshakeFault.VERIFY:
             return await self._unverified(scope, main, evidence)
+        if main.fault is HandshakeFault.TIMEOUT:
+            black_hole = await self._mtu_black_hole(scope, evidence)
+            if black_hole is not None:
+                return black_hole
         return self._broken(main, evidence)
+
+    async def _mtu_black_hole(self, scope: CheckScope, evidence: dict[str, Any]) -> CheckResult | None:
+        """`net.mtu_blackhole` when the stalled handshake completes on a connection with small segments.
+
+        A path whose MTU is small, with the "fragmentation needed" / "packet too big" messages filtered,
+        loses the server's first large flight: the handshake stalls after the ClientHello. Only tried on a
+        stall, on a direct route (a proxy's own path is out of reach), so a healthy network pays nothing.
+        """
+        route = await route_to(scope, self.host, self.port)
+        if route.via_proxy:
+            return None
+        # Both again at once: small segments must complete while full-size ones stall again, or the first
+        # stall was something else (a server that was busy for a moment).
+        retry, again = await asyncio.gather(
+            self._handshake(scope, "no_verify", mss=SMALL_MSS), self._handshake(scope, "no_verify")
+        )
+        if not isinstance(retry, Handshake) or retry.fault is not HandshakeFault.NONE:
+            return None
+        if not isinstance(again, Handshake) or again.fault is not HandshakeFault.TIMEOUT:
+            return None
+        evidence.update(retry_mss=SMALL_MSS, retry_ms=retry.elapsed_ms, retry="the handshake completed")
+        return failed(
+            Cause.NET_MTU_BLACKHOLE,
+            tr(
+                "The secure handshake with {host} stalls on full-size packets but completes with small ones: "
+                "the path's MTU is small and the messages that would say so are filtered (a path-MTU black hole).",
+                host=self.host,
+            ),
+            tr(
+                'Ask the venue\'s IT to let ICMP "fragmentation needed" (type 3, code 4) and ICMPv6 "packet too '
+                "big\" (type 2) through, or to clamp the TCP MSS on the venue's router (for example to 1360)."
+            ),
+            evidence,
+        )
 
     def _no_second_connection(self, stream: Stream) -> CheckResult:
         """The TCP check connected, but the handshake's own connection did not: say how it failed."""

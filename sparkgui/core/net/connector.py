@@ -7,6 +7,7 @@ failure can be told apart: refused (RST), timeout (silently dropped) or unreacha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import ipaddress
 import socket
@@ -103,12 +104,17 @@ def interleave(addresses: Sequence[str]) -> list[str]:
 
 
 async def happy_eyeballs(
-    addresses: Sequence[str], port: int, timeout: float, delay: float = HAPPY_EYEBALLS_DELAY
+    addresses: Sequence[str],
+    port: int,
+    timeout: float,
+    delay: float = HAPPY_EYEBALLS_DELAY,
+    mss: int | None = None,
 ) -> Connection:
     """Race connections to `addresses`; return within `timeout` seconds, connected or not.
 
     An attempt starts every `delay` seconds, or as soon as the previous one fails. The first to connect
-    wins and the others are abandoned and closed.
+    wins and the others are abandoned and closed. `mss` caps the segment size the server may send (the
+    path-MTU black-hole test).
     """
     loop = asyncio.get_running_loop()
     began = time.perf_counter()
@@ -120,7 +126,7 @@ async def happy_eyeballs(
 
     def start_next() -> None:
         address = queue.pop(0)
-        task = asyncio.ensure_future(_connect_one(address, port))
+        task = asyncio.ensure_future(_connect_one(address, port, mss))
         running[task] = (address, time.perf_counter())
 
     try:
@@ -168,12 +174,15 @@ def _since_newest(running: dict[asyncio.Task[socket.socket], tuple[str, float]])
     return time.perf_counter() - max(started for _, started in running.values())
 
 
-async def _connect_one(address: str, port: int) -> socket.socket:
+async def _connect_one(address: str, port: int, mss: int | None = None) -> socket.socket:
     loop = asyncio.get_running_loop()
     family = socket.AF_INET6 if family_of(address) == 6 else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setblocking(False)
+        if mss is not None and hasattr(socket, "TCP_MAXSEG"):  # advertised in the SYN: the server sends no more
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, mss)
         await loop.sock_connect(sock, (address, port))
     except BaseException:
         sock.close()
