@@ -131,6 +131,14 @@ _MTU = RuleSpec(
         "devices, or clamp the TCP MSS on the venue's router (for example to 1360)."
     ),
 )
+_DNS_SYSTEM = RuleSpec(
+    tr("DNS"),
+    tr("Every DNS server handed out by DHCP must answer at once, IPv6 (AAAA) questions included, even when empty."),
+)
+_DNS_LOCAL_SETTINGS = RuleSpec(
+    tr("This computer"), tr("Check this computer's VPN and DNS settings: it must use the venue's DNS servers.")
+)
+_HOSTS_FILE = RuleSpec(tr("This computer"), tr("Remove the lines for {host} from this computer's hosts file."))
 _TCP_ALLOW = RuleSpec(
     tr("Firewall"),
     tr("Allow outgoing TCP {port} to {host} (HTTPS and secure WebSocket), by host name: its addresses can change."),
@@ -266,6 +274,25 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.DNS_NO_RESOLVER, Family.DNS, F, NET, _DNS_PHRASE, _DNS_NO_RESOLVER),
         _entry(Cause.DNS_HIJACKED, Family.DNS, F, NET, _DNS_PHRASE, _DNS_HIJACKED),
         _entry(Cause.DNS_SLOW, Family.DNS, W, NET, tr("the venue's DNS answers slowly"), _DNS_SLOW),
+        _entry(Cause.DNS_SYSTEM_SLOW, Family.DNS, W, NET, tr("this computer's own DNS lookups are slow"), _DNS_SYSTEM),
+        _entry(
+            Cause.DNS_SYSTEM_DIFFERS,
+            Family.DNS,
+            W,
+            NET,
+            tr("this computer looks the platform up elsewhere"),
+            _DNS_LOCAL_SETTINGS,
+            LocalFix.SETTING,
+        ),
+        _entry(
+            Cause.DNS_HOSTS_OVERRIDE,
+            Family.DNS,
+            W,
+            HOST,
+            tr("this computer's hosts file redirects {platform}"),
+            _HOSTS_FILE,
+            LocalFix.SETTING,
+        ),
         _entry(Cause.TCP_REFUSED, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ALLOW),
         _entry(Cause.TCP_TIMEOUT, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ALLOW),
         _entry(Cause.TCP_UNREACHABLE, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ROUTE),

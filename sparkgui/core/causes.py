@@ -13,6 +13,9 @@ class Cause(StrEnum):
     DNS_TIMEOUT = "dns.timeout"
     DNS_NO_RESOLVER = "dns.no_resolver"
     DNS_HIJACKED = "dns.hijacked"
+    DNS_SYSTEM_SLOW = "dns.system_slow"  # this computer's own lookup is several times slower, for a known reason
+    DNS_SYSTEM_DIFFERS = "dns.system_differs"  # this computer's own lookup gives other addresses (VPN, suffix)
+    DNS_HOSTS_OVERRIDE = "dns.hosts_override"  # this computer's hosts file sends the name elsewhere
     DNS_SLOW = "dns.slow"  # the answer came, but later than the profile's threshold: every page load waits
     TCP_REFUSED = "tcp.refused"
     TCP_TIMEOUT = "tcp.timeout"

@@ -286,6 +286,7 @@ class Lab:
             self._conntrack_changed = False
         if self._delay_on:
             self._undo_delay()
+        (NETNS_ETC / self.ns("client") / "hosts").unlink(missing_ok=True)
         if self._mtu_changed:
             ip(self.ns("router"), "link", "set", topo.CLIENT.router_if, "mtu", str(LINK_MTU))
             self._mtu_changed = False
@@ -426,6 +427,17 @@ class Lab:
 }}
 """,
             )
+
+    def hosts_file(self, lines: Iterable[str]) -> None:
+        """The client's /etc/hosts (`ip netns exec` mounts /etc/netns/<ns>/hosts over it), as a user edits it."""
+        entries = ["127.0.0.1 localhost", "::1 localhost", *lines]
+        (NETNS_ETC / self.ns("client") / "hosts").write_text("\n".join(entries) + "\n")
+
+    def drop_aaaa(self, names: Iterable[str]) -> None:
+        """The resolver's path loses every AAAA question for `names` (an old firewall or DNS filter that does
+        not know IPv6): A is answered, AAAA never. nftables matches the question type after the name."""
+        lengths = sorted({sum(len(label) + 1 for label in name.split(".")) + 1 for name in names})
+        self.firewall(*(f"udp dport 53 @th,{(8 + 12 + length) * 8},16 28 drop" for length in lengths))
 
     def slow_dns(self, rtt_ms: float) -> None:
         """Only DNS (UDP and TCP port 53, both ways) takes `rtt_ms` longer: a far or overloaded resolver."""

@@ -54,3 +54,32 @@ def test_a_slow_resolver_inside_the_deadline_is_slow_not_dead(lab: Lab) -> None:
     evidence = run.checks[f"dns:{host}"]["evidence"]
     assert all(2100 <= q["ms"] < 3000 for q in evidence["queries"]), evidence
     assert run.causes()[f"tcp:{host}:443"] == ("pass", "ok"), run.explain()  # only DNS is slow
+
+
+def test_a_resolver_that_drops_aaaa_makes_the_systems_lookup_slow(lab: Lab) -> None:
+    host = HOSTS[0].name
+    lab.drop_aaaa([host])
+    run = lab.run_sparkgui(lab.write_profile(HOSTS[:1], websocket=None))
+    assert run.causes()[f"dns:{host}"] == ("warn", "dns.system_slow"), run.explain()
+    dns = run.checks[f"dns:{host}"]
+    assert "AAAA" in dns["summary"] and dns["evidence"]["system_lookup"]["timed_out"] is True, dns
+    assert {q["type"]: q["rcode"] for q in dns["evidence"]["queries"]} == {"A": "answer", "AAAA": "timeout"}
+    assert run.causes()[f"tcp:{host}:443"] == ("pass", "ok"), run.explain()  # IPv4 carries on
+
+
+def test_a_hosts_file_line_is_named_as_the_laptops(lab: Lab) -> None:
+    host = HOSTS[0].name
+    lab.hosts_file([f"{topo.CLIENT.v4_router} {host}"])  # a leftover from a test setup, say
+    run = lab.run_sparkgui(lab.write_profile(HOSTS[:1], websocket=None))
+    assert run.causes()[f"dns:{host}"] == ("warn", "dns.hosts_override"), run.explain()
+    dns = run.checks[f"dns:{host}"]
+    assert dns["evidence"]["hosts_file"] == [topo.CLIENT.v4_router] and "hosts file" in dns["remedy"], dns
+    problems = run.report["problems"]
+    assert [p["local_fix"] for p in problems] == ["setting"], problems
+
+
+def test_a_clean_network_gives_the_same_answer_both_ways(lab: Lab) -> None:
+    run = lab.run_sparkgui(lab.write_profile(HOSTS[:1], websocket=None))
+    dns = run.checks[f"dns:{HOSTS[0].name}"]
+    assert dns["status"] == "pass", run.explain()
+    assert set(dns["evidence"]["system_lookup"]["addresses"]) == set(dns["evidence"]["addresses"]), dns

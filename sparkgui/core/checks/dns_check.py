@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import secrets
 from dataclasses import replace
@@ -9,6 +10,7 @@ from typing import Any
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
+from sparkgui.core.checks.dns_system import system_finding
 from sparkgui.core.context import CheckScope, RunContext
 from sparkgui.core.facts import DnsFacts
 from sparkgui.core.hostnames import parent_domain
@@ -20,11 +22,13 @@ from sparkgui.core.net.resolver import (
     NoResolverError,
     QueryOutcome,
     Rcode,
+    ResolverConfig,
     lookup,
     make_resolver,
     resolver_names,
 )
 from sparkgui.core.net.routes import Route
+from sparkgui.core.net.system_lookup import SystemLookup, system_lookup
 from sparkgui.core.profile import QualitySpec
 from sparkgui.core.transport import host_is_proxied
 
@@ -62,15 +66,25 @@ class DnsCheck(Check):
         scope.progress(0.1, tr("Asking {resolvers} for {host}", resolvers=resolvers, host=self.host))
         if run.network.dns_canary:  # asked alongside the real name, so it costs no extra round trip
             run.prefetch(CANARY_KEY, lambda: _canary_addresses(run))
-        found = await lookup(resolver, self.host, timeout)
-        outcome = await self._judge(run, found, timeout)
+        system: SystemLookup | None = None
+        if _system_resolvers(run.network.resolvers):  # the browser's own lookup, compared (same deadline)
+            found, system = await asyncio.gather(
+                lookup(resolver, self.host, timeout), system_lookup(self.host, timeout)
+            )
+        else:  # resolvers chosen for this run (--resolver, a lab, the demo): the OS would ask others
+            found = await lookup(resolver, self.host, timeout)
+        outcome = await self._judge(run, found, timeout, system)
         proxied = await host_is_proxied(scope, self.host)
         if proxied is None or outcome.status is not Status.FAIL:
             return outcome
         return _through_proxy(outcome, proxied)
 
-    async def _judge(self, run: RunContext, found: Lookup, timeout: float) -> CheckResult:
+    async def _judge(
+        self, run: RunContext, found: Lookup, timeout: float, system: SystemLookup | None = None
+    ) -> CheckResult:
         evidence = _evidence(found)
+        if system is not None:
+            evidence["system_lookup"] = system.as_evidence()
         host = self.host
         if found.addresses:
             hijack = await _hijack_reason(run, found)
@@ -92,6 +106,10 @@ class DnsCheck(Check):
             slow = _slow_warning(host, found, (run.profile.quality or QualitySpec()).max_dns_ms, evidence)
             if slow is not None:
                 return slow
+            facts = DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode)
+            differs = system_finding(host, found, system, evidence, facts) if system is not None else None
+            if differs is not None:
+                return differs
             return passed(
                 trn(
                     "{host} resolves to {count} address in {ms} ms.",
@@ -104,6 +122,11 @@ class DnsCheck(Check):
                 DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode),
             )
         return _diagnose_failure(host, found, evidence, timeout)
+
+
+def _system_resolvers(config: ResolverConfig) -> bool:
+    """Whether the run asks the system's own resolvers: only then is the OS's lookup a fair comparison."""
+    return not config.nameservers and config.resolv_conf is None
 
 
 def _slow_warning(host: str, found: Lookup, limit_ms: float, evidence: dict[str, Any]) -> CheckResult | None:
