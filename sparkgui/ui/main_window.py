@@ -30,6 +30,7 @@ from sparkgui.ui.event_form import EventForm
 from sparkgui.ui.first_paint import AfterFirstPaint
 from sparkgui.ui.icons import icon
 from sparkgui.ui.message_boxes import MessageBoxes
+from sparkgui.ui.qt_language import qt_system_language, use_qt_language
 from sparkgui.ui.settings import UiSettings
 from sparkgui.ui.verdict_banner import VerdictBanner
 from sparkgui.ui.views.action_bar import ActionBar
@@ -66,10 +67,11 @@ class MainWindow(QMainWindow):
         demo: str | None = None,
     ) -> None:
         super().__init__()
-        from sparkgui.core.i18n import system_language
-
         self.settings = settings or UiSettings()
-        self.lang = lang or self.settings.language or system_language()
+        # Asked (--lang), else picked before, else the system's: only a pick is remembered, so the window keeps
+        # following the system until the person chooses.
+        self.lang = lang or self.settings.language or qt_system_language()
+        use_qt_language(self.lang)
         self.network = network
         self._resolvers = list(resolvers)
         self._engine_ready = False
@@ -359,6 +361,7 @@ class MainWindow(QMainWindow):
         """Switch language live: every text, results included, is re-rendered from its template."""
         self.lang = lang
         self.settings.language = lang
+        use_qt_language(lang)
         index = self.language_combo.findData(lang)
         if index != self.language_combo.currentIndex():
             self.language_combo.setCurrentIndex(index)
@@ -408,7 +411,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.settings.geometry = self.saveGeometry()
-        self.settings.language = self.lang
         self.settings.sync()
         self.runs.stop()
         event.accept()

@@ -16,11 +16,14 @@ from urllib.parse import parse_qs
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QColor, QDesktopServices, QPalette
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from sparkgui.core.model import Verdict
 from sparkgui.core.profile import load_profile
 from sparkgui.ui.main_window import MainWindow
+from sparkgui.ui.qt_language import qt_system_language
+from sparkgui.ui.settings import UiSettings
 from tests.gui.conftest import WindowFactory, click, wait_for
 from tests.gui.labs import hanging_lab, ready_lab
 from tests.servers.tls_servers import LoopbackPki
@@ -230,3 +233,29 @@ def test_at_the_smallest_size_in_french_nothing_is_clipped(
         assert label.height() >= label.heightForWidth(label.width()), f"{label.text()[:40]!r} is clipped"
     for card in window.checks.cards.values():
         assert card.summary.height() >= card.summary.heightForWidth(card.summary.width()), card.info.id
+
+
+def test_qts_own_buttons_follow_the_windows_language(open_window: WindowFactory) -> None:
+    window = open_window(lang="fr")
+    box = QMessageBox(window)
+    box.setStandardButtons(QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel)
+    assert sorted(button.text() for button in box.buttons()) == ["Annuler", "Fermer"]
+    window.set_language("en")
+    english = QMessageBox(window)
+    english.setStandardButtons(QMessageBox.StandardButton.Close)
+    assert [button.text() for button in english.buttons()] == ["Close"]
+
+
+def test_the_language_is_remembered_only_once_picked(open_window: WindowFactory, ui_settings: UiSettings) -> None:
+    first = open_window(lang=None)
+    assert first.lang == qt_system_language()
+    first.close()
+    assert _saved_language(ui_settings) is None  # no guess saved: a system switched to French later is followed
+    second = open_window(lang=None)
+    second.set_language("fr")
+    second.close()
+    assert _saved_language(ui_settings) == "fr"
+
+
+def _saved_language(settings: UiSettings) -> str | None:
+    return settings.language

@@ -1,4 +1,8 @@
-"""A throw-away certificate authority for the demo's loopback servers, made at start-up with cryptography."""
+"""A throw-away certificate authority for the demo's loopback servers, made at start-up with cryptography.
+
+Its certificates carry what strict verification requires (key identifiers, basic constraints, key usage):
+Python 3.13 verifies strictly by default, and a demo that fails there would blame its own certificates.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +47,7 @@ class Authority:
             .not_valid_before(now - dt.timedelta(days=1))
             .not_valid_after(now + dt.timedelta(days=30))
             .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
             .add_extension(
                 x509.KeyUsage(
                     digital_signature=True,
@@ -80,6 +85,24 @@ class Authority:
             .not_valid_after(now + dt.timedelta(days=7))
             .add_extension(x509.SubjectAlternativeName([x509.DNSName(h) for h in hosts]), critical=False)
             .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            # What strict verification (Python 3.13's default, VERIFY_X509_STRICT) requires of a leaf.
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()), critical=False)
+            .add_extension(
+                x509.KeyUsage(
+                    digital_signature=True,
+                    key_cert_sign=False,
+                    crl_sign=False,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    encipher_only=False,
+                    decipher_only=False,
+                ),
+                critical=True,
+            )
             .sign(self.key, hashes.SHA256())
         )
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
