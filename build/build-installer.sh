@@ -11,5 +11,6 @@ binary=build/out/dist/sparkgui
 QT_QPA_PLATFORM=offscreen "$binary" --headless --demo ready --hold 1 --json build/out/demo-report.json >/dev/null
 echo '{"pac": "function FindProxyForURL(u, h) { return \"PROXY 192.0.2.1:3128\"; }", "urls": ["https://a.example/"]}' \
   | "$binary" --pac-worker | grep -q "PROXY 192.0.2.1:3128"
+QT_QPA_PLATFORM=offscreen "$binary" --self-test   # a demo through the window, the exports, the PAC worker
 ls -l "$binary"
 echo "build-installer: ok ($(du -h "$binary" | cut -f1))"

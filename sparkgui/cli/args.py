@@ -88,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--venue", metavar="NAME", help="venue name, for the PDF header")
     parser.add_argument("--contact", metavar="TEXT", help="organiser contact, for the PDF header")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="prove this install works, offline: a demo run through an offscreen window, the PDF and JSON "
+        "exports, the PAC worker; prints each step's time; exit 0 when all passed",
+    )
     return parser
 
 

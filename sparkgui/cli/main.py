@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"sparkgui {__version__}")
         return 0
+    if args.self_test:
+        from sparkgui.ui.self_test import run_self_test
+
+        return run_self_test()
     if args.rules is not None:
         from sparkgui.cli.rules_export import export_rules
 

@@ -179,6 +179,10 @@ class Lab:
             "net.ipv4.conf.default.rp_filter=0",
             "net.ipv4.conf.all.send_redirects=0",
             "net.ipv4.conf.default.send_redirects=0",
+            # Every reject answered: the kernel's per-destination ICMP rate limit (a burst of 6, then 1 a
+            # second) would turn some of a scenario's rejects into silence, and a refusal into a timeout.
+            "net.ipv4.icmp_ratelimit=0",
+            "net.ipv6.icmp.ratelimit=0",
         )
         for seg in topo.SEGMENTS:
             host = self.ns(seg.host)
