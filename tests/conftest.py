@@ -1,4 +1,5 @@
-"""Shared fixtures: a test PKI trusted the way the OS store is (SSL_CERT_FILE), with no system roots."""
+"""Shared fixtures: a test PKI trusted the way the OS store is (SSL_CERT_FILE), with no system roots, and a
+history of the test session's own (SPARKGUI_DATA_DIR), never the user's."""
 
 from __future__ import annotations
 
@@ -10,6 +11,27 @@ from pathlib import Path
 import pytest
 
 from tests.servers.tls_servers import LoopbackPki
+
+
+@pytest.fixture(autouse=True, scope="session")
+def session_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every run the tests make (CLI children and labs included, through the environment) is kept here."""
+    folder = tmp_path_factory.mktemp("sparkgui-data")
+    previous = os.environ.get("SPARKGUI_DATA_DIR")
+    os.environ["SPARKGUI_DATA_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("SPARKGUI_DATA_DIR", None)
+    else:
+        os.environ["SPARKGUI_DATA_DIR"] = previous
+
+
+@pytest.fixture
+def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A history of this test's own, empty at the start."""
+    folder = tmp_path / "data"
+    monkeypatch.setenv("SPARKGUI_DATA_DIR", str(folder))
+    return folder
 
 
 @pytest.fixture

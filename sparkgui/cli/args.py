@@ -27,6 +27,8 @@ examples:
   sparkgui --headless --long-hold             the 10-minute WebSocket test the platform requires
   sparkgui --headless --hold 5                a quick run with a 5-second WebSocket hold
   sparkgui --rules rules.csv                  the allow-list rules for a firewall console (CSV or JSON)
+  sparkgui --history                          the runs kept; --compare 3 7: what changed between them
+  sparkgui --show 7 --pdf visit.pdf           the PDF of an earlier run
 """
 
 
@@ -87,6 +89,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--event", metavar="NAME", help="event name, for the PDF header")
     parser.add_argument("--venue", metavar="NAME", help="venue name, for the PDF header")
     parser.add_argument("--contact", metavar="TEXT", help="organiser contact, for the PDF header")
+    history = parser.add_argument_group("history (every finished run is kept; SPARKGUI_DATA_DIR moves it)")
+    actions = history.add_mutually_exclusive_group()
+    actions.add_argument("--history", action="store_true", help="list the runs kept (with --json -: as JSON)")
+    actions.add_argument("--show", metavar="ID", type=_run_id, help="export a kept run with --json and/or --pdf")
+    actions.add_argument(
+        "--compare",
+        metavar="ID",
+        type=_run_id,
+        nargs="+",
+        help="what changed: two runs (older first), or one run against the previous at the same venue",
+    )
+    actions.add_argument("--forget", metavar="ID", type=_run_id, help="delete one kept run")
+    actions.add_argument("--forget-all", action="store_true", help="delete every kept run")
+    history.add_argument("--no-history", action="store_true", help="do not keep this run in the history")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument(
         "--self-test",
@@ -95,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
         "exports, the PAC worker; prints each step's time; exit 0 when all passed",
     )
     return parser
+
+
+def _run_id(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a run number from --history, got {text!r}")
+    return int(text)
 
 
 def _seconds(text: str) -> float:

@@ -9,7 +9,7 @@ import signal
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sparkgui.app.session import RunRequest, Session, SessionOutcome
 from sparkgui.cli.args import (
@@ -101,9 +101,26 @@ def run_headless(args: argparse.Namespace) -> int:
     if args.pdf:
         when = outcome.started_at.astimezone()
         written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
+    if not args.no_history:  # after the reports: a history that fails never costs the run its files
+        _remember(report, summary_stream)
     if stopped:
         return EXIT_TERMINATED if stopped[0] == signal.SIGTERM else EXIT_INTERRUPTED
     return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
+
+
+def _remember(report: dict[str, Any], stream: TextIO) -> None:
+    """Keep the run in the history, and say where; a history that cannot be used is a note, not a failure."""
+    from sparkgui.core.history.store import History, HistoryError
+
+    history = History()
+    try:
+        run_id = history.add(report)
+    except HistoryError as exc:
+        print(f"sparkgui: not kept in the history: {exc}", file=sys.stderr)
+        return
+    for note in history.notes:
+        print(f"sparkgui: {note}", file=sys.stderr)
+    print(f"Kept in the history as run {run_id} (sparkgui --history).", file=stream)
 
 
 async def _execute(session: Session, stopped: list[int]) -> SessionOutcome:

@@ -25,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"sparkgui {__version__}")
         return 0
+    if args.history or args.show or args.compare or args.forget or args.forget_all:
+        from sparkgui.cli.history_commands import history_command
+
+        return history_command(args)
     if args.self_test:
         from sparkgui.ui.self_test import run_self_test
 

@@ -48,6 +48,7 @@ def run_app(args: argparse.Namespace) -> int:
             lang=getattr(args, "lang", None),
             resolvers=getattr(args, "resolver", None) or (),
             demo=demo,
+            keep_history=not getattr(args, "no_history", False),
         )
     except ProfileError as exc:
         print(f"sparkgui: {exc}", file=sys.stderr)

@@ -65,8 +65,11 @@ class MainWindow(QMainWindow):
         settings: UiSettings | None = None,
         run_factory: RunFactory | None = None,
         demo: str | None = None,
+        keep_history: bool = True,
     ) -> None:
         super().__init__()
+        self.keep_history = keep_history  # every finished run goes to the history (not the self-test's)
+        self.last_run_id: int | None = None
         self.settings = settings or UiSettings()
         # Asked (--lang), else picked before, else the system's: only a pick is remembered, so the window keeps
         # following the system until the person chooses.
@@ -248,7 +251,26 @@ class MainWindow(QMainWindow):
 
     def _run_done(self, outcome: RunOutcome) -> None:
         self.proxy.after_run(self.runs.session_outcome)
+        if self.keep_history:
+            self._remember()
         self.runDone.emit(outcome)
+
+    def _remember(self) -> None:
+        """Keep the finished run in the history; a history that cannot be used says so on the status line."""
+        from sparkgui.core.history.store import History, HistoryError
+
+        shown = self.runs.session_outcome  # the run is still winding down: exports are not offered yet
+        if shown is None:
+            return
+        report = shown.report(self.lang, self.exports.current_event())
+        history = History()
+        try:
+            self.last_run_id = history.add(report)
+        except HistoryError as exc:
+            self.export_bar.set_status(tr("This run was not kept in the history: {problem}", problem=str(exc)))
+            return
+        if history.notes:
+            self.export_bar.set_status(Text("; ".join(history.notes)))
 
     def _state_changed(self) -> None:
         self._update_buttons()

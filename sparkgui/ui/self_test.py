@@ -95,7 +95,7 @@ async def _open_window(work: Path) -> MainWindow:
     from sparkgui.ui.settings import UiSettings
 
     settings = UiSettings(QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(lang="en", settings=settings, demo="ready")
+    window = MainWindow(lang="en", settings=settings, demo="ready", keep_history=False)  # the user's stays as is
     window.show()
     if not window.ready:
         ready: asyncio.Future[object] = asyncio.get_running_loop().create_future()

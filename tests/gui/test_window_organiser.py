@@ -259,3 +259,20 @@ def test_the_language_is_remembered_only_once_picked(open_window: WindowFactory,
 
 def _saved_language(settings: UiSettings) -> str | None:
     return settings.language
+
+
+def test_every_finished_run_is_kept_in_the_history(
+    qtbot: QtBot, pki: LoopbackPki, open_window: WindowFactory, data_folder: Path
+) -> None:
+    from sparkgui.core.history.store import History
+
+    lab = wait_for(qtbot, ready_lab(pki))
+    try:
+        window = open_window(lab.profile, lab.network)
+        window.event_form.set_fields("Summit", "Palais", "")
+        _checked(qtbot, window)
+    finally:
+        wait_for(qtbot, lab.stop())
+    kept = History(data_folder).runs()
+    assert [(run.id, run.verdict, run.venue) for run in kept] == [(window.last_run_id, "ready", "Palais")]
+    assert History(data_folder).report(kept[0].id)["checks"]

@@ -1,0 +1,97 @@
+"""`--history`, `--show`, `--compare`, `--forget`, `--forget-all`: the kept runs, from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from sparkgui.cli.args import EXIT_USAGE, UsageError
+from sparkgui.core.history.compare import compare
+from sparkgui.core.history.store import History, HistoryError
+from sparkgui.core.i18n import system_language
+
+
+def history_command(args: argparse.Namespace) -> int:
+    """Run the history action asked for; 0 when done, 3 with a message when it cannot be."""
+    history = History()
+    lang = args.lang or system_language()
+    try:
+        code = _dispatch(history, args, lang)
+    except HistoryError as exc:
+        print(f"sparkgui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for note in history.notes:
+        print(f"sparkgui: {note}", file=sys.stderr)
+    return code
+
+
+def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
+    if args.history:
+        runs = history.runs(demo=None)
+        if args.json == "-":
+            sys.stdout.write(json.dumps([run.as_json() for run in runs], ensure_ascii=False, indent=2) + "\n")
+            return 0
+        if not runs:
+            print(f"No run kept yet in {history.path}.")
+        for run in runs:
+            mark = " DEMO" if run.demo else ""
+            place = " · ".join(part for part in (run.venue, run.event) if part) or "—"
+            print(f"{run.id:>5}  {run.started_at[:16].replace('T', ' ')}  {run.verdict:<19} {run.problems:>2} "
+                  f"problem(s)  {run.platform} · {place}{mark}")  # fmt: skip
+        return 0
+    if args.forget is not None:
+        if not history.forget(args.forget):
+            raise HistoryError(f"there is no run {args.forget} in the history; --history lists them")
+        print(f"Run {args.forget} deleted from the history.", file=sys.stderr)
+        return 0
+    if args.forget_all:
+        print(f"{history.forget_all()} run(s) deleted from the history.", file=sys.stderr)
+        return 0
+    if args.compare:
+        return _compare(history, args, lang)
+    return _show(history, args, lang)
+
+
+def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
+    ids: list[int] = list(args.compare)
+    if len(ids) > 2:
+        raise HistoryError("--compare takes two runs (older first), or one to compare with the previous")
+    if len(ids) == 1:
+        previous = history.previous(ids[0])
+        if previous is None:
+            raise HistoryError(f"run {ids[0]} has no earlier run at the same venue to compare with")
+        ids.insert(0, previous)
+    comparison = compare(history.report(ids[0]), history.report(ids[1]))
+    if args.json == "-":
+        sys.stdout.write(json.dumps({"runs": ids, **comparison.as_json()}, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print("\n".join(comparison.lines(lang)))
+    return 0
+
+
+def _show(history: History, args: argparse.Namespace, lang: str) -> int:
+    from sparkgui.cli.headless import check_output_path
+    from sparkgui.core.atomic import WriteError
+    from sparkgui.core.report import dumps, write_report
+
+    report = history.report(args.show)
+    if not args.json and not args.pdf:
+        sys.stdout.write(dumps(report).decode("utf-8"))
+        return 0
+    try:
+        for option, target in (("--json", args.json), ("--pdf", args.pdf)):
+            if target and target != "-":
+                check_output_path(target, option)
+        if args.json == "-":
+            sys.stdout.write(dumps(report).decode("utf-8"))
+        elif args.json:
+            write_report(report, args.json)
+        if args.pdf:
+            from sparkgui.report.pdf import write_pdf
+
+            write_pdf(report, args.pdf, lang=str(report.get("language") or lang))
+    except (WriteError, UsageError) as exc:
+        raise HistoryError(str(exc)) from None
+    print(f"Run {args.show} exported.", file=sys.stderr)
+    return 0

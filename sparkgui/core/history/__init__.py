@@ -1,0 +1,1 @@
+"""Every run remembered: the SQLite history and the comparison of two runs."""

@@ -1,0 +1,253 @@
+"""Every finished run, kept in SQLite: the site visit and the event day can be compared weeks apart.
+
+One database file in the user's data folder (`data_folder()`), in WAL mode so the window and a CLI run can
+write at once. The schema has a version (`PRAGMA user_version`) and migrations; the oldest runs are pruned
+past a size cap. A corrupt file is moved aside (its name says when) and a new one started; a database
+that stays locked is an error that says so. Either way the run itself is never lost: its JSON is written
+by its own path before the history is touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sparkgui.core.report import dumps, sha256_of
+
+DATA_DIR_VARIABLE = "SPARKGUI_DATA_DIR"
+FILE_NAME = "history.sqlite"
+SCHEMA_VERSION = 1
+MAX_TOTAL_BYTES = 200 * 1024 * 1024  # reports are ~50 KB: thousands of runs before anything is pruned
+BUSY_TIMEOUT_MS = 5000
+
+# Each migration takes the database from version N to N + 1; never edit one that has shipped.
+MIGRATIONS: Sequence[str] = (
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        venue TEXT NOT NULL DEFAULT '',
+        event TEXT NOT NULL DEFAULT '',
+        verdict TEXT NOT NULL,
+        problems INTEGER NOT NULL,
+        demo INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE INDEX runs_by_venue ON runs (venue, started_at);
+    """,
+)
+
+
+class HistoryError(Exception):
+    """The history cannot be read or written; the message says why and what to do."""
+
+
+def data_folder(environ: Mapping[str, str] | None = None) -> Path:
+    """Where sparkgui keeps its data: SPARKGUI_DATA_DIR, else the folder Qt's AppDataLocation names."""
+    env = os.environ if environ is None else environ
+    if env.get(DATA_DIR_VARIABLE):
+        return Path(env[DATA_DIR_VARIABLE])
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(env.get("APPDATA") or home / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / "sparkgui" / "sparkgui"  # organisation / application, as QStandardPaths builds it
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One row of the history: enough to list it and pick it."""
+
+    id: int
+    started_at: str
+    platform: str
+    venue: str
+    event: str
+    verdict: str
+    problems: int
+    demo: bool
+
+    def as_json(self) -> dict[str, Any]:
+        """The row as the `--history --json` output lists it."""
+        return {
+            "id": self.id,
+            "started_at": self.started_at,
+            "platform": self.platform,
+            "venue": self.venue,
+            "event": self.event,
+            "verdict": self.verdict,
+            "problems": self.problems,
+            "demo": self.demo,
+        }
+
+
+class History:
+    """The history database at `folder / history.sqlite`; each call opens, works and closes."""
+
+    def __init__(self, folder: Path | None = None, max_total_bytes: int = MAX_TOTAL_BYTES) -> None:
+        self.folder = folder or data_folder()
+        self.path = self.folder / FILE_NAME
+        self.max_total_bytes = max_total_bytes
+        self.notes: list[str] = []  # what was done on the way (a corrupt file moved aside), for the person
+
+    def add(self, report: Mapping[str, Any]) -> int:
+        """Keep a finished run's report; return its id. The oldest runs go when the cap is passed."""
+        event = report.get("event") or {}
+        body = dumps(report)
+        row = (
+            str(report.get("started_at", "")),
+            str(report.get("profile", {}).get("name", "")),
+            str(report.get("profile", {}).get("source", "")),
+            str(event.get("venue", "")),
+            str(event.get("name", "")),
+            str(report.get("verdict", "")),
+            len(report.get("problems", [])),
+            1 if report.get("demo") else 0,
+            sha256_of(body),  # the digest of the exact bytes a saved JSON has: the PDF footer's
+            len(body),
+            body.decode("utf-8"),
+        )
+        with self._connection() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (started_at, platform, profile, venue, event, verdict, problems, demo, sha256,"
+                " size, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                row,
+            )
+            run_id = int(cursor.lastrowid or 0)
+            self._prune(db)
+        return run_id
+
+    def runs(self, *, demo: bool | None = False, venue: str | None = None, limit: int = 1000) -> list[RunSummary]:
+        """The newest runs first; demo runs apart (`demo=True` lists them, `None` lists both)."""
+        where: list[str] = ["1 = 1"]
+        params: list[object] = []
+        if demo is not None:
+            where.append("demo = ?")
+            params.append(1 if demo else 0)
+        if venue is not None:
+            where.append("venue = ?")
+            params.append(venue)
+        sql = (
+            "SELECT id, started_at, platform, venue, event, verdict, problems, demo FROM runs"
+            f" WHERE {' AND '.join(where)} ORDER BY started_at DESC, id DESC LIMIT ?"
+        )
+        with self._connection() as db:
+            rows = db.execute(sql, (*params, limit)).fetchall()
+        return [RunSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+
+    def report(self, run_id: int) -> dict[str, Any]:
+        """The report of run `run_id`, as it was saved; HistoryError when there is no such run."""
+        with self._connection() as db:
+            row = db.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise HistoryError(f"there is no run {run_id} in the history ({self.path}); --history lists them")
+        loaded: dict[str, Any] = json.loads(row[0])
+        return loaded
+
+    def previous(self, run_id: int) -> int | None:
+        """The run before `run_id` at the same venue (the site visit, for the event day), or None."""
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT b.id FROM runs a JOIN runs b ON b.venue = a.venue AND b.demo = a.demo AND b.id != a.id"
+                " AND (b.started_at < a.started_at OR (b.started_at = a.started_at AND b.id < a.id))"
+                " WHERE a.id = ? ORDER BY b.started_at DESC, b.id DESC LIMIT 1",
+                (run_id,),
+            ).fetchone()
+        return int(row[0]) if row else None
+
+    def forget(self, run_id: int) -> bool:
+        """Delete one run; False when there was none with that id."""
+        with self._connection() as db:
+            return db.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount > 0
+
+    def forget_all(self) -> int:
+        """Delete every run; return how many there were."""
+        with self._connection() as db:
+            return int(db.execute("DELETE FROM runs").rowcount)
+
+    # -- the file ------------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        db = self._open()
+        try:
+            with db:  # one transaction: committed on success, rolled back on an error
+                yield db
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise HistoryError(
+                    f"the history ({self.path}) is locked by another sparkgui for more than "
+                    f"{BUSY_TIMEOUT_MS // 1000} s; the run's own report was not affected. Try again."
+                ) from None
+            raise HistoryError(f"the history ({self.path}) cannot be used: {exc}") from None
+        finally:
+            db.close()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HistoryError(f"the history folder {self.folder} cannot be made: {exc.strerror or exc}") from None
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+                try:
+                    _prepare(db)
+                except BaseException:
+                    db.close()
+                    raise
+                return db
+            except sqlite3.DatabaseError as exc:
+                if attempt or not _is_corruption(exc):
+                    raise HistoryError(f"the history ({self.path}) cannot be opened: {exc}") from None
+                self._move_aside()
+        raise AssertionError("unreachable")
+
+    def _move_aside(self) -> None:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = self.path.with_name(f"{FILE_NAME}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{self.path}{suffix}").replace(f"{aside}{suffix}")
+        self.notes.append(f"the history file was damaged: it was moved to {aside} and a new one started")
+
+    def _prune(self, db: sqlite3.Connection) -> None:
+        total = int(db.execute("SELECT COALESCE(SUM(size), 0) FROM runs").fetchone()[0])
+        while total > self.max_total_bytes:
+            oldest = db.execute("SELECT id, size FROM runs ORDER BY started_at, id LIMIT 1").fetchone()
+            if oldest is None:
+                break
+            db.execute("DELETE FROM runs WHERE id = ?", (oldest[0],))
+            total -= int(oldest[1])
+
+
+def _prepare(db: sqlite3.Connection) -> None:
+    """WAL, a busy timeout, and the schema brought up to date by its migrations."""
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA journal_mode = WAL")
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(f"it was written by a newer sparkgui (schema {version}); update sparkgui")
+    for number in range(version, SCHEMA_VERSION):  # each step in one transaction: all of it, or none
+        db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;")
+    db.execute("SELECT COUNT(*) FROM runs").fetchone()  # reads a page: a damaged file fails here, not later
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text or "file is encrypted" in text

@@ -1,0 +1,194 @@
+"""Every run remembered, in a real SQLite file on disk: the CLI keeps its runs, lists, exports, compares and
+forgets them; the store prunes, survives a damaged file, a read-only folder and two writers at once, and
+migrates an older schema. Runs are real CLI runs against loopback servers."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sparkgui.core.demo.dns_server import DnsServer
+from sparkgui.core.history.compare import compare
+from sparkgui.core.history.store import FILE_NAME, History, HistoryError
+from sparkgui.core.report import dumps, sha256_of
+from tests.hostile.harness import HostileRun, hostile_profile, run_cli
+from tests.servers.tls_servers import LoopbackPki, start_https
+from tests.support import Ep, run
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sparkgui", *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+async def _venue_run(folder: Path, port: int, address: str) -> HostileRun:
+    """One real run at the Palais: app.test resolves to `address`, where the platform listens or not."""
+    dns = await DnsServer({"app.test": [address]}).start()
+    try:
+        text = hostile_profile([Ep("app.test", port)])
+        return await run_cli(folder, text, dns.port, "--venue", "Palais", "--event", "Summit")
+    finally:
+        await dns.stop()
+
+
+def _two_runs(tmp_path: Path, pki: LoopbackPki) -> tuple[HostileRun, HostileRun]:
+    async def scenario() -> tuple[HostileRun, HostileRun]:
+        runner, port = await start_https(pki.server_context("app.test"))
+        try:
+            visit = await _venue_run(tmp_path / "visit", port, "127.0.0.2")  # nothing listens there: refused
+            day = await _venue_run(tmp_path / "day", port, "127.0.0.1")
+        finally:
+            await runner.cleanup()
+        return visit, day
+
+    return run(scenario())
+
+
+def test_the_cli_keeps_lists_compares_exports_and_forgets(tmp_path: Path, pki: LoopbackPki, data_folder: Path) -> None:
+    visit, day = _two_runs(tmp_path, pki)
+    assert visit.report["verdict"] == "not_ready" and day.report["verdict"] == "ready"
+    assert "Kept in the history as run 1" in visit.stdout and "as run 2" in day.stdout
+    assert (data_folder / FILE_NAME).exists()
+
+    listed = json.loads(_cli("--history", "--json", "-").stdout)
+    assert [(r["id"], r["verdict"], r["venue"], r["event"]) for r in listed] == [
+        (2, "ready", "Palais", "Summit"),
+        (1, "not_ready", "Palais", "Summit"),
+    ]
+    compared = json.loads(_cli("--compare", "2", "--json", "-").stdout)  # against the previous at the venue
+    assert compared["runs"] == [1, 2]
+    port = next(c["id"] for c in day.report["checks"] if c["id"].startswith("tcp:"))
+    assert [c["id"] for c in compared["fixed"]] == [port] and compared["broke"] == []
+    text = _cli("--compare", "1", "2", "--lang", "fr").stdout
+    assert text.startswith("Depuis la vérification du ") and "1 corrigé, 0 nouveau problème." in text
+
+    exported = tmp_path / "again.json"
+    shown = _cli("--show", "1", "--json", str(exported))
+    assert shown.returncode == 0, shown.stderr
+    assert sha256_of(exported.read_bytes()) == sha256_of(dumps(visit.report))  # the very report, byte for byte
+    pdf = tmp_path / "again.pdf"
+    assert _cli("--show", "1", "--pdf", str(pdf)).returncode == 0 and pdf.read_bytes().startswith(b"%PDF-")
+
+    assert _cli("--forget", "1").returncode == 0
+    missing = _cli("--show", "1", "--json", "-")
+    assert missing.returncode == 3 and "there is no run 1" in missing.stderr
+    assert "1 run(s) deleted" in _cli("--forget-all").stderr
+    assert json.loads(_cli("--history", "--json", "-").stdout) == []
+
+
+def test_no_history_keeps_nothing(tmp_path: Path, data_folder: Path) -> None:
+    done = _cli("--headless", "--demo", "ready", "--hold", "1", "--no-history", "--json", str(tmp_path / "r.json"))
+    assert done.returncode in (0, 1) and "Kept in the history" not in done.stdout + done.stderr
+    assert not (data_folder / FILE_NAME).exists()
+
+
+def _report(n: int, venue: str = "Palais", size: int = 0) -> dict[str, Any]:
+    return {
+        "schema": "sparkgui.report/1",
+        "started_at": f"2026-11-{n % 28 + 1:02d}T10:00:00.000+00:00",
+        "profile": {"name": "Sparkup", "source": "bundled:sparkup"},
+        "event": {"venue": venue, "name": "Summit"},
+        "verdict": "ready",
+        "demo": False,
+        "problems": [],
+        "checks": [],
+        "padding": "x" * size,
+    }
+
+
+def test_the_oldest_runs_are_pruned_past_the_cap(tmp_path: Path) -> None:
+    history = History(tmp_path, max_total_bytes=50_000)
+    for n in range(12):
+        history.add(_report(n, size=9_000))
+    kept = history.runs()
+    assert 3 <= len(kept) <= 5  # about 10 KB each under a 50 KB cap
+    assert [run.started_at[:10] for run in kept] == sorted((run.started_at[:10] for run in kept), reverse=True)
+    assert kept[0].started_at.startswith("2026-11-12")  # the newest stays
+
+
+def test_a_damaged_file_is_moved_aside_and_a_new_history_starts(tmp_path: Path) -> None:
+    (tmp_path / FILE_NAME).write_bytes(b"this is not a database" * 100)
+    history = History(tmp_path)
+    assert history.add(_report(1)) == 1
+    assert history.notes and "moved to" in history.notes[0]
+    assert [p.name for p in tmp_path.glob(f"{FILE_NAME}.corrupt-*")]
+
+
+def test_a_read_only_folder_is_a_clear_error_and_the_run_still_writes_its_json(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        locked = tmp_path / "not-a-folder"
+        locked.write_text("a file where the folder should be")  # root ignores permissions: a file blocks it
+    else:
+        locked = tmp_path / "read-only"
+        locked.mkdir(mode=0o500)
+    with pytest.raises(HistoryError, match="cannot be"):
+        History(locked / "inner").add(_report(1))
+    report = tmp_path / "r.json"
+    env = {**os.environ, "SPARKGUI_DATA_DIR": str(locked / "inner")}
+    done = subprocess.run(
+        [sys.executable, "-m", "sparkgui", "--headless", "--demo", "ready", "--hold", "1", "--json", str(report)],
+        capture_output=True, text=True, timeout=60, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(report.read_text("utf-8"))["demo"] is True
+    assert "not kept in the history" in done.stderr and "Traceback" not in done.stderr
+
+
+def _writer(folder: str, start: int) -> None:
+    history = History(Path(folder))
+    for n in range(start, start + 20):
+        history.add(_report(n))
+
+
+def test_two_processes_write_at_once(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_writer, args=(str(tmp_path), start)) for start in (0, 100)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+    assert [writer.exitcode for writer in writers] == [0, 0]
+    assert len(History(tmp_path).runs(limit=100)) == 40
+
+
+def test_an_older_schema_is_migrated_and_a_newer_one_refused(tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    old.mkdir()
+    sqlite3.connect(old / FILE_NAME).close()  # an empty file at schema 0, as before the first migration
+    assert History(old).add(_report(1)) == 1
+    with sqlite3.connect(old / FILE_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    with sqlite3.connect(newer / FILE_NAME) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(HistoryError, match="newer sparkgui"):
+        History(newer).runs()
+
+
+def test_a_comparison_names_what_moved() -> None:
+    before = {"started_at": "2026-11-12T10:02:00+00:00", "checks": [
+        {"id": "dns:app.test", "status": "pass", "cause": "ok", "evidence": {"addresses": ["192.0.2.1"]}},
+        {"id": "tls:app.test", "status": "warn", "cause": "tls.intercepted", "evidence": {"issuer": "Venue CA"}},
+        {"id": "quality:latency", "status": "pass", "cause": "ok", "evidence": {"latency_ms": 30}},
+    ]}  # fmt: skip
+    after = {"started_at": "2026-12-01T08:00:00+00:00", "checks": [
+        {"id": "dns:app.test", "status": "pass", "cause": "ok", "evidence": {"addresses": ["192.0.2.9"]}},
+        {"id": "tls:app.test", "status": "pass", "cause": "ok", "evidence": {"issuer": "Amazon"}},
+        {"id": "quality:latency", "status": "pass", "cause": "ok", "evidence": {"latency_ms": 41}},
+        {"id": "ws:wss://app.test/ws", "status": "fail", "cause": "ws.blocked", "evidence": {}},
+    ]}  # fmt: skip
+    result = compare(before, after)
+    assert [c.id for c in result.fixed] == ["tls:app.test"] and [c.id for c in result.broke] == ["ws:wss://app.test/ws"]
+    assert {(m.id, m.fact) for m in result.moved} == {("dns:app.test", "addresses"), ("tls:app.test", "issuer")}
+    assert result.lines("en")[0].startswith("Since the run of 12 November 2026")  # 30 → 41 ms is noise
