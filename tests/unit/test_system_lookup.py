@@ -13,7 +13,7 @@ from sparkgui.core.net.resolver import Lookup, QueryOutcome, Rcode
 from sparkgui.core.net.system_lookup import SystemLookup, hosts_file_addresses, system_lookup
 from tests.support import run
 
-PLATFORM = ("198.51.100.10",)
+PLATFORM = ("52.85.132.10",)  # a public address, as the platform's are
 
 
 def _found(a: Rcode = Rcode.ANSWER, aaaa: Rcode = Rcode.NO_ANSWER, ms: int = 20, server: str = "") -> Lookup:
@@ -53,7 +53,8 @@ def test_the_hosts_file_reader_finds_a_name_among_aliases(tmp_path: Path) -> Non
         (_found(aaaa=Rcode.TIMEOUT), SystemLookup((), 3000, "no answer", timed_out=True), "dns.system_slow"),
         (_found(server="192.0.2.54"), SystemLookup(PLATFORM, 5100), "dns.system_slow"),  # the first is dead
         (_found(), SystemLookup(PLATFORM, 5100), None),  # slow once, for no reason the answers show: evidence only
-        (_found(), SystemLookup(("203.0.113.9",), 30), "dns.system_differs"),  # a VPN's split DNS
+        (_found(), SystemLookup(("10.8.0.5",), 30), "dns.system_differs"),  # a VPN's split DNS: private
+        (_found(), SystemLookup(("52.85.132.77",), 30), None),  # another public set: a CDN's rotation
         (_found(), SystemLookup((), 30, "Name or service not known"), None),  # its own failure, in the evidence
     ],
 )

@@ -1,13 +1,19 @@
 """Where this computer's own lookup (the browser's) disagrees with the resolvers asked directly.
 
-Three named findings, each a warning with its fix: a hosts-file line that sends the name elsewhere, other
-addresses (a VPN's split DNS, a DNS suffix), and a lookup several times slower for a reason the direct
-answers show (a resolver that ignores AAAA questions, a first resolver that never answers). A slowness the
-direct answers cannot explain (one lost packet) stays in the evidence only: one sample is not a finding.
+Three named findings, each a warning with its fix:
+- a hosts-file line that sends the name elsewhere;
+- addresses of another kind (private where the venue's DNS gives public ones: a VPN's split DNS, a DNS
+  suffix); two different public sets are a CDN rotating its addresses, not a finding;
+- a lookup several times slower for a reason the direct answers show (a resolver that ignores AAAA
+  questions, a first resolver that never answers). A slowness they cannot explain (one lost packet) stays
+  in the evidence only: one sample is not a finding.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+from collections.abc import Sequence
 from typing import Any
 
 from sparkgui.core.causes import Cause
@@ -64,6 +70,8 @@ def system_finding(
             {**evidence, "hosts_file": list(listed)},
             facts,
         )
+    if _reach(system.addresses) == _reach(found.addresses):
+        return None  # public and public (a CDN rotating its addresses), or private and private: not a finding
     return warned(
         Cause.DNS_SYSTEM_DIFFERS,
         tr(
@@ -80,6 +88,18 @@ def system_finding(
         evidence,
         facts,
     )
+
+
+def _reach(addresses: Sequence[str]) -> set[bool]:
+    """Which kinds the addresses are: public (True) and private or special (False).
+
+    A VPN's split DNS gives private ones where the venue's DNS gives public ones.
+    """
+    kinds = set()
+    for address in addresses:
+        with contextlib.suppress(ValueError):
+            kinds.add(ipaddress.ip_address(address.split("%", 1)[0]).is_global)
+    return kinds
 
 
 def _slowness_reason(found: Lookup, system: SystemLookup) -> Text | None:
