@@ -83,6 +83,10 @@ def run_headless(args: argparse.Namespace) -> int:
     if stopped:
         print(f"\nsparkgui: {_signal_name(stopped[0])}: cancelled; the reports say what finished.", file=sys.stderr)
     report = session.report(lang, event)
+    if not args.no_history:  # "since the site visit": the previous run at this venue, from the history
+        from sparkgui.core.history.since import with_since
+
+        report = with_since(report)
     print_summary(session, lang, summary_stream)
     outcome = session.outcome
     written = True

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sparkgui.core.dates import local_when_text
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, tr, trn
 from sparkgui.core.ids import CheckKind
 from sparkgui.core.model import Status
 from sparkgui.core.presentation import Tally, status_word, verdict_sentence
@@ -74,6 +74,8 @@ _CANNOT_SEE = (
     tr("Attendees on mobile data (4G/5G) do not use the venue's network at all."),
     tr("Changes made to the network after this test ran."),
 )
+FIXED_MARK, BROKE_MARK = "✓", "✗"
+MAX_SINCE_ROWS = 20  # the page is for acting on: the full list is in the JSON
 _CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^@/\s]*@|^[^@/\s:]+(:[^@/\s]*)?@", re.IGNORECASE)
 
 
@@ -125,6 +127,7 @@ class _Builder:
         self.header(title)
         self.verdict()
         self.requirements()
+        self.since()
         self.what_to_change()
         self.allowlist()
         self.all_checks()
@@ -209,14 +212,14 @@ class _Builder:
         styles = {"met": STATUS_STYLE["pass"], "not_met": STATUS_STYLE["fail"], "not_tested": STATUS_STYLE["skipped"]}
         cells = []
         for row in rows:
-            _, colour, background = styles[row.status]
+            _, colour, _background = styles[row.status]
             action = (
                 f'<br/><span style="color: {MUTED}; font-size: 8.5pt;">→ {_esc(row.action)}</span>'
                 if row.action
                 else ""
             )
             cells.append(
-                f'<tr><td width="20%" valign="top" style="background-color: {background}; border-bottom: 1px solid '
+                f'<tr><td width="20%" valign="top" style="border-bottom: 1px solid '
                 f'{RULE_LINE};"><span style="color: {colour}; font-weight: bold; font-size: 9.5pt;">'
                 f"{STATUS_MARKS[RequirementStatus(row.status)]} {self.t(status_text(row.status))}</span></td>"
                 f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
@@ -227,6 +230,30 @@ class _Builder:
             + "".join(cells)
             + "</table>"
         )
+
+    def since(self) -> None:
+        """What changed since the previous run at this venue (the site visit), when the history knew one."""
+        since = self.report.since
+        if since is None:
+            return
+        self.heading(tr("Since the run of {when}", when=local_when_text(since.started_at, self.lang)))
+        self.paragraph(
+            tr(
+                "{fixed}, {broke}, {still}.",
+                fixed=trn("{count} fixed", "{count} fixed", len(since.fixed)),
+                broke=trn("{count} new problem", "{count} new problems", len(since.broke)),
+                still=trn("{count} still to fix", "{count} still to fix", len(since.still)),
+            )
+        )
+        rows = [(FIXED_MARK, tr("fixed"), c) for c in since.fixed] + [(BROKE_MARK, tr("new"), c) for c in since.broke]
+        if rows:
+            items = "".join(
+                f'<li style="margin-bottom: 2px;">{mark} {self.t(word)}: '
+                f'<span style="font-family: {MONO_FAMILY};">{_esc(check_id)}</span>'
+                f"{f' ({_esc(cause)})' if cause and cause != 'ok' else ''}</li>"
+                for mark, word, (check_id, cause) in rows[:MAX_SINCE_ROWS]
+            )
+            self.parts.append(f'<ul style="margin-top: 0px; font-size: 9pt;">{items}</ul>')
 
     def what_to_change(self) -> None:
         rules = rule_lines(self.problems, proxy=_strip_credentials(self.report.environment.route.proxy) or None)
@@ -261,12 +288,11 @@ class _Builder:
     def rule_row(self, index: int, line: RuleLine) -> str:
         rule = line.rule
         colour = FAMILY_COLOURS[0] if line.severity is not Status.WARN else FAMILY_COLOURS[1]
-        background = STATUS_STYLE[str(line.severity)][2]
         label = self.t(status_word(line.severity))
         findings = "<br/>".join(self.t(f) for f in line.findings if f.template)
         checks = ", ".join(_esc(c) for c in line.check_ids)
         return (
-            f'<tr><td width="5%" valign="top" style="background-color: {background}; border-bottom: 1px solid '
+            f'<tr><td width="5%" valign="top" style="border-bottom: 1px solid '
             f'{RULE_LINE};"><span style="color: {colour}; font-size: 13pt; font-weight: bold;">{index}</span></td>'
             f'<td width="22%" valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
             f'<span style="color: {colour}; font-weight: bold; font-size: 9pt;">{self.t(rule.label).upper()}</span>'

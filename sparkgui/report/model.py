@@ -156,6 +156,37 @@ class ReportRequirement:
         return cls(title, status, _text(data.get("action")))
 
 
+@dataclass(frozen=True)
+class ReportSince:
+    """The report against the previous run at the same venue: when that was, and the check ids that moved."""
+
+    started_at: str
+    fixed: tuple[tuple[str, str], ...]  # (check id, the cause it had then)
+    broke: tuple[tuple[str, str], ...]  # (check id, the cause it has now)
+    still: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def parse(cls, data: Any) -> ReportSince | None:
+        """The `since` part, or None when absent or unreadable."""
+        if not isinstance(data, Mapping) or not _text(data.get("started_at")):
+            return None
+
+        def changes(key: str, side: str) -> tuple[tuple[str, str], ...]:
+            found = []
+            for item in _list(data.get(key)):
+                if isinstance(item, Mapping):
+                    state = _texts(item.get(side))
+                    found.append((_text(item.get("id")), state[1] if len(state) > 1 else ""))
+            return tuple(found)
+
+        return cls(
+            _text(data.get("started_at")),
+            changes("fixed", "before"),
+            changes("broke", "after"),
+            changes("still", "after"),
+        )
+
+
 def _network(data: Any) -> NetworkIdentity | None:
     if not isinstance(data, Mapping):
         return None
@@ -186,6 +217,7 @@ class Report:
     checks: tuple[ReportCheck, ...]
     event: EventInfo | None = None
     requirements: tuple[ReportRequirement, ...] = ()
+    since: ReportSince | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -231,6 +263,7 @@ class Report:
             requirements=tuple(
                 r for r in map(ReportRequirement.parse, _list(data.get("requirements"))) if r is not None
             ),
+            since=ReportSince.parse(data.get("since")),
         )
 
 

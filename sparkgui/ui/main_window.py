@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
             profile_path,
         )  # fmt: skip
         self.exports.profile = lambda: self.profile
+        self.exports.with_history = keep_history
         self.proxy = ProxyController(self, self.settings, lambda: self.lang, lambda: self.running)
         self._connect()
         AfterFirstPaint(self, self.warm_up)

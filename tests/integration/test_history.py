@@ -21,7 +21,7 @@ from sparkgui.core.history.store import FILE_NAME, History, HistoryError
 from sparkgui.core.report import dumps, sha256_of
 from tests.hostile.harness import HostileRun, hostile_profile, run_cli
 from tests.servers.tls_servers import LoopbackPki, start_https
-from tests.support import Ep, run
+from tests.support import Ep, run, validate_report
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -58,6 +58,16 @@ def test_the_cli_keeps_lists_compares_exports_and_forgets(tmp_path: Path, pki: L
     assert visit.report["verdict"] == "not_ready" and day.report["verdict"] == "ready"
     assert "Kept in the history as run 1" in visit.stdout and "as run 2" in day.stdout
     assert (data_folder / FILE_NAME).exists()
+    validate_report(day.report)  # with its optional `since`: the event day against the site visit
+    tcp = next(c["id"] for c in day.report["checks"] if c["id"].startswith("tcp:"))
+    assert day.report["since"]["run"] == 1 and [c["id"] for c in day.report["since"]["fixed"]] == [tcp]
+    assert "since" not in visit.report  # nothing earlier at the Palais
+    since_pdf = tmp_path / "day.pdf"
+    assert _cli("--show", "2", "--pdf", str(since_pdf)).returncode == 0
+    pdf_words = " ".join(
+        subprocess.run(["pdftotext", str(since_pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert "Since the run of" in pdf_words and "1 fixed, 0 new problems, 0 still to fix." in pdf_words
 
     listed = json.loads(_cli("--history", "--json", "-").stdout)
     assert [(r["id"], r["verdict"], r["venue"], r["event"]) for r in listed] == [

@@ -52,6 +52,7 @@ class ExportController(QObject):
         bar.mail_button.clicked.connect(self.email_to_it)
         self.profile: Callable[[], Profile] | None = None  # set by the window: the profile the rules come from
         self.saved: tuple[Path, str] | None = None  # the last file saved, and its kind (pdf, json, rules)
+        self.with_history = True  # the report says what changed since the previous run at the venue
 
     def current_event(self) -> EventInfo | None:
         """The event as typed now."""
@@ -70,7 +71,14 @@ class ExportController(QObject):
     def build_report(self) -> dict[str, Any] | None:
         """The report of the last run, in the window's language, with the event as typed now."""
         outcome = self._outcome()
-        return outcome.report(self._lang(), self.current_event()) if outcome is not None else None
+        if outcome is None:
+            return None
+        report = outcome.report(self._lang(), self.current_event())
+        if not self.with_history:
+            return report
+        from sparkgui.core.history.since import with_since
+
+        return with_since(report)
 
     def suggested_path(self, ext: str) -> str:
         """Platform, venue and date as the file name, in the folder used last (else the home folder)."""

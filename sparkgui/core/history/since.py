@@ -1,0 +1,47 @@
+"""The report's "since" part: this run against the previous one at the same venue, from the history.
+
+It is what the PDF's "Since the run of …" section and the JSON's optional `since` field say: the event day's
+report tells the venue's IT what changed since the site visit, without anyone comparing by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sparkgui.core.history.compare import compare
+from sparkgui.core.history.store import History, HistoryError
+
+
+def with_since(report: Mapping[str, Any], history: History | None = None) -> dict[str, Any]:
+    """`report` with `since` added when the history holds an earlier run of the same platform and venue.
+
+    Demo runs are compared with demo runs only; the report is unchanged when the history holds no such run,
+    or cannot be read.
+    """
+    found = dict(report)
+    event = report.get("event") or {}
+    venue = str(event.get("venue", "")) if isinstance(event, Mapping) else ""
+    platform = str((report.get("profile") or {}).get("name", ""))
+    started = str(report.get("started_at", ""))
+    if not venue or not started:
+        return found  # without a venue, "the same place" is unknown: no comparison is better than a wrong one
+    try:
+        store = history or History()
+        earlier = [
+            run
+            for run in store.runs(demo=bool(report.get("demo")), venue=venue, limit=50)
+            if run.platform == platform and run.started_at < started
+        ]
+        if not earlier:
+            return found
+        previous = earlier[0]
+        comparison = compare(store.report(previous.id), report).as_json()
+    except HistoryError:
+        return found
+    found["since"] = {
+        "run": previous.id,
+        "started_at": previous.started_at,
+        **{key: comparison[key] for key in ("fixed", "broke", "still", "changed")},
+    }
+    return found
