@@ -86,6 +86,7 @@ async def main() -> None:
     os.environ["SSL_CERT_FILE"] = pki.write_ca(str(work / "ca.pem"))
     (work / "no-roots").mkdir()
     os.environ["SSL_CERT_DIR"] = str(work / "no-roots")
+    os.environ["SPARKGUI_DATA_DIR"] = str(work / "data")  # the runs shot here stay out of the user's history
     hosts = ("app.sparkup.app", "probe.sparkup.app")
     runner, port = await start_https(pki.server_context(*hosts))
     hole = BlackholePort()
@@ -241,6 +242,12 @@ async def shoot_exports(
     window.export_pdf(str(work / window.suggested_path("pdf").rsplit("/", 1)[-1]))
     await asyncio.sleep(0.2)
     _save(window, f"exports-{lang}")
+    window.open_history()  # every run so far is kept: the History window lists them
+    assert window.history_dialog is not None
+    window.history_dialog.compare_selected()
+    await asyncio.sleep(0.3)
+    _save(window.history_dialog, f"history-{lang}")
+    window.history_dialog.close()
     window.close()
     window.deleteLater()
 

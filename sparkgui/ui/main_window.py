@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from sparkgui.app.session import RunFactory, SessionOutcome
     from sparkgui.core.context import NetworkSettings
     from sparkgui.core.model import RunOutcome
+    from sparkgui.ui.history_dialog import HistoryDialog
 
 
 MIN_LIST_HEIGHT = 150  # at the smallest size, still two cards of results in sight
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.keep_history = keep_history  # every finished run goes to the history (not the self-test's)
+        self.history_dialog: HistoryDialog | None = None
         self.last_run_id: int | None = None
         self.settings = settings or UiSettings()
         # Asked (--lang), else picked before, else the system's: only a pick is remembered, so the window keeps
@@ -147,6 +149,7 @@ class MainWindow(QMainWindow):
         self.long_button.clicked.connect(self.start_long_test)
         self.cancel_button.clicked.connect(self.cancel)
         self.proxy_button.clicked.connect(self.open_proxy_settings)
+        self.action_bar.history_button.clicked.connect(self.open_history)
         self.sign_in_button.clicked.connect(self.open_sign_in)
         self.event_form.changed.connect(self._event_edited)
         self.language_combo.currentIndexChanged.connect(self._language_picked)
@@ -368,6 +371,13 @@ class MainWindow(QMainWindow):
     def open_proxy_settings(self) -> None:
         """The "Proxy…" dialog."""
         self.proxy.open_settings()
+
+    def open_history(self) -> None:
+        """The History window: every kept run, its exports, a comparison."""
+        from sparkgui.ui.history_dialog import HistoryDialog
+
+        self.history_dialog = HistoryDialog(self.lang, self)
+        self.history_dialog.open()
 
     def open_sign_in(self) -> None:
         """Ask for the proxy's credentials, then check again."""

@@ -226,6 +226,7 @@ def test_at_the_smallest_size_in_french_nothing_is_clipped(
         window.export_bar.rules_button,
         window.export_bar.folder_button,
         window.export_bar.mail_button,
+        window.action_bar.history_button,
     ]
     for button in buttons:
         assert button.width() >= button.sizeHint().width(), f"{button.text()!r} is clipped"
@@ -276,3 +277,31 @@ def test_every_finished_run_is_kept_in_the_history(
     kept = History(data_folder).runs()
     assert [(run.id, run.verdict, run.venue) for run in kept] == [(window.last_run_id, "ready", "Palais")]
     assert History(data_folder).report(kept[0].id)["checks"]
+
+
+def test_the_history_window_lists_exports_compares_and_deletes_runs(
+    qtbot: QtBot, pki: LoopbackPki, open_window: WindowFactory, data_folder: Path, tmp_path: Path
+) -> None:
+    lab = wait_for(qtbot, ready_lab(pki))
+    try:
+        window = open_window(lab.profile, lab.network)
+        window.event_form.set_fields("Summit", "Palais", "")
+        _checked(qtbot, window)
+        _checked(qtbot, window)  # the event day, after the site visit
+    finally:
+        wait_for(qtbot, lab.stop())
+    assert window.action_bar.history_button.text() == "History…"
+    click(window.action_bar.history_button)
+    dialog = window.history_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.table.rowCount() == 2 and dialog.windowTitle() == "History: 2 runs"
+    cells = [dialog.table.item(0, column) for column in (1, 3)]
+    assert [cell.text() if cell is not None else None for cell in cells] == ["Palais", "Ready"]
+    assert dialog.compare_selected() and dialog.comparison.isVisible()
+    assert dialog.comparison.toPlainText().startswith("Since the run of ")
+    pdf, saved = tmp_path / "run.pdf", tmp_path / "run.json"
+    assert dialog.export_pdf(str(pdf)) and pdf.read_bytes().startswith(b"%PDF-")
+    assert dialog.save_json(str(saved)) and json.loads(saved.read_text("utf-8"))["verdict"] == "ready"
+    assert "Saved the JSON report of that run" in dialog.status.text()
+    assert dialog.delete_selected() and dialog.table.rowCount() == 1
+    dialog.close()

@@ -4,6 +4,7 @@ migrates an older schema. Runs are real CLI runs against loopback servers."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -175,13 +176,13 @@ def test_an_older_schema_is_migrated_and_a_newer_one_refused(tmp_path: Path) -> 
     old.mkdir()
     sqlite3.connect(old / FILE_NAME).close()  # an empty file at schema 0, as before the first migration
     assert History(old).add(_report(1)) == 1
-    with sqlite3.connect(old / FILE_NAME) as db:
+    with contextlib.closing(sqlite3.connect(old / FILE_NAME)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     newer = tmp_path / "newer"
     newer.mkdir()
-    with sqlite3.connect(newer / FILE_NAME) as db:
-        db.execute("PRAGMA user_version = 99")
+    with contextlib.closing(sqlite3.connect(newer / FILE_NAME)) as db:
+        db.execute("PRAGMA user_version = 99")  # closing(): a `with connection` only commits, and 3.13 warns
     with pytest.raises(HistoryError, match="newer sparkgui"):
         History(newer).runs()
 

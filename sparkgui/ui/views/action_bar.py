@@ -47,6 +47,9 @@ class ActionBar(QWidget):
             widget.setMinimumHeight(BUTTON_HEIGHT)  # one height for the row, the primary button's
             row.addWidget(widget)
         row.addWidget(self.progress, 1)
+        self.history_button = QPushButton(self)  # every run kept: not a step of the check, so at the row's end
+        self.history_button.setMinimumHeight(BUTTON_HEIGHT)
+        row.addWidget(self.history_button)
 
     def retranslate(self, lang: str, has_websocket: bool) -> None:
         """Button texts and tooltips in `lang`."""
@@ -59,6 +62,11 @@ class ActionBar(QWidget):
                     tr("Also hold a live connection open for 10 minutes, as a real session does."),
                 ),
                 (self.cancel_button, tr("Cancel"), tr("Stop every check now (Esc).")),
+                (
+                    self.history_button,
+                    tr("History…"),
+                    tr("Every run kept: its PDF and JSON, what changed since the previous run at the venue."),
+                ),
                 (
                     self.sign_in_button,
                     tr("Sign in to the proxy…"),
