@@ -154,15 +154,18 @@ def test_a_read_only_folder_is_a_clear_error_and_the_run_still_writes_its_json(t
     assert "not kept in the history" in done.stderr and "Traceback" not in done.stderr
 
 
-def _writer(folder: str, start: int) -> None:
+def _writer(folder: str, start: int, ready: Any) -> None:
+    ready.wait(30)  # both at once, on a file neither has made yet
     history = History(Path(folder))
     for n in range(start, start + 20):
-        history.add(_report(n))
+        history.add(_report(n))  # an exception here ends the process with status 1, and its traceback
 
 
-def test_two_processes_write_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("attempt", range(3))  # a new file each time: both writers race to create it
+def test_two_processes_write_at_once(tmp_path: Path, attempt: int) -> None:
     context = multiprocessing.get_context("spawn")
-    writers = [context.Process(target=_writer, args=(str(tmp_path), start)) for start in (0, 100)]
+    ready = context.Barrier(2)
+    writers = [context.Process(target=_writer, args=(str(tmp_path), start, ready)) for start in (0, 100)]
     for writer in writers:
         writer.start()
     for writer in writers:

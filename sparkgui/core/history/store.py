@@ -15,6 +15,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ FILE_NAME = "history.sqlite"
 SCHEMA_VERSION = 1
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # reports are ~50 KB: thousands of runs before anything is pruned
 BUSY_TIMEOUT_MS = 5000
+WAL_RETRY_S = 0.05
 
 # Each migration takes the database from version N to N + 1; never edit one that has shipped.
 MIGRATIONS: Sequence[str] = (
@@ -237,15 +239,56 @@ class History:
 
 
 def _prepare(db: sqlite3.Connection) -> None:
-    """WAL, a busy timeout, and the schema brought up to date by its migrations."""
+    """WAL, a busy timeout, and the schema brought up to date by its migrations.
+
+    Two programs may open a new file at once (the window and a CLI run): the migrations run under a write
+    lock taken first (BEGIN IMMEDIATE), and the version is read again under it, so only one applies them.
+    """
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    db.execute("PRAGMA journal_mode = WAL")
-    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    _use_wal(db)
+    if _version(db) < SCHEMA_VERSION:
+        previous, db.isolation_level = db.isolation_level, None  # the transaction is ours to open and end
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for number in range(_version(db), SCHEMA_VERSION):
+                    for statement in MIGRATIONS[number].split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                    db.execute(f"PRAGMA user_version = {number + 1}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        finally:
+            db.isolation_level = previous
+    version = _version(db)
     if version > SCHEMA_VERSION:
         raise sqlite3.DatabaseError(f"it was written by a newer sparkgui (schema {version}); update sparkgui")
-    for number in range(version, SCHEMA_VERSION):  # each step in one transaction: all of it, or none
-        db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;")
     db.execute("SELECT COUNT(*) FROM runs").fetchone()  # reads a page: a damaged file fails here, not later
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the file to WAL (it keeps it), waiting for another program that holds it.
+
+    SQLite answers "locked" at once, without its busy timeout, while another program switches or writes a
+    new file: so this tries again, within the same timeout.
+    """
+    for _ in range(round(BUSY_TIMEOUT_MS / (WAL_RETRY_S * 1000))):
+        try:
+            if str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(WAL_RETRY_S)
+    raise sqlite3.OperationalError("database is locked")
+
+
+def _version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
