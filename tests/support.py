@@ -13,7 +13,9 @@ import jsonschema
 
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.engine import run_profile
-from sparkgui.core.model import CheckRecord, RunOutcome
+from sparkgui.core.i18n import tr
+from sparkgui.core.ids import CheckId, CheckKind, Target
+from sparkgui.core.model import CheckInfo, CheckRecord, CheckResult, RunOutcome
 from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.net.routes import RouteConfig
 from sparkgui.core.profile import Profile, parse_profile
@@ -88,3 +90,9 @@ def report_schema() -> dict[str, Any]:
 def validate_report(report: Mapping[str, Any]) -> None:
     validator = jsonschema.Draft202012Validator(report_schema(), format_checker=jsonschema.FormatChecker())
     validator.validate(report)
+
+
+def record(kind: str, target: str, result: CheckResult) -> CheckRecord:
+    """A finished check of `kind` on `target`, titled "Check <target>", for tests of what is said about results."""
+    check_id = CheckId(CheckKind(kind), Target.parse(kind, target))
+    return CheckRecord(CheckInfo(check_id, (), tr("Check {target}", target=target)), result)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from sparkgui.core.context import NetworkSettings
+from sparkgui.core.model import RunOutcome
 from sparkgui.core.profile import Profile
 from sparkgui.ui.main_window import MainWindow
 from sparkgui.ui.settings import UiSettings
@@ -50,6 +51,16 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     loop.close()
     asyncio.set_event_loop(None)
     assert not pending, f"tasks left running after the test: {pending}"
+
+
+def press_check(qtbot: QtBot, window: MainWindow) -> RunOutcome:
+    """Click "Check this network" and wait until the run is over; return its outcome."""
+    with qtbot.waitSignal(window.runDone, timeout=30_000) as blocker:
+        click(window.check_button)
+    outcome = blocker.args[0]
+    assert isinstance(outcome, RunOutcome)
+    qtbot.waitUntil(lambda: not window.running, timeout=5_000)
+    return outcome
 
 
 def wait_for(qtbot: QtBot, awaitable: Awaitable[T], timeout_ms: int = 15_000) -> T:

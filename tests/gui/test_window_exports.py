@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from sparkgui.ui.main_window import MainWindow
 from sparkgui.ui.settings import UiSettings
-from tests.gui.conftest import WindowFactory, click, wait_for
+from tests.gui.conftest import WindowFactory, press_check, wait_for
 from tests.gui.labs import broken_lab, ready_lab
 from tests.servers.tls_servers import LoopbackPki
 from tests.support import validate_report
@@ -28,12 +28,6 @@ def pdf_text(path: Path) -> str:
     return " ".join(
         subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout.split()
     )
-
-
-def _checked(qtbot: QtBot, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.runDone, timeout=30_000):
-        click(window.check_button)
-    qtbot.waitUntil(lambda: not window.running, timeout=5_000)
 
 
 def _type_event(qtbot: QtBot, window: MainWindow, name: str, venue: str, contact: str) -> None:
@@ -53,7 +47,7 @@ def test_pdf_export_carries_the_event_and_the_saved_jsons_digest(
     try:
         window = open_window(lab.profile, lab.network)
         assert not window.pdf_button.isEnabled() and window.pdf_button.text() == "Export PDF for IT…"
-        _checked(qtbot, window)
+        press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     assert window.pdf_button.isEnabled() and window.save_button.isEnabled()
@@ -102,7 +96,7 @@ def test_event_is_remembered_and_empty_event_is_left_out(
     try:
         window = open_window(lab.profile, lab.network)
         assert window.event_form.fields == ("Gala", "", "")
-        _checked(qtbot, window)
+        press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     assert window.save_json(str(tmp_path / "gala.json"))
@@ -119,7 +113,7 @@ def test_a_failed_pdf_write_shows_why_and_leaves_no_file(
     lab = wait_for(qtbot, ready_lab(pki))
     try:
         window = open_window(lab.profile, lab.network)
-        _checked(qtbot, window)
+        press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     blocker = tmp_path / "not-a-folder"

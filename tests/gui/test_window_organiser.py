@@ -21,10 +21,9 @@ from pytestqt.qtbot import QtBot
 
 from sparkgui.core.model import Verdict
 from sparkgui.core.profile import load_profile
-from sparkgui.ui.main_window import MainWindow
 from sparkgui.ui.qt_language import qt_system_language
 from sparkgui.ui.settings import UiSettings
-from tests.gui.conftest import WindowFactory, click, wait_for
+from tests.gui.conftest import WindowFactory, click, press_check, wait_for
 from tests.gui.labs import hanging_lab, ready_lab
 from tests.servers.tls_servers import LoopbackPki
 
@@ -49,12 +48,6 @@ def desktop() -> Iterator[OpenedUrls]:
     yield opened
     for scheme in ("mailto", "file"):
         QDesktopServices.unsetUrlHandler(scheme)
-
-
-def _checked(qtbot: QtBot, window: MainWindow) -> None:
-    with qtbot.waitSignal(window.runDone, timeout=30_000):
-        click(window.check_button)
-    qtbot.waitUntil(lambda: not window.running, timeout=5_000)
 
 
 def _luminance(colour: QColor, over: QColor) -> float:
@@ -96,7 +89,7 @@ def test_after_a_cancel_nothing_still_counts_down_and_the_old_message_is_gone(
     ready = wait_for(qtbot, ready_lab(pki))
     try:
         window = open_window(ready.profile, ready.network)
-        _checked(qtbot, window)
+        press_check(qtbot, window)
         assert window.save_json(str(tmp_path / "first.json"))
         assert "Saved the JSON report" in window.status_label.text()
     finally:
@@ -126,7 +119,7 @@ def test_after_an_export_the_folder_and_a_mail_to_it_are_one_click_away(
     try:
         window = open_window(lab.profile, lab.network)
         assert not window.export_bar.folder_button.isVisible() and not window.export_bar.mail_button.isVisible()
-        _checked(qtbot, window)
+        press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     window.event_form.set_fields("Spring Summit", "Palais des Congrès", "")
@@ -172,7 +165,7 @@ def test_the_allow_list_rules_export_from_the_window_as_csv_and_json(
 
 def test_a_demo_file_says_demo_in_its_name(qtbot: QtBot, open_window: WindowFactory) -> None:
     window = open_window(demo="ready")
-    _checked(qtbot, window)
+    press_check(qtbot, window)
     assert Path(window.suggested_path("pdf")).name.startswith("DEMO_Sparkup_")
     assert Path(window.suggested_path("json")).name.startswith("DEMO_Sparkup_")
 
@@ -210,7 +203,7 @@ def test_at_the_smallest_size_in_french_nothing_is_clipped(
     lab = wait_for(qtbot, ready_lab(pki))
     try:
         window = open_window(lab.profile, lab.network, lang="fr")
-        _checked(qtbot, window)
+        press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     assert window.save_json(str(tmp_path / "rapport.json"))
@@ -271,7 +264,7 @@ def test_every_finished_run_is_kept_in_the_history(
     try:
         window = open_window(lab.profile, lab.network)
         window.event_form.set_fields("Summit", "Palais", "")
-        _checked(qtbot, window)
+        press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     kept = History(data_folder).runs()
@@ -286,8 +279,8 @@ def test_the_history_window_lists_exports_compares_and_deletes_runs(
     try:
         window = open_window(lab.profile, lab.network)
         window.event_form.set_fields("Summit", "Palais", "")
-        _checked(qtbot, window)
-        _checked(qtbot, window)  # the event day, after the site visit
+        press_check(qtbot, window)
+        press_check(qtbot, window)  # the event day, after the site visit
     finally:
         wait_for(qtbot, lab.stop())
     assert window.action_bar.history_button.text() == "History…"

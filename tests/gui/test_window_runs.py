@@ -13,23 +13,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from sparkgui.core.model import RunOutcome, Status, Verdict
-from tests.gui.conftest import WindowFactory, click, wait_for
+from sparkgui.core.model import Status, Verdict
+from tests.gui.conftest import WindowFactory, click, press_check, wait_for
 from tests.gui.labs import broken_lab, hanging_lab, ready_lab
 from tests.servers.tls_servers import LoopbackPki
 from tests.support import validate_report
-
-
-def _press_check(qtbot: QtBot, window: object) -> RunOutcome:
-    from sparkgui.ui.main_window import MainWindow
-
-    assert isinstance(window, MainWindow)
-    with qtbot.waitSignal(window.runDone, timeout=30_000) as blocker:
-        click(window.check_button)
-    outcome = blocker.args[0]
-    assert isinstance(outcome, RunOutcome)
-    qtbot.waitUntil(lambda: not window.running, timeout=5_000)
-    return outcome
 
 
 def test_ready_network_says_ready(qtbot: QtBot, pki: LoopbackPki, open_window: WindowFactory) -> None:
@@ -41,7 +29,7 @@ def test_ready_network_says_ready(qtbot: QtBot, pki: LoopbackPki, open_window: W
         assert not window.copy_button.isEnabled()  # nothing to copy before a run
         waiting = {card.state.text() for card in window.checks.cards.values()}
         assert waiting == {"Waiting"}  # the plan is shown before the first run
-        outcome = _press_check(qtbot, window)
+        outcome = press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     assert outcome.verdict is Verdict.READY
@@ -68,7 +56,7 @@ def test_broken_network_explains_what_to_fix(
     lab = wait_for(qtbot, broken_lab(pki))
     try:
         window = open_window(lab.profile, lab.network)
-        outcome = _press_check(qtbot, window)
+        outcome = press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     assert outcome.verdict is Verdict.NOT_READY
@@ -127,7 +115,7 @@ def test_ready_with_a_warning(qtbot: QtBot, pki: LoopbackPki, open_window: Windo
     lab = wait_for(qtbot, ready_lab(pki, expected_issuers=["Amazon"]))  # our CA is not the platform's issuer
     try:
         window = open_window(lab.profile, lab.network)
-        outcome = _press_check(qtbot, window)
+        outcome = press_check(qtbot, window)
     finally:
         wait_for(qtbot, lab.stop())
     assert outcome.verdict is Verdict.READY_WITH_WARNINGS

@@ -15,10 +15,9 @@ from sparkgui.core.context import NetworkSettings
 from sparkgui.core.dates import date_text, when_text
 from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import tr
-from sparkgui.core.ids import CheckId, CheckKind, Target
-from sparkgui.core.model import CheckInfo, CheckRecord, RunOutcome, Status
+from sparkgui.core.model import RunOutcome, Status
 from sparkgui.core.presentation import status_tag, tag_width
-from tests.support import Ep, make_profile
+from tests.support import Ep, make_profile, record
 
 
 def test_dates_read_naturally_in_both_languages() -> None:
@@ -41,17 +40,12 @@ def test_status_tags_are_french_and_one_width_lines_them_up() -> None:
         assert tag_width(lang) >= widest
 
 
-def _record(kind: str, target: str, result: object) -> CheckRecord:
-    check_id = CheckId(CheckKind(kind), Target.parse(kind, target))
-    return CheckRecord(CheckInfo(check_id, (), tr("Check {target}", target=target)), result)  # type: ignore[arg-type]
-
-
 def _session() -> SessionOutcome:
     now = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
     records = (
-        _record("dns", "a.test", passed(tr("Resolved."))),
-        _record("tcp", "a.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443."))),
-        _record("ipv6", "a.test", skipped(Cause.SKIPPED_NOT_APPLICABLE, tr("No IPv6."))),
+        record("dns", "a.test", passed(tr("Resolved."))),
+        record("tcp", "a.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443."))),
+        record("ipv6", "a.test", skipped(Cause.SKIPPED_NOT_APPLICABLE, tr("No IPv6."))),
     )
     network = NetworkSettings()
     request = RunRequest(make_profile([Ep("a.test", 443)]), network)

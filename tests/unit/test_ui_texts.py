@@ -14,19 +14,13 @@ from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import failed, passed, warned
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.i18n import tr
-from sparkgui.core.ids import CheckId, CheckKind, Target
-from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, RunOutcome, Verdict
+from sparkgui.core.model import Countdown, RunOutcome, Verdict
 from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.presentation import verdict_sentence
 from sparkgui.core.problems import problems_of
 from sparkgui.ui.evidence_text import evidence_lines, humanise
 from sparkgui.ui.groups import group_for
-from tests.support import Ep, make_profile
-
-
-def _record(kind: str, target: str, result: object) -> CheckRecord:
-    check_id = CheckId(CheckKind(kind), Target.parse(kind, target))
-    return CheckRecord(CheckInfo(check_id, (), tr("Check {target}", target=target)), result)  # type: ignore[arg-type]
+from tests.support import Ep, make_profile, record
 
 
 def test_checks_are_grouped_for_a_person_and_unknown_kinds_are_not_lost() -> None:
@@ -61,11 +55,11 @@ def test_countdown_reads_as_a_kitchen_timer() -> None:
 
 
 def test_verdict_sentence_names_the_problem() -> None:
-    ws = _record("ws", "wss://a/ws", failed(Cause.WS_UPGRADE_REJECTED, tr("x"), tr("y")))
-    tcp = _record("tcp", "a:443", failed(Cause.TCP_TIMEOUT, tr("x"), tr("y")))
-    warn = _record("tls", "a", warned(Cause.TLS_INTERCEPTED, tr("x"), tr("y")))
-    other_warn = _record("ipv6", "a", warned(Cause.IPV6_BROKEN, tr("x"), tr("y")))
-    ok = _record("dns", "a", passed(tr("x")))
+    ws = record("ws", "wss://a/ws", failed(Cause.WS_UPGRADE_REJECTED, tr("x"), tr("y")))
+    tcp = record("tcp", "a:443", failed(Cause.TCP_TIMEOUT, tr("x"), tr("y")))
+    warn = record("tls", "a", warned(Cause.TLS_INTERCEPTED, tr("x"), tr("y")))
+    other_warn = record("ipv6", "a", warned(Cause.IPV6_BROKEN, tr("x"), tr("y")))
+    ok = record("dns", "a", passed(tr("x")))
     assert str(verdict_sentence(Verdict.NOT_READY, problems_of([ok, ws]), "Sparkup")) == (
         "Not ready: WebSockets are blocked."
     )
@@ -91,8 +85,8 @@ def paris_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.usefixtures("paris_time")
 def test_it_summary_leads_with_what_to_change_and_the_allow_list() -> None:
     now = dt.datetime(2025, 5, 1, 9, 30, tzinfo=dt.UTC)
-    tcp = _record("tcp", "a.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443.")))
-    outcome = RunOutcome((_record("dns", "a.test", passed(tr("Resolved."))), tcp), False, now, now, 1500)
+    tcp = record("tcp", "a.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443.")))
+    outcome = RunOutcome((record("dns", "a.test", passed(tr("Resolved."))), tcp), False, now, now, 1500)
     network = NetworkSettings(resolvers=ResolverConfig(("192.0.2.53",)))
     session = SessionOutcome.of(RunRequest(make_profile([Ep("a.test", 443)]), network), outcome, network, None)
     text = it_text(session, "en")
@@ -110,8 +104,8 @@ def test_it_summary_leads_with_what_to_change_and_the_allow_list() -> None:
 
 def test_copy_for_it_lists_failures_before_warnings_with_a_rule_per_problem() -> None:
     now = dt.datetime(2025, 5, 1, 9, 30, tzinfo=dt.UTC)
-    warn = _record("tls", "a.test", warned(Cause.TLS_INTERCEPTED, tr("Inspected."), tr("Exempt it.")))
-    fail = _record("tcp", "b.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443.")))
+    warn = record("tls", "a.test", warned(Cause.TLS_INTERCEPTED, tr("Inspected."), tr("Exempt it.")))
+    fail = record("tcp", "b.test:443", failed(Cause.TCP_REFUSED, tr("Refused."), tr("Allow TCP 443.")))
     outcome = RunOutcome((warn, fail), False, now, now, 1500)  # the warning comes first in the plan
     network = NetworkSettings(resolvers=ResolverConfig(("192.0.2.53",)))
     profile = make_profile([Ep("a.test", 443), Ep("b.test", 443)])
