@@ -103,10 +103,10 @@ class DnsCheck(Check):
                     ),
                     evidence,
                 )
-            slow = _slow_warning(host, found, (run.profile.quality or QualitySpec()).max_dns_ms, evidence)
+            facts = DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode)
+            slow = _slow_warning(host, found, (run.profile.quality or QualitySpec()).max_dns_ms, evidence, facts)
             if slow is not None:
                 return slow
-            facts = DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode)
             differs = system_finding(host, found, system, evidence, facts) if system is not None else None
             if differs is not None:
                 return differs
@@ -119,7 +119,7 @@ class DnsCheck(Check):
                     ms=found.elapsed_ms,
                 ),
                 evidence,
-                DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode),
+                facts,
             )
         return _diagnose_failure(host, found, evidence, timeout)
 
@@ -129,7 +129,9 @@ def _system_resolvers(config: ResolverConfig) -> bool:
     return not config.nameservers and config.resolv_conf is None
 
 
-def _slow_warning(host: str, found: Lookup, limit_ms: float, evidence: dict[str, Any]) -> CheckResult | None:
+def _slow_warning(
+    host: str, found: Lookup, limit_ms: float, evidence: dict[str, Any], facts: DnsFacts
+) -> CheckResult | None:
     """A warning when the answer (the slower of A and AAAA that found addresses) took longer than `limit_ms`."""
     answered = [q for q in (found.a, found.aaaa) if q.addresses]
     # The resolver's own time for the answer: a lost packet sent again is the network's, not the resolver's.
@@ -151,7 +153,7 @@ def _slow_warning(host: str, found: Lookup, limit_ms: float, evidence: dict[str,
             limit=round(limit_ms),
         ),
         {**evidence, "threshold_ms": round(limit_ms)},
-        DnsFacts(tuple(found.addresses[:MAX_ADDRESSES]), found.aaaa.rcode),
+        facts,
     )
 
 

@@ -125,8 +125,6 @@ class RunController(QObject):
     def _run_started(self, infos: list[CheckInfo]) -> None:
         self._total, self._finished, self._fractions = len(infos), 0, {}
         self.checks.show_plan(infos)
-        self.actions.progress.setValue(0)
-        self.actions.progress.show()
         self.banner.show_state("verdict-running", None, running=True)
         self._update_progress()
 
