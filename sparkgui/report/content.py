@@ -7,45 +7,32 @@ limits of the test. Everything taken from the report is escaped.
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sparkgui.core.dates import local_when_text
 from sparkgui.core.i18n import Text, tr, trn
-from sparkgui.core.ids import CheckKind
 from sparkgui.core.model import Status
 from sparkgui.core.presentation import Tally, status_word, verdict_sentence
 from sparkgui.core.problems import RuleLine, rule_lines
 from sparkgui.core.requirements import STATUS_MARKS, RequirementStatus, status_text
 from sparkgui.core.tested_network import network_sentence
-from sparkgui.report.model import Report, ReportCheck, RouteEvidence
-
-FONT_FAMILY = "DejaVu Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
-MONO_FAMILY = "DejaVu Sans Mono, Consolas, Menlo, monospace"
-
-INK = "#1f2933"
-MUTED = "#5f6b7a"
-RULE_LINE = "#d5dae1"
-ACCENT = "#1d3557"
-
-# status -> (mark, colour, background)
-STATUS_STYLE: dict[str, tuple[str, str, str]] = {
-    "pass": ("✔", "#1e7b34", "#e6f4ea"),
-    "warn": ("⚠", "#8a5a00", "#fff4d6"),
-    "fail": ("✖", "#b3261e", "#fde7e5"),
-    "skipped": ("–", "#5f6b7a", "#eef0f3"),
-    "error": ("!", "#6b2fa3", "#f1e8fa"),
-}
-VERDICT_STYLE: dict[str, tuple[str, str, str]] = {
-    "ready": ("✔", "#1e7b34", "#e6f4ea"),
-    "ready_with_warnings": ("⚠", "#8a5a00", "#fff4d6"),
-    "not_ready": ("✖", "#b3261e", "#fde7e5"),
-    "incomplete": ("?", "#5f6b7a", "#eef0f3"),
-}
-FAMILY_COLOURS = ("#b3261e", "#8a5a00")  # fail, warn
+from sparkgui.report.evidence_cells import EvidenceCells, by_host
+from sparkgui.report.model import Report
+from sparkgui.report.style import (
+    ACCENT,
+    FAMILY_COLOURS,
+    FONT_FAMILY,
+    INK,
+    MONO_FAMILY,
+    MUTED,
+    RULE_LINE,
+    STATUS_STYLE,
+    VERDICT_STYLE,
+    esc,
+    strip_credentials,
+)
 
 _KIND_LABELS = {
     "dns": tr("DNS"),
@@ -76,7 +63,6 @@ _CANNOT_SEE = (
 )
 FIXED_MARK, BROKE_MARK = "✓", "✗"
 MAX_SINCE_ROWS = 20  # the page is for acting on: the full list is in the JSON
-_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^@/\s]*@|^[^@/\s:]+(:[^@/\s]*)?@", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,10 +102,11 @@ class _Builder:
         self.demo = report.demo
         self.parts: list[str] = []
         self.has_rules = False
+        self.cells = EvidenceCells(lang, report.environment.route)
 
     def t(self, text: Text) -> str:
         """Render and escape a translatable text."""
-        return _esc(text.render(self.lang))
+        return esc(text.render(self.lang))
 
     def build(self) -> Document:
         title = tr("{platform} network readiness report", platform=self.platform).render(self.lang)
@@ -148,7 +135,7 @@ class _Builder:
         band_right = self.t(tr("sparkgui {version}", version=self.report.version))
         self.parts.append(
             f'<table width="100%" cellspacing="0" cellpadding="10" style="background-color: {ACCENT};">'
-            f'<tr><td><span style="color: #ffffff; font-size: 17pt; font-weight: bold;">{_esc(title)}</span><br/>'
+            f'<tr><td><span style="color: #ffffff; font-size: 17pt; font-weight: bold;">{esc(title)}</span><br/>'
             f'<span style="color: #c9d6e8; font-size: 9.5pt;">{self.t(tr("Tested on {when}", when=self.when_text()))}'
             "</span></td>"
             f'<td align="right" valign="top"><span style="color: #c9d6e8; font-size: 8pt;">{band_right}</span></td>'
@@ -170,7 +157,7 @@ class _Builder:
             ]
             row = "".join(
                 f'<td><span style="color: {MUTED}; font-size: 8pt;">{self.t(label).upper()}</span><br/>'
-                f'<span style="font-size: 10.5pt; font-weight: bold;">{_esc(value)}</span></td>'
+                f'<span style="font-size: 10.5pt; font-weight: bold;">{esc(value)}</span></td>'
                 for label, value in cells
                 if value
             )
@@ -214,16 +201,14 @@ class _Builder:
         for row in rows:
             _, colour, _background = styles[row.status]
             action = (
-                f'<br/><span style="color: {MUTED}; font-size: 8.5pt;">→ {_esc(row.action)}</span>'
-                if row.action
-                else ""
+                f'<br/><span style="color: {MUTED}; font-size: 8.5pt;">→ {esc(row.action)}</span>' if row.action else ""
             )
             cells.append(
                 f'<tr><td width="20%" valign="top" style="border-bottom: 1px solid '
                 f'{RULE_LINE};"><span style="color: {colour}; font-weight: bold; font-size: 9.5pt;">'
                 f"{STATUS_MARKS[RequirementStatus(row.status)]} {self.t(status_text(row.status))}</span></td>"
                 f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
-                f'<span style="font-size: 10pt;">{_esc(row.title)}</span>{action}</td></tr>'
+                f'<span style="font-size: 10pt;">{esc(row.title)}</span>{action}</td></tr>'
             )
         self.parts.append(
             '<table width="100%" cellspacing="0" cellpadding="5" style="border-collapse: collapse;">'
@@ -249,14 +234,14 @@ class _Builder:
         if rows:
             items = "".join(
                 f'<li style="margin-bottom: 2px;">{mark} {self.t(word)}: '
-                f'<span style="font-family: {MONO_FAMILY};">{_esc(check_id)}</span>'
-                f"{f' ({_esc(cause)})' if cause and cause != 'ok' else ''}</li>"
+                f'<span style="font-family: {MONO_FAMILY};">{esc(check_id)}</span>'
+                f"{f' ({esc(cause)})' if cause and cause != 'ok' else ''}</li>"
                 for mark, word, (check_id, cause) in rows[:MAX_SINCE_ROWS]
             )
             self.parts.append(f'<ul style="margin-top: 0px; font-size: 9pt;">{items}</ul>')
 
     def what_to_change(self) -> None:
-        rules = rule_lines(self.problems, proxy=_strip_credentials(self.report.environment.route.proxy) or None)
+        rules = rule_lines(self.problems, proxy=strip_credentials(self.report.environment.route.proxy) or None)
         self.has_rules = bool(rules)
         self.heading(tr("What to change"), accent=VERDICT_STYLE[str(self.report.verdict)][1])
         if not rules:
@@ -290,7 +275,7 @@ class _Builder:
         colour = FAMILY_COLOURS[0] if line.severity is not Status.WARN else FAMILY_COLOURS[1]
         label = self.t(status_word(line.severity))
         findings = "<br/>".join(self.t(f) for f in line.findings if f.template)
-        checks = ", ".join(_esc(c) for c in line.check_ids)
+        checks = ", ".join(esc(c) for c in line.check_ids)
         return (
             f'<tr><td width="5%" valign="top" style="border-bottom: 1px solid '
             f'{RULE_LINE};"><span style="color: {colour}; font-size: 13pt; font-weight: bold;">{index}</span></td>'
@@ -313,7 +298,7 @@ class _Builder:
         self.paragraph(
             tr("The platform needs these rules on the event's network, whatever this test found:"), muted=True
         )
-        items = "".join(f'<li style="margin-bottom: 2px;">{_esc(rule)}</li>' for rule in rules)
+        items = "".join(f'<li style="margin-bottom: 2px;">{esc(rule)}</li>' for rule in rules)
         self.parts.append(f'<ul style="margin-top: 0px; font-size: 10pt;">{items}</ul>')
 
     def all_checks(self) -> None:
@@ -335,9 +320,9 @@ class _Builder:
                 f'<span style="color: {colour}; font-weight: bold;">{mark} {word}</span></td>'
                 f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">{label}<br/>'
                 f'<span style="color: {MUTED}; font-size: 7.5pt; font-family: {MONO_FAMILY};">'
-                f"{_esc(str(check.target))}</span></td>"
+                f"{esc(str(check.target))}</span></td>"
                 f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
-                f"{_esc(check.summary)}</td></tr>"
+                f"{esc(check.summary)}</td></tr>"
             )
         self.parts.append(
             '<table width="100%" cellspacing="0" cellpadding="4" style="border-collapse: collapse; font-size: 8.5pt;">'
@@ -357,13 +342,13 @@ class _Builder:
             f'<th align="left">{self.t(tr("WebSocket held"))}</th></tr></thead>'
         )
         rows = []
-        for host, checks in _by_host(self.checks).items():
+        for host, checks in by_host(self.checks).items():
             cells = [
-                f'<span style="font-family: {MONO_FAMILY};">{_esc(host)}</span>',
-                self.dns_cell(checks),
-                self.route_cell(checks),
-                self.issuer_cell(checks),
-                self.websocket_cell(checks),
+                f'<span style="font-family: {MONO_FAMILY};">{esc(host)}</span>',
+                self.cells.dns(checks),
+                self.cells.route(checks),
+                self.cells.issuer(checks),
+                self.cells.websocket(checks),
             ]
             rows.append(
                 "<tr>"
@@ -388,11 +373,11 @@ class _Builder:
             (tr("Profile"), f"{report.profile_name}{source}"),
             (tr("Network tested"), self.network_text()),
             (tr("DNS resolvers"), resolvers),
-            (tr("Route"), self.route_text(None)),
+            (tr("Route"), self.cells.route_text(None)),
             (tr("Started / finished"), f"{report.started_at or '?'} / {report.finished_at or '?'}"),
         ]
         rows = "".join(
-            f'<tr><td width="130" style="color: {MUTED};">{self.t(label)}</td><td>{_esc(value)}</td></tr>'
+            f'<tr><td width="130" style="color: {MUTED};">{self.t(label)}</td><td>{esc(value)}</td></tr>'
             for label, value in facts
         )
         self.parts.append(
@@ -412,60 +397,6 @@ class _Builder:
         items = "".join(f'<li style="margin-bottom: 2px;">{self.t(text)}</li>' for text in _CANNOT_SEE)
         self.parts.append(f'<ul style="margin-top: 0px; font-size: 9pt;">{items}</ul>')
 
-    # -- evidence cells --------------------------------------------------------------------------------
-
-    def dns_cell(self, checks: Sequence[ReportCheck]) -> str:
-        dns = _first(checks, CheckKind.DNS)
-        if dns is None:
-            return "—"
-        evidence = dns.dns()
-        addresses = evidence.addresses
-        shown = "<br/>".join(_esc(a) for a in addresses[:4])
-        if len(addresses) > 4:
-            shown += "<br/>" + self.t(tr("and {count} more", count=len(addresses) - 4))
-        if not addresses:
-            shown = f'<span style="color: {STATUS_STYLE["fail"][1]};">{self.t(tr("no address"))}</span>'
-        resolvers = ", ".join(evidence.resolvers)
-        via = self.t(tr("via {resolvers}", resolvers=resolvers)) if resolvers else ""
-        return f'{shown}<br/><span style="color: {MUTED};">{via}</span>'
-
-    def route_cell(self, checks: Sequence[ReportCheck]) -> str:
-        route = next((check.route for check in checks if check.route is not None), None)
-        return _esc(self.route_text(route))
-
-    def route_text(self, route: RouteEvidence | None) -> str:
-        data = route if route is not None else self.report.environment.route
-        proxy = _strip_credentials(data.proxy)
-        if data.mode == "direct" or not proxy:
-            return tr("Direct").render(self.lang) if data.mode == "direct" else data.mode
-        if data.mode == "pac":
-            return tr("Proxy {proxy} (from the PAC file)", proxy=proxy).render(self.lang)
-        return tr("Proxy {proxy}", proxy=proxy).render(self.lang)
-
-    def issuer_cell(self, checks: Sequence[ReportCheck]) -> str:
-        tls = _first(checks, CheckKind.TLS)
-        if tls is None:
-            return "—"
-        issuer = tls.tls().issuer
-        if not issuer:
-            return self.t(tr("not run")) if tls.status is Status.SKIPPED else "—"
-        if tls.cause in ("tls.intercepted", "tls.untrusted"):
-            colour = STATUS_STYLE[str(tls.status)][1]
-            note = self.t(tr("not the platform's: TLS inspection"))
-            return f'{_esc(issuer)}<br/><span style="color: {colour};">{note}</span>'
-        return _esc(issuer)
-
-    def websocket_cell(self, checks: Sequence[ReportCheck]) -> str:
-        hold = _first(checks, CheckKind.WS_HOLD)
-        if hold is None:
-            return self.t(tr("not tested"))
-        evidence = hold.hold()
-        if evidence.held_s is None:
-            return self.t(status_word(hold.status))
-        if evidence.wanted_s is not None:
-            return self.t(tr("{held} s of {wanted} s", held=f"{evidence.held_s:g}", wanted=f"{evidence.wanted_s:g}"))
-        return self.t(tr("{held} s", held=f"{evidence.held_s:g}"))
-
     # -- helpers ---------------------------------------------------------------------------------------
 
     def heading(self, text: Text, accent: str = ACCENT, *, page_break: bool = False) -> None:
@@ -483,26 +414,3 @@ class _Builder:
 
     def when_text(self) -> str:
         return local_when_text(self.report.started_at, self.lang)
-
-
-def _by_host(checks: Iterable[ReportCheck]) -> dict[str, list[ReportCheck]]:
-    """Checks grouped by the host they target, in the order the hosts first appear."""
-    groups: dict[str, list[ReportCheck]] = {}
-    for check in checks:
-        if check.kind in (CheckKind.PROXY, CheckKind.QUALITY):
-            continue
-        groups.setdefault(check.target.host or check.target.label, []).append(check)
-    return groups
-
-
-def _first(checks: Sequence[ReportCheck], kind: CheckKind) -> ReportCheck | None:
-    return next((c for c in checks if c.kind is kind), None)
-
-
-def _strip_credentials(text: str) -> str:
-    """`user:secret@proxy:3128` → `proxy:3128`: the report should never hold them, and the PDF never shows them."""
-    return _CREDENTIALS.sub(lambda m: m.group(0).split("://")[0] + "://" if "://" in m.group(0) else "", text)
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)

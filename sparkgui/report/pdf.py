@@ -28,8 +28,9 @@ from sparkgui.core.atomic import write_atomically
 from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import LANGUAGES
 from sparkgui.core.report import dumps, sha256_of, with_event
-from sparkgui.report.content import ACCENT, MUTED, RULE_LINE, Document, build_document
+from sparkgui.report.content import Document, build_document
 from sparkgui.report.pagination import keep_rows_together
+from sparkgui.report.style import ACCENT, MUTED, RULE_LINE
 
 RESOLUTION_DPI = 300
 MARGIN_MM = 16.0

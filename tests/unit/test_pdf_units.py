@@ -13,9 +13,10 @@ from sparkgui.core.event import EventInfo
 from sparkgui.core.ids import Target
 from sparkgui.core.problems import Rule, RuleLine, problems_of, rule_lines
 from sparkgui.core.report import with_event
-from sparkgui.report.content import _strip_credentials, build_document
+from sparkgui.report.content import build_document
 from sparkgui.report.model import ReportCheck
 from sparkgui.report.naming import default_file_name
+from sparkgui.report.style import strip_credentials as _strip_credentials
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,42 @@
+"""The PDF's look, shared by its parts: fonts, colours, the marks of each status, and HTML-safe text."""
+
+from __future__ import annotations
+
+import html
+import re
+
+FONT_FAMILY = "DejaVu Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
+MONO_FAMILY = "DejaVu Sans Mono, Consolas, Menlo, monospace"
+
+INK = "#1f2933"
+MUTED = "#5f6b7a"
+RULE_LINE = "#d5dae1"
+ACCENT = "#1d3557"
+
+# status -> (mark, colour, background)
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    "pass": ("✔", "#1e7b34", "#e6f4ea"),
+    "warn": ("⚠", "#8a5a00", "#fff4d6"),
+    "fail": ("✖", "#b3261e", "#fde7e5"),
+    "skipped": ("–", "#5f6b7a", "#eef0f3"),
+    "error": ("!", "#6b2fa3", "#f1e8fa"),
+}
+VERDICT_STYLE: dict[str, tuple[str, str, str]] = {
+    "ready": ("✔", "#1e7b34", "#e6f4ea"),
+    "ready_with_warnings": ("⚠", "#8a5a00", "#fff4d6"),
+    "not_ready": ("✖", "#b3261e", "#fde7e5"),
+    "incomplete": ("?", "#5f6b7a", "#eef0f3"),
+}
+FAMILY_COLOURS = ("#b3261e", "#8a5a00")  # fail, warn
+
+CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.-]*://[^@/\s]*@|^[^@/\s:]+(:[^@/\s]*)?@", re.IGNORECASE)
+
+
+def strip_credentials(text: str) -> str:
+    """`user:secret@proxy:3128` → `proxy:3128`: the report should never hold them, and the PDF never shows them."""
+    return CREDENTIALS.sub(lambda m: m.group(0).split("://")[0] + "://" if "://" in m.group(0) else "", text)
+
+
+def esc(text: str) -> str:
+    """Text made safe inside the PDF's rich-text HTML."""
+    return html.escape(text, quote=True)
