@@ -22,13 +22,14 @@ from sparkgui.core.i18n import Text, tr
 from sparkgui.core.model import CheckRecord, RunOutcome, Verdict
 from sparkgui.core.net.routes import RouteTable
 from sparkgui.core.net.trust import TrustStores
-from sparkgui.core.plan import PlanOptions, plan_checks
+from sparkgui.core.plan import PlanOptions, PlanPart, plan_checks
 from sparkgui.core.presentation import Tally, verdict_sentence
 from sparkgui.core.problems import Problem, problems_of
 from sparkgui.core.profile import Profile
 from sparkgui.core.report import Environment, build_report
 from sparkgui.core.requirements import Requirement, proof_sentence, requirements_of
 from sparkgui.core.runner import Run
+from sparkgui.core.stop_flag import StopFlag
 from sparkgui.core.tested_network import NetworkIdentity, local_network
 
 DEMO_LONG_HOLD_SECONDS = 60.0  # the demo's "10-minute test": a demo shows the countdown, not the wait
@@ -48,6 +49,8 @@ class RunRequest:
     demo: str | None = None  # a demo scenario's name: check a simulated venue instead of this network
     long_hold: bool = False  # the 10-minute test (the profile's long_hold_seconds)
     hold_seconds: float | None = None  # an explicit hold length (`--hold SECONDS`)
+    part: PlanPart = PlanPart.FULL  # a watch's round (QUICK) or its connection held all along (HOLD)
+    hold_stop: StopFlag | None = None  # ends a HOLD part's hold early, judged on what it held
 
     @property
     def scenario(self) -> Scenario | None:
@@ -57,10 +60,12 @@ class RunRequest:
     def plan_options(self) -> PlanOptions:
         """The one hold policy of both front ends."""
         if self.hold_seconds is not None:
-            return PlanOptions(hold_seconds=self.hold_seconds)
-        if self.demo is not None:
-            return PlanOptions(hold_seconds=DEMO_LONG_HOLD_SECONDS if self.long_hold else DEMO_HOLD_SECONDS)
-        return PlanOptions(long_hold=self.long_hold)
+            options = PlanOptions(hold_seconds=self.hold_seconds)
+        elif self.demo is not None:
+            options = PlanOptions(hold_seconds=DEMO_LONG_HOLD_SECONDS if self.long_hold else DEMO_HOLD_SECONDS)
+        else:
+            options = PlanOptions(long_hold=self.long_hold)
+        return replace(options, part=self.part, hold_stop=self.hold_stop)
 
 
 def make_run(profile: Profile, network: NetworkSettings, sink: ProgressSink, long_hold: bool) -> Run:

@@ -10,12 +10,14 @@ EXIT_WARNINGS = 1
 EXIT_NOT_READY = 2
 EXIT_USAGE = 3
 EXIT_INTERNAL = 4
+EXIT_REGRESSION = 5  # a watch (--watch) saw something regress
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
 EXIT_TERMINATED = 143  # SIGTERM
 
 EPILOG = """\
 exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 bad usage or profile, 4 internal error,
   130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both still write an "incomplete" --json/--pdf report.
+  With --watch: 0 nothing regressed, 5 something regressed (a warning was printed), whatever ended the watch.
 
 demo scenarios (--demo SCENARIO): {scenarios} (default: {default_scenario}).
 
@@ -29,6 +31,8 @@ examples:
   sparkgui --rules rules.csv                  the allow-list rules for a firewall console (CSV or JSON)
   sparkgui --history                          the runs kept; --compare 3 7: what changed between them
   sparkgui --show 7 --pdf visit.pdf           the PDF of an earlier run
+  sparkgui --headless --watch 5 --venue Palais   event day: quick checks every 5 minutes, one connection
+                                              held all along, a WARNING line when something regresses
 """
 
 
@@ -103,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_argument("--forget", metavar="ID", type=_run_id, help="delete one kept run")
     actions.add_argument("--forget-all", action="store_true", help="delete every kept run")
     history.add_argument("--no-history", action="store_true", help="do not keep this run in the history")
+    watch = parser.add_argument_group("event-day watch")
+    watch.add_argument(
+        "--watch",
+        metavar="MINUTES",
+        type=_minutes,
+        help="re-run the quick checks every MINUTES and hold one WebSocket open all along; "
+        "warn when something regresses; each round is kept in the history; Ctrl-C ends it",
+    )
+    watch.add_argument("--watch-rounds", metavar="N", type=_count, help="end the watch after N rounds")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     parser.add_argument(
         "--self-test",
@@ -117,6 +130,22 @@ def _run_id(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a run number from --history, got {text!r}")
     return int(text)
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100_000:
+        raise argparse.ArgumentTypeError(f"expected a whole number of rounds from 1, got {text!r}")
+    return int(text)
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") from None
+    if not 1 / 60 <= value <= 24 * 60:  # at least a second (tests), at most a day
+        raise argparse.ArgumentTypeError(f"expected minutes from 0.02 to 1440, got {text}")
+    return value
 
 
 def _seconds(text: str) -> float:

@@ -50,6 +50,7 @@ def run_headless(args: argparse.Namespace) -> int:
     try:
         profile = load_profile_option(args.profile)
         _check_hold(args, profile)
+        _check_watch(args)
         scenario = scenario_named(args.demo) if args.demo else None
         network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []), route=route_config(args))
         request = RunRequest(
@@ -74,6 +75,10 @@ def run_headless(args: argparse.Namespace) -> int:
             "DEMO: a simulated venue ({scenario}). Nothing here describes this network.", scenario=scenario.title
         )
         print(banner.render(lang), file=sys.stderr)
+    if args.watch is not None:
+        from sparkgui.cli.watch_command import run_watch
+
+        return run_watch(request, args.watch, args.watch_rounds, lang, event, keep_history=not args.no_history)
     stopped: list[int] = []
     try:
         session = asyncio.run(_execute(Session(request, progress), stopped))
@@ -114,17 +119,15 @@ def run_headless(args: argparse.Namespace) -> int:
 
 def _remember(report: dict[str, Any], stream: TextIO) -> None:
     """Keep the run in the history, and say where; a history that cannot be used is a note, not a failure."""
-    from sparkgui.core.history.store import History, HistoryError
+    from sparkgui.core.history.store import keep_run
 
-    history = History()
-    try:
-        run_id = history.add(report)
-    except HistoryError as exc:
-        print(f"sparkgui: not kept in the history: {exc}", file=sys.stderr)
-        return
-    for note in history.notes:
+    kept = keep_run(report)
+    for note in kept.notes:
         print(f"sparkgui: {note}", file=sys.stderr)
-    print(f"Kept in the history as run {run_id} (sparkgui --history).", file=stream)
+    if kept.problem is not None:
+        print(f"sparkgui: not kept in the history: {kept.problem}", file=sys.stderr)
+        return
+    print(f"Kept in the history as run {kept.run_id} (sparkgui --history).", file=stream)
 
 
 async def _execute(session: Session, stopped: list[int]) -> SessionOutcome:
@@ -192,6 +195,25 @@ def _check_hold(args: argparse.Namespace, profile: Profile) -> None:
         raise UsageError(
             f"{flag}: the profile {profile.source} has no [websocket] section, so there is nothing to hold."
         )
+
+
+def _check_watch(args: argparse.Namespace) -> None:
+    """A watch keeps every round in the history; the one-run options would not say which round they meant."""
+    if args.watch is None:
+        if args.watch_rounds is not None:
+            raise UsageError("--watch-rounds: give --watch MINUTES too, to say how often a round runs.")
+        return
+    for flag, given in (
+        ("--json", args.json),
+        ("--pdf", args.pdf),
+        ("--hold", args.hold),
+        ("--long-hold", args.long_hold),
+    ):
+        if given:
+            raise UsageError(
+                f"{flag} does not go with --watch: every round is kept in the history (sparkgui --history), "
+                "and one connection is held all along; export a round with sparkgui --show ID."
+            )
 
 
 def load_profile_option(path: str | None) -> Profile:

@@ -71,4 +71,5 @@ def _headless_only(args: argparse.Namespace) -> list[tuple[str, bool]]:
         ("--event", args.event is not None),
         ("--venue", args.venue is not None),
         ("--contact", args.contact is not None),
+        ("--watch", args.watch is not None),
     ]

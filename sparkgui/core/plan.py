@@ -1,11 +1,13 @@
 """From a profile to the checks to run, with their prerequisites.
 
 Per endpoint: dns → tcp → tls → https; for the WebSocket: dns → tcp → tls of its host → ws → ws-hold.
+An event-day watch plans two parts apart: quick rounds (everything but the hold) and one long hold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from sparkgui.core.checks.base import Check
 from sparkgui.core.checks.dns_check import DnsCheck
@@ -17,14 +19,25 @@ from sparkgui.core.checks.tls_check import TlsCheck
 from sparkgui.core.checks.ws_check import WsCheck
 from sparkgui.core.checks.ws_hold import WsHoldCheck
 from sparkgui.core.profile import Profile, WebSocketSpec
+from sparkgui.core.stop_flag import StopFlag
+
+
+class PlanPart(StrEnum):
+    """Which checks a run plans: all of them, or one of the two parts an event-day watch runs."""
+
+    FULL = "full"  # every check
+    QUICK = "quick"  # every check but the WebSocket hold: a watch's round
+    HOLD = "hold"  # the WebSocket's host, the WebSocket and its hold: the watch's connection held all along
 
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """Choices of one run that the profile does not fix: how long to hold the WebSockets open."""
+    """Choices of one run that the profile does not fix: which part to plan, how long to hold the WebSockets."""
 
     hold_seconds: float | None = None  # overrides the profile's length (`--hold SECONDS`)
     long_hold: bool = False  # use the profile's long_hold_seconds: the 10-minute test (`--long-hold`)
+    part: PlanPart = PlanPart.FULL
+    hold_stop: StopFlag | None = None  # set: the hold ends now, judged on what it held (a watch's end)
 
     def hold_length(self, spec: WebSocketSpec) -> float:
         """Choose how long to hold the WebSockets: `hold_seconds` if set, else the profile's long or usual hold."""
@@ -48,17 +61,25 @@ def plan_checks(profile: Profile, options: PlanOptions | None = None) -> list[Ch
         if tls:
             add(TlsCheck(host, port))
 
+    spec = profile.websocket
+    if options.part is PlanPart.HOLD:
+        if spec is None:
+            raise ValueError("the profile has no [websocket] section: there is no connection to hold")
+        transport(spec.host, spec.port, tls=spec.url.startswith("wss:"))
+        add(WsCheck(spec))
+        add(WsHoldCheck(spec, options.hold_length(spec), options.hold_stop))
+        return list(checks.values())
     add(ProxyDiscoveryCheck())
     for endpoint in profile.endpoints:
         transport(endpoint.host, endpoint.port)
         add(HttpsCheck(endpoint))
-    spec = profile.websocket
     if spec is not None:
         # The WebSocket's host gets its own DNS/TCP/TLS checks (shared when it is also an endpoint), so a
         # fault there is diagnosed once, by them, and the WebSocket checks are skipped naming it.
         transport(spec.host, spec.port, tls=spec.url.startswith("wss:"))
         add(WsCheck(spec))
-        add(WsHoldCheck(spec, options.hold_length(spec)))
+        if options.part is not PlanPart.QUICK:
+            add(WsHoldCheck(spec, options.hold_length(spec)))
         if profile.quality is not None:
             add(QualityCheck(spec, profile.quality))
     first = profile.endpoints[0]

@@ -261,20 +261,18 @@ class MainWindow(QMainWindow):
 
     def _remember(self) -> None:
         """Keep the finished run in the history; a history that cannot be used says so on the status line."""
-        from sparkgui.core.history.store import History, HistoryError
+        from sparkgui.core.history.store import keep_run
 
         shown = self.runs.session_outcome  # the run is still winding down: exports are not offered yet
         if shown is None:
             return
         report = shown.report(self.lang, self.exports.current_event())
-        history = History()
-        try:
-            self.last_run_id = history.add(report)
-        except HistoryError as exc:
-            self.export_bar.set_status(tr("This run was not kept in the history: {problem}", problem=str(exc)))
-            return
-        if history.notes:
-            self.export_bar.set_status(Text("; ".join(history.notes)))
+        kept = keep_run(report)
+        self.last_run_id = kept.run_id
+        if kept.problem is not None:
+            self.export_bar.set_status(tr("This run was not kept in the history: {problem}", problem=kept.problem))
+        elif kept.notes:
+            self.export_bar.set_status(Text("; ".join(kept.notes)))
 
     def _state_changed(self) -> None:
         self._update_buttons()

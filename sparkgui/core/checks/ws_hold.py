@@ -25,6 +25,7 @@ from sparkgui.core.i18n import Text, tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult, Countdown
 from sparkgui.core.profile import WebSocketSpec
+from sparkgui.core.stop_flag import StopFlag
 
 if TYPE_CHECKING:
     from sparkgui.core.net.websocket import WatchedSocket
@@ -77,10 +78,11 @@ class Fate:
 class WsHoldCheck(Check):
     """The hold check: a silent and a heartbeat WebSocket held side by side, to spot idle timeouts and drops."""
 
-    def __init__(self, spec: WebSocketSpec, hold_seconds: float) -> None:
+    def __init__(self, spec: WebSocketSpec, hold_seconds: float, stop: StopFlag | None = None) -> None:
         super().__init__(hold_info(spec, hold_seconds))
         self.spec = spec
         self.hold_seconds = hold_seconds
+        self.stop = stop  # set: end the hold early and judge what was held (a watch that ends)
 
     async def run(self, scope: CheckScope) -> CheckResult:
         """Open both connections, hold them, echo once on each at the end, and judge their fates."""
@@ -143,7 +145,7 @@ class WsHoldCheck(Check):
             while True:
                 elapsed = heartbeat.now()
                 remaining = total - elapsed
-                if remaining <= 0 or not heartbeat.alive:
+                if remaining <= 0 or not heartbeat.alive or (self.stop is not None and self.stop.is_set()):
                     return min(elapsed, total)
                 clock = Countdown(int(elapsed), math.ceil(remaining))
                 scope.progress(
@@ -159,11 +161,25 @@ class WsHoldCheck(Check):
                 pause = min(remaining, math.floor(elapsed) + 1 - elapsed)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(pause):
-                        await heartbeat.ended.wait()
+                        await _first_of(heartbeat.ended, self.stop)
         finally:
             pinger.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await pinger
+
+
+async def _first_of(ended: asyncio.Event, stop: StopFlag | None) -> None:
+    """Wait until the connection ends or the hold is told to stop."""
+    if stop is None:
+        await ended.wait()
+        return
+    waits = [asyncio.ensure_future(ended.wait()), asyncio.ensure_future(stop.wait())]
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+        await asyncio.gather(*waits, return_exceptions=True)
 
 
 async def _keep_pinging(socket: WatchedSocket, every: float, deadline: float) -> None:

@@ -294,3 +294,25 @@ def _version(db: sqlite3.Connection) -> int:
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     text = str(exc).lower()
     return "not a database" in text or "malformed" in text or "corrupt" in text or "file is encrypted" in text
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What became of a run given to the history: its id, or why it was not kept; notes on the way."""
+
+    run_id: int | None
+    problem: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def keep_run(report: Mapping[str, Any], history: History | None = None) -> Kept:
+    """Keep a finished run; a history that cannot be used is a note for the person, never an exception.
+
+    The window, the CLI and the watch all keep runs this way, after the run's own files are written.
+    """
+    history = history or History()
+    try:
+        run_id = history.add(report)
+    except HistoryError as exc:
+        return Kept(None, str(exc), tuple(history.notes))
+    return Kept(run_id, None, tuple(history.notes))
