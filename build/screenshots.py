@@ -58,7 +58,8 @@ async def main() -> None:
     from sparkgui.core.context import CheckScope, NetworkSettings, RunContext
     from sparkgui.core.events import ProgressSink
     from sparkgui.core.i18n import tr
-    from sparkgui.core.model import CheckInfo, CheckResult
+    from sparkgui.core.ids import CheckId
+    from sparkgui.core.model import CheckInfo, CheckResult, Countdown
     from sparkgui.core.plan import plan_checks
     from sparkgui.core.profile import Profile, parse_profile
     from sparkgui.core.runner import Run
@@ -73,10 +74,20 @@ async def main() -> None:
         """Reports progress as the WebSocket hold does (elapsed_s / remaining_s), then waits to be cancelled."""
 
         def __init__(self) -> None:
-            super().__init__(CheckInfo("ws-hold", "wss://probe.sparkup.app/ws", (), tr("Live connection held open")))
+            super().__init__(
+                CheckInfo(CheckId.ws_hold("wss://probe.sparkup.app/ws"), (), tr("Live connection held open"))
+            )
 
         async def run(self, scope: CheckScope) -> CheckResult:
-            scope.progress(135 / 600, tr("Holding", elapsed_s=135, remaining_s=465))
+            scope.progress(
+                135 / 600,
+                tr(
+                    "Holding two WebSockets open: {elapsed_s} s done, {remaining_s} s left",
+                    elapsed_s=135,
+                    remaining_s=465,
+                ),
+                Countdown(135, 465),
+            )
             await asyncio.sleep(3600)
             return passed(tr("Held"))
 
@@ -133,6 +144,8 @@ async def main() -> None:
             await shoot_exports(MainWindow, UiSettings, work, scenarios["not-ready"][0], network, lang)
         await shoot_proxy(MainWindow, UiSettings, work, pki, hosts, port, dns.port)
         await shoot_demo(MainWindow, UiSettings, work)
+        for lang in ("en", "fr"):
+            await shoot_watch(UiSettings, work, scenarios["ready"][0], network, dns, hosts[1], lang)
     finally:
         await runner.cleanup()
         await dns.stop()
@@ -187,6 +200,39 @@ async def shoot(
         await asyncio.wait_for(done, 5)
     if window.task is not None:
         await asyncio.wait([window.task], timeout=5)
+    window.close()
+    window.deleteLater()
+
+
+async def shoot_watch(
+    settings_type: type, work: Path, profile: object, network: object, dns: object, host: str, lang: str
+) -> None:
+    """The event-day watch after a fault between two rounds: the warning banner, the timeline, the status."""
+    from sparkgui.ui.main_window import MainWindow
+
+    window = MainWindow(
+        profile=profile, network=network, lang=lang, settings=_settings(settings_type, work, f"watch-{lang}")
+    )  # type: ignore[arg-type]
+    await _open(window)
+    watcher = window.watcher
+    window.start_watch(0.04)
+
+    async def until(done: Callable[[], bool]) -> None:
+        for _ in range(600):  # at most a minute
+            if done():
+                return
+            await asyncio.sleep(0.1)
+        raise TimeoutError("the watch did not get there within a minute")
+
+    await until(lambda: len(watcher.rounds) >= 2)
+    zone = dns.zone  # type: ignore[attr-defined]
+    zone[host] = ["127.0.0.2"]  # venue IT changes a rule between two rounds: nothing listens there
+    await until(lambda: len(watcher.rounds) >= 4)
+    zone[host] = ["127.0.0.1"]
+    await asyncio.sleep(0.3)
+    _save(window, f"watch-{lang}")
+    window.stop_watch()
+    await until(lambda: not window.watching)
     window.close()
     window.deleteLater()
 

@@ -17,14 +17,7 @@ from sparkgui.app.watch import Alert, HoldState, Watch, WatchRound, WatchSummary
 from sparkgui.cli.args import EXIT_READY, EXIT_REGRESSION
 from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import tr, trn
-from sparkgui.core.model import Verdict
-
-VERDICT_WORDS = {
-    Verdict.READY: tr("ready"),
-    Verdict.READY_WITH_WARNINGS: tr("ready, with warnings"),
-    Verdict.NOT_READY: tr("not ready"),
-    Verdict.INCOMPLETE: tr("incomplete"),
-}
+from sparkgui.core.presentation import ROUND_VERDICTS
 
 
 class TerminalWatch:
@@ -49,7 +42,7 @@ class TerminalWatch:
         else:
             state = tr(
                 "{verdict}, {problems}",
-                verdict=VERDICT_WORDS[watch_round.verdict],
+                verdict=ROUND_VERDICTS[watch_round.verdict],
                 problems=trn("{count} problem", "{count} problems", watch_round.problems),
             ).render(lang)
         kept = f" (run {watch_round.run_id})" if watch_round.run_id is not None else ""

@@ -144,3 +144,11 @@ def verdict_sentence(verdict: Verdict, problems: Sequence[Problem], platform: st
 def _seconds(seconds: float) -> Text:
     """A duration with one decimal, written the reader's way (a decimal comma in French)."""
     return number(seconds, 1)
+
+
+ROUND_VERDICTS = {  # a verdict inside a sentence: a watch's round in the terminal or a tooltip
+    Verdict.READY: tr("ready"),
+    Verdict.READY_WITH_WARNINGS: tr("ready, with warnings"),
+    Verdict.NOT_READY: tr("not ready"),
+    Verdict.INCOMPLETE: tr("incomplete"),
+}

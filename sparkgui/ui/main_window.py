@@ -25,6 +25,7 @@ from sparkgui.ui.controllers.export_controller import ExportController
 from sparkgui.ui.controllers.profile_controller import ProfileController
 from sparkgui.ui.controllers.proxy_controller import ProxyController
 from sparkgui.ui.controllers.run_controller import RunController
+from sparkgui.ui.controllers.watch_controller import WatchController
 from sparkgui.ui.errors import ErrorReporter
 from sparkgui.ui.event_form import EventForm
 from sparkgui.ui.first_paint import AfterFirstPaint
@@ -36,11 +37,12 @@ from sparkgui.ui.verdict_banner import VerdictBanner
 from sparkgui.ui.views.action_bar import ActionBar
 from sparkgui.ui.views.export_bar import ExportBar
 from sparkgui.ui.views.header import HeaderView
+from sparkgui.ui.views.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
     import asyncio
 
-    from sparkgui.app.session import RunFactory, SessionOutcome
+    from sparkgui.app.session import RunFactory, RunRequest, SessionOutcome
     from sparkgui.core.context import NetworkSettings
     from sparkgui.core.model import RunOutcome
     from sparkgui.ui.history_dialog import HistoryDialog
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         self.exports.profile = lambda: self.profile
         self.exports.with_history = keep_history
         self.proxy = ProxyController(self, self.settings, lambda: self.lang, lambda: self.running)
+        self.watcher = WatchController(self, self.watch_panel, self.runs, lambda: self.lang)
         self._connect()
         AfterFirstPaint(self, self.warm_up)
         if demo is not None:
@@ -118,6 +121,7 @@ class MainWindow(QMainWindow):
         self.header = HeaderView(self.lang, central)
         self.action_bar = ActionBar(central)
         self.banner = VerdictBanner(central)
+        self.watch_panel = WatchPanel(central)
         self.checks = CheckList(self.lang, central)
         self.event_form = EventForm(self.settings.event_fields, central)
         self.export_bar = ExportBar(central)
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
             (self.header, 0),
             (self.action_bar, 0),
             (self.banner, 0),
+            (self.watch_panel, 0),
             (self.checks, 1),
             (self.event_form, 0),
             (self.export_bar, 0),
@@ -150,6 +155,8 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel)
         self.proxy_button.clicked.connect(self.open_proxy_settings)
         self.action_bar.history_button.clicked.connect(self.open_history)
+        self.action_bar.watch_button.clicked.connect(self._watch_pressed)
+        self.watcher.stateChanged.connect(self._state_changed)
         self.sign_in_button.clicked.connect(self.open_sign_in)
         self.event_form.changed.connect(self._event_edited)
         self.language_combo.currentIndexChanged.connect(self._language_picked)
@@ -232,11 +239,20 @@ class MainWindow(QMainWindow):
             self._start(long_hold=True)
 
     def _start(self, long_hold: bool) -> None:
-        if self.running:
-            return
+        request = self._request(long_hold)
+        if request is not None:
+            self.runs.start(request)
+
+    def _request(self, long_hold: bool) -> RunRequest | None:
+        """What a run (or a watch) would check now; None while busy or before the engine is ready.
+
+        Also None when the remembered proxy no longer parses (a message box says so).
+        """
+        if self.busy:
+            return None
         self.warm_up()
         if not self.ready or self.network is None:
-            return
+            return None
         from sparkgui.app.network import network_for
         from sparkgui.app.session import RunRequest
 
@@ -244,10 +260,54 @@ class MainWindow(QMainWindow):
             network = network_for(self.network, self.proxy.choice, self.proxy.credentials)
         except ValueError as exc:  # a remembered proxy address that no longer parses
             self.boxes.show(QMessageBox.Icon.Warning, tr("Proxy settings"), Text(str(exc)))
-            return
+            return None
         self.proxy.after_run(None)
         self.export_bar.set_status(None)
-        self.runs.start(RunRequest(self.profile, network, demo=self.demo, long_hold=long_hold))
+        return RunRequest(self.profile, network, demo=self.demo, long_hold=long_hold)
+
+    # The event-day watch -----------------------------------------------------------------------------------
+
+    @property
+    def watching(self) -> bool:
+        """Whether the event-day watch is under way."""
+        return self.watcher.active
+
+    @property
+    def busy(self) -> bool:
+        """A run or a watch is under way: the profile, the proxy and the check buttons wait."""
+        return self.running or self.watching
+
+    def start_watch(self, minutes: float) -> None:
+        """Watch during the event: the quick checks every `minutes`, one live connection held all along."""
+        request = self._request(long_hold=False)
+        if request is not None:
+            self.watcher.start(request, minutes, self.exports.current_event(), self.keep_history)
+
+    def stop_watch(self) -> None:
+        """End the watch; the round under way stops, the held connection is judged."""
+        self.watcher.stop()
+
+    def _watch_pressed(self) -> None:
+        if self.watching:
+            self.stop_watch()
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        minutes, chosen = QInputDialog.getInt(
+            self,
+            tr("Watch during the event").render(self.lang),
+            tr(
+                "Every few minutes, check again (every check but the long hold), and keep one live connection "
+                "open all along. You are warned here, and by a notification, as soon as something gets worse.\n\n"
+                "Check again every (minutes):"
+            ).render(self.lang),
+            self.settings.watch_minutes,
+            1,
+            120,
+        )
+        if chosen:
+            self.settings.watch_minutes = minutes
+            self.start_watch(minutes)
 
     def cancel(self) -> None:
         """Stop every check at once; the results so far stay on screen and the verdict says incomplete."""
@@ -266,8 +326,9 @@ class MainWindow(QMainWindow):
         shown = self.runs.session_outcome  # the run is still winding down: exports are not offered yet
         if shown is None:
             return
-        report = shown.report(self.lang, self.exports.current_event())
-        kept = keep_run(report)
+        if self.watching:  # a watch's round: the watch keeps it, with its place in the watch
+            return
+        kept = keep_run(shown.report(self.lang, self.exports.current_event()))
         self.last_run_id = kept.run_id
         if kept.problem is not None:
             self.export_bar.set_status(tr("This run was not kept in the history: {problem}", problem=kept.problem))
@@ -276,7 +337,7 @@ class MainWindow(QMainWindow):
 
     def _state_changed(self) -> None:
         self._update_buttons()
-        if self._closing and not self.running:
+        if self._closing and not self.busy:
             self.close()
 
     # Exports, profile and proxy: the controllers' entry points, by the names people and tests use ----------
@@ -409,23 +470,25 @@ class MainWindow(QMainWindow):
         self.header.retranslate(
             lang, self.profile.name, strip.render(lang) if strip else None, proxy, self.profile.ports
         )
-        self.action_bar.retranslate(lang, self.profile.websocket is not None)
+        self.action_bar.retranslate(lang, self.profile.websocket is not None, self.watching)
+        self.watcher.render()
         self.export_bar.retranslate(lang)
         self.event_form.retranslate(lang)
         self.checks.setAccessibleName(tr("Checks and their results").render(lang))
 
     def _update_buttons(self) -> None:
-        running, ready = self.running, self.ready
+        running, ready, busy = self.running, self.ready, self.busy
         has_outcome = self.runs.session_outcome is not None and not running
-        self.check_button.setEnabled(ready and not running)
-        self.long_button.setEnabled(ready and not running and self.profile.websocket is not None)
+        self.check_button.setEnabled(ready and not busy)
+        self.long_button.setEnabled(ready and not busy and self.profile.websocket is not None)
+        self.action_bar.watch_button.setEnabled(ready and (self.watching or not running))
         self.cancel_button.setEnabled(running)
         for button in (self.copy_button, self.save_button, self.pdf_button):
             button.setEnabled(has_outcome)
         self.export_bar.rules_button.setEnabled(not running)  # the rules come from the profile: no run needed
         self.sign_in_button.setVisible(self.sign_in_needed is not None and not running)
-        self.profile_combo.setEnabled(not running)
-        self.proxy_button.setEnabled(not running)
+        self.profile_combo.setEnabled(not busy)
+        self.proxy_button.setEnabled(not busy)
         if not running and self.check_button.isEnabled() and self.cancel_button.hasFocus():
             self.check_button.setFocus()
         elif running and not self.cancel_button.hasFocus():
@@ -436,8 +499,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing during a run cancels it first and closes once every check has stopped."""
-        if self.running and not self._closing:
+        if self.busy and not self._closing:
             self._closing = True
+            self.stop_watch()
             self.cancel()
             event.ignore()
             return

@@ -86,6 +86,20 @@ class UiSettings:
     def export_folder(self, folder: str) -> None:
         self.store.setValue("export/folder", folder)
 
+    @property
+    def watch_minutes(self) -> int:
+        """How often the event-day watch checks again, as last chosen (5 minutes at first)."""
+        value = self.store.value("watch_minutes")
+        try:
+            minutes = int(str(value))
+        except ValueError:
+            return 5
+        return minutes if 1 <= minutes <= 120 else 5
+
+    @watch_minutes.setter
+    def watch_minutes(self, minutes: int) -> None:
+        self.store.setValue("watch_minutes", minutes)
+
     def sync(self) -> None:
         """Write the settings to disk now, rather than whenever Qt would."""
         self.store.sync()

@@ -97,6 +97,9 @@ def open_window(qtbot: QtBot, qloop: asyncio.AbstractEventLoop, ui_settings: UiS
 
     yield factory
     for window in windows:
+        if window.watching:
+            window.stop_watch()
+            qtbot.waitUntil(lambda w=window: not w.watching, timeout=15_000)  # type: ignore[misc]
         if window.running:
             window.cancel()
             qtbot.waitUntil(lambda w=window: not w.running, timeout=5_000)  # type: ignore[misc]

@@ -101,6 +101,20 @@ class RunController(QObject):
         self.task = asyncio.ensure_future(self._execute(session))
         self.stateChanged.emit()
 
+    async def run_and_wait(self, request: RunRequest) -> SessionOutcome | None:
+        """Run `request` as any run (the cards show it) and return its outcome; None if it never finished."""
+        self.start(request)
+        task = self.task
+        if task is None:
+            return None
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            self.cancel()
+            await asyncio.wait([task])
+            raise
+        return self.session_outcome
+
     async def _execute(self, session: Session) -> None:
         try:
             await self.engine_thread.run(session.execute)  # on the engine thread: it holds no Qt object

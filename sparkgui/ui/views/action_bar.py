@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from sparkgui.core.i18n import tr
 from sparkgui.ui.icons import icon
@@ -16,8 +16,12 @@ class ActionBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        row = QHBoxLayout(self)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(row)
         self.check_button = QPushButton(self)
         self.check_button.setObjectName("primaryButton")
         self.check_button.setDefault(True)
@@ -39,22 +43,33 @@ class ActionBar(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
-        keep_place = self.progress.sizePolicy()
-        keep_place.setRetainSizeWhenHidden(True)  # the buttons do not move when it shows
-        self.progress.setSizePolicy(keep_place)
-        self.progress.hide()  # shown only while a run is under way
+        self.progress.hide()  # shown only while a run is under way, on its own line: the buttons keep their room
         for widget in (self.check_button, self.sign_in_button, self.long_button, self.cancel_button):
             widget.setMinimumHeight(BUTTON_HEIGHT)  # one height for the row, the primary button's
             row.addWidget(widget)
-        row.addWidget(self.progress, 1)
-        self.history_button = QPushButton(self)  # every run kept: not a step of the check, so at the row's end
-        self.history_button.setMinimumHeight(BUTTON_HEIGHT)
-        row.addWidget(self.history_button)
+        row.addStretch(1)
+        column.addWidget(self.progress)
+        # Not steps of the check, so at the row's end: the event-day watch and every run kept.
+        self.watch_button = QPushButton(self)
+        self.history_button = QPushButton(self)
+        for widget in (self.watch_button, self.history_button):
+            widget.setMinimumHeight(BUTTON_HEIGHT)
+            row.addWidget(widget)
 
-    def retranslate(self, lang: str, has_websocket: bool) -> None:
-        """Button texts and tooltips in `lang`."""
+    def retranslate(self, lang: str, has_websocket: bool, watching: bool = False) -> None:
+        """Button texts and tooltips in `lang`; the watch button says how to stop a watch under way."""
+        watch = (
+            (self.watch_button, tr("Stop watching"), tr("End the event-day watch; every round stays in the history."))
+            if watching
+            else (
+                self.watch_button,
+                tr("Watch during the event…"),
+                tr("Check again every few minutes during the event, and warn as soon as something gets worse."),
+            )
+        )
         label_buttons(
             (
+                watch,
                 (self.check_button, tr("Check this network"), tr("Run every check now (F5).")),
                 (
                     self.long_button,
