@@ -8,13 +8,13 @@ simulated venue's in demo mode, never this laptop's.
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from sparkgui.core.allowlist import rule_texts
 from sparkgui.core.dates import when_text
 from sparkgui.core.i18n import tr
 from sparkgui.core.presentation import status_tag, tag_width
+from sparkgui.core.report_text import profile_file_name
 from sparkgui.core.requirements import requirement_lines
 from sparkgui.core.tested_network import network_sentence
 
@@ -63,7 +63,8 @@ def it_text(session: SessionOutcome, lang: str) -> str:
                 if result.remedy:
                     lines.append(f"  → {result.remedy.render(lang)}")
             rule = problem.rule(session.environment.proxy)
-            lines.append(f"  ⇒ {rule.label.render(lang)}: {rule.action.render(lang)}")
+            said = tr("{label}: {action}", label=rule.label, action=rule.action)
+            lines.append(f"  ⇒ {said.render(lang)}")
     rules = rule_texts(profile, lang)
     if rules:
         lines += ["", tr("Allow-list rules for {platform}:", platform=profile.name).render(lang)]
@@ -74,10 +75,3 @@ def it_text(session: SessionOutcome, lang: str) -> str:
         tag = status_tag(record.result.status, str(record.result.cause), lang)
         lines.append(f"{tag:<{width}} {record.id}: {record.result.summary.render(lang)}")
     return "\n".join(lines) + "\n"
-
-
-def profile_file_name(source: str) -> str:
-    """The profile by its file name only: a full local path says more about this laptop than IT needs."""
-    if source.startswith("bundled:"):
-        return source
-    return PurePath(source.replace("\\", "/")).name

@@ -1,4 +1,4 @@
-"""The History window: every kept run, one per row, with its PDF and JSON, a comparison, and deletion.
+"""The History window: every kept run, one per row: open it, copy it for IT, its PDF and JSON, a comparison.
 
 A thin view over `sparkgui.core.history`: it lists, exports, compares and deletes through the store, and
 says in its status line what happened (or why not). Demo runs are listed with a DEMO mark.
@@ -57,11 +57,15 @@ class HistoryDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.open_button = QPushButton(self)
+        self.copy_button = QPushButton(self)
         self.pdf_button = QPushButton(self)
         self.json_button = QPushButton(self)
         self.compare_button = QPushButton(self)
         self.delete_button = QPushButton(self)
         self.close_button = QPushButton(self)
+        self.open_button.clicked.connect(self.open_selected)
+        self.copy_button.clicked.connect(self.copy_selected)
         self.pdf_button.clicked.connect(self._pdf_dialog)
         self.json_button.clicked.connect(self._json_dialog)
         self.compare_button.clicked.connect(self.compare_selected)
@@ -74,7 +78,7 @@ class HistoryDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         buttons = QHBoxLayout()
-        for button in (self.pdf_button, self.json_button, self.compare_button, self.delete_button):
+        for button in self._run_buttons:
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -86,6 +90,14 @@ class HistoryDialog(QDialog):
         self.resize(760, 480)
         self.retranslate()
         self.reload()
+
+    @property
+    def _run_buttons(self) -> tuple[QPushButton, ...]:
+        """The buttons that act on the run picked in the list."""
+        return (
+            self.open_button, self.copy_button, self.pdf_button, self.json_button, self.compare_button,
+            self.delete_button,
+        )  # fmt: skip
 
     # The list ------------------------------------------------------------------------------------------------
 
@@ -141,6 +153,39 @@ class HistoryDialog(QDialog):
         from sparkgui.core.report import write_report
 
         return self._export(path, write_report, tr("Saved the JSON report of that run to {path}.", path=path))
+
+    def open_selected(self) -> bool:
+        """Show the picked run in full, as Copy for IT words it: verdict, requirements, what to change, results."""
+        text = self._selected_text()
+        if text is None:
+            return False
+        self.comparison.setPlainText(text)
+        self.comparison.show()
+        self._say(None)
+        return True
+
+    def copy_selected(self) -> bool:
+        """Put the picked run's summary for IT on the clipboard, in the language it was made in."""
+        from PySide6.QtGui import QGuiApplication
+
+        text = self._selected_text()
+        if text is None:
+            return False
+        QGuiApplication.clipboard().setText(text)
+        self._say(tr("Copied the summary of that run for IT: paste it into a mail or a ticket."))
+        return True
+
+    def _selected_text(self) -> str | None:
+        from sparkgui.core.report_text import report_text
+
+        run = self.selected
+        if run is None:
+            return None
+        try:
+            return report_text(self.history.report(run.id))
+        except HistoryError as exc:
+            self._say(Text(str(exc)))
+            return None
 
     def compare_selected(self) -> bool:
         """Show what changed between the picked run and the previous one at the same venue."""
@@ -213,7 +258,7 @@ class HistoryDialog(QDialog):
 
     def _selection_changed(self) -> None:
         picked = self.selected is not None
-        for button in (self.pdf_button, self.json_button, self.compare_button, self.delete_button):
+        for button in self._run_buttons:
             button.setEnabled(picked)
         self.comparison.hide()
 
@@ -227,6 +272,12 @@ class HistoryDialog(QDialog):
         self.table.setHorizontalHeaderLabels([column.render(lang) for column in COLUMNS])
         label_buttons(
             (
+                (self.open_button, tr("Open"), tr("Show the run picked in the list in full.")),
+                (
+                    self.copy_button,
+                    tr("Copy for IT"),
+                    tr("Copy the summary of the run picked in the list, to paste into a mail to the venue's IT."),
+                ),
                 (self.pdf_button, tr("Export PDF…"), tr("Save the PDF of the run picked in the list.")),
                 (self.json_button, tr("Save JSON…"), tr("Save the JSON report of the run picked in the list.")),
                 (

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
-from PySide6.QtGui import QColor, QDesktopServices, QPalette
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -292,6 +292,13 @@ def test_the_history_window_lists_exports_compares_and_deletes_runs(
     assert [cell.text() if cell is not None else None for cell in cells] == ["Palais", "Ready"]
     assert dialog.compare_selected() and dialog.comparison.isVisible()
     assert dialog.comparison.toPlainText().startswith("Since the run of ")
+    click(dialog.open_button)  # reopen the older run, in full
+    opened = dialog.comparison.toPlainText()
+    assert opened.startswith("Network check for Test platform (sparkgui)\nReady: every check passed.")
+    assert "Summit · Palais" in opened and "The platform's requirements:" in opened and "All results:" in opened
+    assert "tcp:app.test:" in opened
+    click(dialog.copy_button)
+    assert QGuiApplication.clipboard().text() == opened and "Copied the summary" in dialog.status.text()
     pdf, saved = tmp_path / "run.pdf", tmp_path / "run.json"
     assert dialog.export_pdf(str(pdf)) and pdf.read_bytes().startswith(b"%PDF-")
     assert dialog.save_json(str(saved)) and json.loads(saved.read_text("utf-8"))["verdict"] == "ready"

@@ -17,6 +17,7 @@ from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import tr
 from sparkgui.core.model import RunOutcome, Status
 from sparkgui.core.presentation import status_tag, tag_width
+from sparkgui.core.report_text import report_text
 from tests.support import Ep, make_profile, record
 
 
@@ -58,6 +59,20 @@ def test_copy_for_it_in_french_has_no_english_tag() -> None:
     width = tag_width("fr")  # every tag padded to the widest French one
     assert f"\n{'OK':<{width}} dns:a.test" in text and f"\n{'S.O.':<{width}} ipv6:a.test" in text
     assert "Vérifié le 1er décembre 2026 à " in text
+
+
+def test_a_kept_run_copied_for_it_speaks_its_reports_language_and_matches_the_live_copy() -> None:
+    session = _session()
+    kept = report_text(session.report("fr"))  # what the History view copies: from the JSON alone
+    live = it_text(session, "fr")
+    assert kept.startswith("Vérification du réseau pour Test platform (sparkgui)\nPas prêt\u00a0: ")
+    assert "[ÉCHEC]" in kept and "[FAIL]" not in kept and "Vérifié le 1er décembre 2026 à " in kept
+    width = tag_width("fr")
+    assert f"\n{'OK':<{width}} dns:a.test" in kept and f"\n{'S.O.':<{width}} ipv6:a.test" in kept
+    for part in ("À modifier\u00a0:", "\u21d2 Pare-feu\u00a0: Autoriser", "Tous les résultats\u00a0:"):
+        assert part in kept and part in live  # the same parts as the window's Copy for IT
+    all_results = kept.split("Tous les résultats\u00a0:\n", 1)[1]
+    assert all_results == live.split("Tous les résultats\u00a0:\n", 1)[1]
 
 
 def test_the_mail_to_it_names_the_file_in_the_reports_language() -> None:
