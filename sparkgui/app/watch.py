@@ -26,7 +26,7 @@ from sparkgui.app.session import RunRequest, Session, SessionOutcome
 from sparkgui.core.event import EventInfo
 from sparkgui.core.events import NullSink, ProgressSink
 from sparkgui.core.history.compare import compare
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, number, tr
 from sparkgui.core.ids import CheckKind
 from sparkgui.core.model import CheckInfo, CheckRecord, Status, Verdict
 from sparkgui.core.plan import PlanPart
@@ -366,7 +366,7 @@ def _cut_line(record: CheckRecord, held: float) -> Text:
     if record.info.kind is CheckKind.WS_HOLD:
         return tr(
             "The live connection held open since the watch began was cut after {minutes} min: {summary}",
-            minutes=f"{held / 60:.1f}",
+            minutes=number(held / 60),
             summary=record.result.summary,
         )
     return tr("The live connection could not be opened again: {summary}", summary=record.result.summary)

@@ -16,7 +16,7 @@ from sparkgui.app.session import RunRequest
 from sparkgui.app.watch import Alert, HoldState, Watch, WatchRound, WatchSummary
 from sparkgui.cli.args import EXIT_READY, EXIT_REGRESSION
 from sparkgui.core.event import EventInfo
-from sparkgui.core.i18n import tr, trn
+from sparkgui.core.i18n import minutes_number, number, tr, trn
 from sparkgui.core.presentation import ROUND_VERDICTS
 
 
@@ -45,13 +45,14 @@ class TerminalWatch:
                 verdict=ROUND_VERDICTS[watch_round.verdict],
                 problems=trn("{count} problem", "{count} problems", watch_round.problems),
             ).render(lang)
-        kept = f" (run {watch_round.run_id})" if watch_round.run_id is not None else ""
         line = tr("[{when}] Round {number}: {state}", when=when, number=watch_round.number, state=state)
-        self._say(line.render(lang) + kept)
+        if watch_round.run_id is not None:
+            line = tr("{line} (run {id})", line=line, id=watch_round.run_id)
+        self._say(line.render(lang))
         if watch_round.note is not None:
             self._say(f"  {watch_round.note.render(lang)}")
-        for line in watch_round.recoveries:
-            self._say(f"  {line.render(lang)}")
+        for recovered in watch_round.recoveries:
+            self._say(f"  {recovered.render(lang)}")
 
     def alert(self, alert: Alert) -> None:
         """The WARNING line(s): what regressed, in plain words."""
@@ -64,7 +65,7 @@ class TerminalWatch:
         if hold.open and not self._was_open:
             self._say(tr("  The live connection is held open from now on.").render(self.lang))
         elif not hold.open and self._was_open:
-            minutes = f"{hold.last_s / 60:.1f}"
+            minutes = number(hold.last_s / 60)
             self._say(tr("  The live connection ended after {minutes} min.", minutes=minutes).render(self.lang))
         self._was_open = hold.open
 
@@ -96,7 +97,7 @@ def run_watch(
         tr(
             "Watching {platform} every {minutes} min; Ctrl-C ends the watch.",
             platform=request.profile.name,
-            minutes=f"{minutes:g}",
+            minutes=minutes_number(minutes),
         ).render(lang),
         file=out,
         flush=True,
@@ -113,17 +114,17 @@ def run_watch(
 async def _watch(watch: Watch) -> WatchSummary:
     loop = asyncio.get_running_loop()
     caught: list[signal.Signals] = []
-    for number in (signal.SIGINT, signal.SIGTERM):
+    for signum in (signal.SIGINT, signal.SIGTERM):
         try:
-            loop.add_signal_handler(number, watch.stop)
-            caught.append(number)
+            loop.add_signal_handler(signum, watch.stop)
+            caught.append(signum)
         except (NotImplementedError, RuntimeError, ValueError):
             pass
     try:
         return await watch.run()
     finally:
-        for number in caught:
-            loop.remove_signal_handler(number)
+        for signum in caught:
+            loop.remove_signal_handler(signum)
 
 
 def summary_lines(summary: WatchSummary, lang: str) -> list[str]:
@@ -137,19 +138,19 @@ def summary_lines(summary: WatchSummary, lang: str) -> list[str]:
     ]
     hold = summary.hold
     if hold is not None:
-        minutes = f"{hold.longest_s() / 60:.1f}"
+        minutes = number(hold.longest_s() / 60)
         if hold.requirement_met:
             text = tr(
                 "The live connection stayed open {minutes} min: the {required}-minute requirement is met.",
                 minutes=minutes,
-                required=f"{hold.required_s / 60:g}",
+                required=minutes_number(hold.required_s / 60),
             )
         else:
             text = tr(
                 "The live connection stayed open at most {minutes} min: not long enough to prove the "
                 "{required}-minute requirement.",
                 minutes=minutes,
-                required=f"{hold.required_s / 60:g}",
+                required=minutes_number(hold.required_s / 60),
             )
         lines.append(text.render(lang))
         if hold.drops:

@@ -69,6 +69,12 @@ def number(value: float, digits: int = 1) -> Number:
     return Number("", {}, "", float(value), digits)
 
 
+def minutes_number(minutes: float) -> Number:
+    """A number of minutes as people write it: "5", or "0.5" ("0,5" in French) when not whole."""
+    whole = abs(minutes - round(minutes)) < 1e-9
+    return number(minutes, 0 if whole else 2 if abs(minutes * 10 - round(minutes * 10)) > 1e-9 else 1)
+
+
 def trn(one: str, other: str, count: int, **params: str | int | float | Text) -> Text:
     """A sentence with a singular and a plural form, picked by `count` in the reader's language.
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sparkgui.core.dates import local_when_text
-from sparkgui.core.i18n import Text, tr, trn
+from sparkgui.core.i18n import Text, minutes_number, number, tr, trn
 from sparkgui.core.model import Status
 from sparkgui.core.presentation import Tally, status_word, verdict_sentence
 from sparkgui.core.problems import RuleLine, rule_lines
@@ -115,6 +115,7 @@ class _Builder:
         self.verdict()
         self.requirements()
         self.since()
+        self.watch()
         self.what_to_change()
         self.allowlist()
         self.all_checks()
@@ -239,6 +240,37 @@ class _Builder:
                 for mark, word, (check_id, cause) in rows[:MAX_SINCE_ROWS]
             )
             self.parts.append(f'<ul style="margin-top: 0px; font-size: 9pt;">{items}</ul>')
+
+    def watch(self) -> None:
+        """A round of the event-day watch says so, with what the connection held all along proved."""
+        watch = self.report.watch
+        if watch is None:
+            return
+        self.heading(tr("Event-day watch"))
+        said = tr(
+            "Round {round} of the watch that began on {when}: every check but the long hold was run again.",
+            round=watch.round,
+            when=local_when_text(watch.started_at, self.lang),
+        )
+        if watch.held_open is not None:
+            cuts = (
+                trn("cut {count} time by the network", "cut {count} times by the network", watch.drops)
+                if watch.drops
+                else tr("never cut by the network")
+            )
+            held = tr(
+                "One live connection has been held open since the watch began: {minutes} min at the longest, {cuts}.",
+                minutes=number(watch.longest_s / 60, 0),
+                cuts=cuts,
+            )
+            if watch.requirement_met:
+                held = tr(
+                    "{held} The {required}-minute requirement is met.",
+                    held=held,
+                    required=minutes_number(watch.required_s / 60),
+                )
+            said = tr("{said} {held}", said=said, held=held)
+        self.paragraph(said)
 
     def what_to_change(self) -> None:
         rules = rule_lines(self.problems, proxy=strip_credentials(self.report.environment.route.proxy) or None)

@@ -157,6 +157,40 @@ class ReportRequirement:
 
 
 @dataclass(frozen=True)
+class ReportWatch:
+    """The run was a round of an event-day watch: which round, since when, and the connection held all along."""
+
+    started_at: str
+    round: int
+    held_open: bool | None = None  # None: the profile had no WebSocket to hold
+    longest_s: float = 0.0
+    drops: int = 0
+    required_s: float = 0.0
+    requirement_met: bool = False
+
+    @classmethod
+    def parse(cls, data: Any) -> ReportWatch | None:
+        """The `watch` part, or None when absent or unreadable."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("round"), int):
+            return None
+        held = _mapping(data.get("held"))
+
+        def number(key: str) -> float:
+            value = held.get(key)
+            return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+        return cls(
+            _text(data.get("started_at")),
+            int(data["round"]),
+            bool(held.get("open")) if held else None,
+            number("longest_s"),
+            int(number("drops")),
+            number("required_s"),
+            held.get("requirement_met") is True,
+        )
+
+
+@dataclass(frozen=True)
 class ReportSince:
     """The report against the previous run at the same venue: when that was, and the check ids that moved."""
 
@@ -218,6 +252,7 @@ class Report:
     event: EventInfo | None = None
     requirements: tuple[ReportRequirement, ...] = ()
     since: ReportSince | None = None
+    watch: ReportWatch | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -264,6 +299,7 @@ class Report:
                 r for r in map(ReportRequirement.parse, _list(data.get("requirements"))) if r is not None
             ),
             since=ReportSince.parse(data.get("since")),
+            watch=ReportWatch.parse(data.get("watch")),
         )
 
 

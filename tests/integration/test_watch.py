@@ -193,6 +193,18 @@ def test_the_cli_warns_on_a_regression_keeps_each_round_and_exits_5(
     assert status == 5
     kept = History().runs()
     assert [r.verdict for r in kept] == ["not_ready", "ready"] and {r.venue for r in kept} == {"Palais"}
+    assert "[" in out and "(run 2)" in out
+    pdf = tmp_path / "round-2.pdf"
+    shown = subprocess.run(
+        [sys.executable, "-m", "sparkgui", "--show", str(kept[0].id), "--pdf", str(pdf)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    words = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert "Event-day watch" in words and "Round 2 of the watch that began on" in words
+    assert "One live connection has been held open since the watch began" in words
 
 
 def test_watch_options_that_cannot_work_are_refused_before_anything_runs() -> None:

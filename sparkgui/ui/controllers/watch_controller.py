@@ -20,7 +20,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
-from sparkgui.core.i18n import Text, tr, trn
+from sparkgui.core.i18n import Text, minutes_number, number, tr, trn
 from sparkgui.core.presentation import ROUND_VERDICTS
 from sparkgui.ui.icons import icon
 from sparkgui.ui.views.watch_panel import WatchPanel
@@ -168,7 +168,7 @@ class WatchController(QObject):
         """Watching every N min · round 3 · next in 4:12 · the live connection open 12 min."""
         parts: list[Text] = []
         if self.active:
-            parts.append(tr("Watching every {minutes} min", minutes=f"{self._minutes:g}"))
+            parts.append(tr("Watching every {minutes} min", minutes=minutes_number(self._minutes)))
         else:
             parts.append(trn("Watch ended after {count} round", "Watch ended after {count} rounds", len(self.rounds)))
         if self.rounds:
@@ -178,13 +178,15 @@ class WatchController(QObject):
             parts.append(tr("next round in {clock}", clock=f"{left // 60}:{left % 60:02d}"))
         hold = self.hold
         if hold is not None:
-            minutes = f"{hold.held_s() / 60:.0f}" if hold.held_s() >= 60 else "0"
+            minutes = number(hold.held_s() / 60, 0)
             if hold.open:
                 parts.append(tr("the live connection has been open {minutes} min", minutes=minutes))
             else:
                 parts.append(tr("the live connection is being opened again"))
             if hold.requirement_met:
-                parts.append(tr("the {required}-minute requirement is met", required=f"{hold.required_s / 60:g}"))
+                parts.append(
+                    tr("the {required}-minute requirement is met", required=minutes_number(hold.required_s / 60))
+                )
         return _joined(parts)
 
     def round_tip(self, watch_round: WatchRound) -> Text:
