@@ -1,4 +1,7 @@
-"""The probe's HTTP application: a health check, a page naming the service, and a WebSocket echo."""
+"""The probe's HTTP application: a health check, a page naming the service, a WebSocket echo, transfers.
+
+The transfer routes (`/download`, `/upload`) move a bounded amount of data, to measure throughput.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from dataclasses import dataclass, field
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from sparkgui import __version__
+from sparkgui.probe.transfers import TransferLimits, add_transfer_routes
 
 log = logging.getLogger("sparkgui.probe")
 
@@ -22,7 +26,8 @@ _PAGE = f"""<!doctype html>
 <body><h1>{SERVICE_NAME}</h1>
 <p>This is the platform's known-good endpoint for network-readiness checks (sparkgui {__version__}).
 <code>/ws</code> is a WebSocket echo; <code>/healthz</code> answers 204 when the service is up;
-<code>/whoami</code> says which address a request came from.</p>
+<code>/whoami</code> says which address a request came from; <code>/download?bytes=N</code> and
+<code>POST /upload</code> move a bounded amount of data to measure throughput.</p>
 </body></html>
 """
 
@@ -34,6 +39,7 @@ class ProbeConfig:
     heartbeat_seconds: float | None = None  # server pings; off by default so a client's silence stays silent
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    transfers: TransferLimits = field(default_factory=TransferLimits)
 
 
 CONFIG_KEY = web.AppKey("config", ProbeConfig)
@@ -59,6 +65,7 @@ def make_app(config: ProbeConfig | None = None) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/whoami", whoami)
     app.router.add_get("/ws", websocket_echo)
+    add_transfer_routes(app, app[CONFIG_KEY].transfers)
     app.on_shutdown.append(_close_sockets)
     return app
 
