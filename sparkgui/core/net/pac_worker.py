@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import threading
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 PR_SET_PDEATHSIG = 1
@@ -34,8 +35,8 @@ def _leave_at_end_of_input() -> None:
     os._exit(3)
 
 
-def main() -> int:
-    """Evaluate the PAC script for each requested URL and write the answers, or the error, as JSON."""
+def main() -> NoReturn:
+    """Evaluate the PAC script for each requested URL, write the answers (or the error) as JSON, and exit."""
     die_with_parent()
     try:
         request = json.loads(sys.stdin.buffer.readline())
@@ -50,4 +51,6 @@ def main() -> int:
     except Exception as exc:  # any failure of the script is the PAC file's, reported to the parent
         sys.stdout.write(json.dumps({"error": f"{type(exc).__name__}: {str(exc)[:300]}"}))
     sys.stdout.flush()
-    return 0
+    # Leave now: a normal interpreter shutdown would wait on the thread still reading stdin, and abort with
+    # "could not acquire lock for <stdin>" when the parent keeps the pipe open.
+    os._exit(0)
