@@ -54,7 +54,12 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 
 
 def press_check(qtbot: QtBot, window: MainWindow) -> RunOutcome:
-    """Click "Check this network" and wait until the run is over; return its outcome."""
+    """Click "Check this network" and wait until the run is over; return its outcome.
+
+    The button is enabled again a turn of the event loop after the run ends: wait for it, or a click on a
+    still-disabled button (a busy machine) would be lost.
+    """
+    qtbot.waitUntil(window.check_button.isEnabled, timeout=10_000)
     with qtbot.waitSignal(window.runDone, timeout=30_000) as blocker:
         click(window.check_button)
     outcome = blocker.args[0]
