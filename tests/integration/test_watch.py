@@ -48,6 +48,15 @@ class Recorder:
         self.holds.append(hold)
 
 
+async def _watched(watch: Watch, dns: DnsServer, runner: Any) -> WatchSummary:
+    """Run the watch to its end, then stop the loopback DNS server and the platform's server."""
+    try:
+        return await watch.run()
+    finally:
+        await dns.stop()
+        await runner.cleanup()
+
+
 def test_a_fault_in_round_two_is_reported_and_its_recovery_shown_in_round_three(
     pki: LoopbackPki, data_folder: Path
 ) -> None:
@@ -58,12 +67,7 @@ def test_a_fault_in_round_two_is_reported_and_its_recovery_shown_in_round_three(
         profile = ws_profile(port, hold=2, long_hold=2, heartbeat=0.5)
         request = RunRequest(profile, loopback_network(dns.port))
         watch = Watch(request, 1.5, sink, lang="en", rounds=3, keep=lambda report: keep_run(report).run_id)
-        try:
-            summary = await watch.run()
-        finally:
-            await dns.stop()
-            await runner.cleanup()
-        return summary, sink
+        return await _watched(watch, dns, runner), sink
 
     summary, sink = run(scenario(), timeout=90)
     first, second, third = summary.rounds
@@ -91,12 +95,7 @@ def test_a_cut_held_connection_warns_and_is_opened_again(pki: LoopbackPki) -> No
         sink = Recorder()
         profile = ws_profile(port, hold=1, long_hold=30, heartbeat=0.5)
         watch = Watch(RunRequest(profile, loopback_network(dns.port)), 3.0, sink, lang="en", rounds=3)
-        try:
-            summary = await watch.run()
-        finally:
-            await dns.stop()
-            await runner.cleanup()
-        return summary, sink
+        return await _watched(watch, dns, runner), sink
 
     summary, sink = run(scenario(), timeout=90)
     assert summary.hold is not None and summary.hold.drops >= 1 and not summary.hold.requirement_met
