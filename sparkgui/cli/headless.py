@@ -22,7 +22,7 @@ from sparkgui.cli.args import (
     EXIT_WARNINGS,
     UsageError,
 )
-from sparkgui.cli.progress import TerminalProgress
+from sparkgui.cli.progress import TerminalProgress, TerminalStyle
 from sparkgui.cli.proxy_options import route_config
 from sparkgui.cli.summary import print_summary
 from sparkgui.core.atomic import WriteError, special_file_problem
@@ -69,7 +69,7 @@ def run_headless(args: argparse.Namespace) -> int:
     event = EventInfo.from_options(args.event, args.venue, args.contact)
     json_to_stdout = args.json == "-"
     summary_stream = sys.stderr if json_to_stdout else sys.stdout
-    progress = TerminalProgress(sys.stderr, lang, live=sys.stderr.isatty())
+    progress = TerminalProgress(sys.stderr, lang, TerminalStyle.of(sys.stderr))
     if scenario is not None:
         banner = tr(
             "DEMO: a simulated venue ({scenario}). Nothing here describes this network.", scenario=scenario.title
@@ -106,18 +106,19 @@ def run_headless(args: argparse.Namespace) -> int:
                 print(f"sparkgui: {exc}", file=sys.stderr)
                 written = False
             else:
-                print(f"JSON report: {args.json} (SHA-256 {digest})", file=summary_stream)
+                saved = tr("JSON report: {path} (SHA-256 {digest})", path=args.json, digest=digest)
+                print(saved.render(lang), file=summary_stream)
     if args.pdf:
         when = outcome.started_at.astimezone()
         written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
     if not args.no_history:  # after the reports: a history that fails never costs the run its files
-        _remember(report, summary_stream)
+        _remember(report, lang, summary_stream)
     if stopped:
         return EXIT_TERMINATED if stopped[0] == signal.SIGTERM else EXIT_INTERRUPTED
     return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
 
 
-def _remember(report: dict[str, Any], stream: TextIO) -> None:
+def _remember(report: dict[str, Any], lang: str, stream: TextIO) -> None:
     """Keep the run in the history, and say where; a history that cannot be used is a note, not a failure."""
     from sparkgui.core.history.store import keep_run
 
@@ -127,7 +128,8 @@ def _remember(report: dict[str, Any], stream: TextIO) -> None:
     if kept.problem is not None:
         print(f"sparkgui: not kept in the history: {kept.problem}", file=sys.stderr)
         return
-    print(f"Kept in the history as run {kept.run_id} (sparkgui --history).", file=stream)
+    kept_line = tr("Kept in the history as run {id} (sparkgui --history).", id=kept.run_id)
+    print(kept_line.render(lang), file=stream)
 
 
 async def _execute(session: Session, stopped: list[int]) -> SessionOutcome:
@@ -184,7 +186,8 @@ def _write_pdf(
         print(f"sparkgui: {exc}", file=sys.stderr)
         return False
     digest = sha256_of(dumps(report))
-    print(f"PDF report: {target} (SHA-256 of the JSON report {digest})", file=stream)
+    saved = tr("PDF report: {path} (SHA-256 of the JSON report {digest})", path=str(target), digest=digest)
+    print(saved.render(lang), file=stream)
     return True
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
 from sparkgui.core.events import NullSink
@@ -17,11 +19,31 @@ QUIET_LIMIT_S = 20.0  # without a terminal, a long wait still prints a line this
 _COLOURS = {Status.PASS: "32", Status.WARN: "33", Status.FAIL: "31", Status.SKIPPED: "90", Status.ERROR: "35"}
 
 
+@dataclass(frozen=True)
+class TerminalStyle:
+    """What the stream's terminal is asked to do: redraw a status line in place, and colour the tags."""
+
+    live: bool
+    colour: bool
+
+    @classmethod
+    def of(cls, stream: TextIO, environ: Mapping[str, str] | None = None) -> TerminalStyle:
+        """A terminal redraws unless `TERM=dumb`; it colours unless `NO_COLOR` is set to anything (no-color.org)."""
+        env = os.environ if environ is None else environ
+        try:
+            tty = stream.isatty()
+        except (AttributeError, ValueError):  # a closed or unusual stream is no terminal
+            tty = False
+        live = tty and env.get("TERM", "") != "dumb"
+        return cls(live=live, colour=live and not env.get("NO_COLOR"))
+
+
 class TerminalProgress(NullSink):
     """The headless run's progress: a line per finished check, and on a terminal a live status line."""
 
-    def __init__(self, stream: TextIO, lang: str, live: bool) -> None:
-        self.stream, self.lang, self.live = stream, lang, live
+    def __init__(self, stream: TextIO, lang: str, style: TerminalStyle) -> None:
+        self.stream, self.lang = stream, lang
+        self.live, self.colour = style.live, style.colour
         self.total = 0
         self.finished = 0
         self.running: dict[CheckId, str] = {}
@@ -56,7 +78,7 @@ class TerminalProgress(NullSink):
         self.finished += 1
         status = record.result.status
         tag = status_tag(status, str(record.result.cause), self.lang)
-        if self.live:
+        if self.colour:
             tag = f"\x1b[{_COLOURS[status]}m{tag}\x1b[0m"
         self._line(f"{tag} {record.id} — {record.result.summary.render(self.lang)}")
         self._status()

@@ -16,8 +16,8 @@ from tests.servers.tls_servers import LoopbackPki, closed_port, start_https
 from tests.support import Ep, profile_toml, run, validate_report
 
 
-async def sparkgui(*args: str, stderr_tty: bool = False) -> tuple[int, str, str]:
-    """Run the installed CLI as a user would, with a deadline."""
+async def sparkgui(*args: str, stderr_tty: bool = False, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run the installed CLI as a user would, with a deadline; `env` adds to the environment ("" removes)."""
     master = slave = None
     if stderr_tty:
         master, slave = os.openpty()
@@ -29,7 +29,7 @@ async def sparkgui(*args: str, stderr_tty: bool = False) -> tuple[int, str, str]
         stdout=asyncio.subprocess.PIPE,
         stderr=slave if slave is not None else asyncio.subprocess.PIPE,
         stdin=asyncio.subprocess.DEVNULL,
-        env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": ""},
+        env=_environment(env or {}),
     )
     try:
         stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
@@ -41,6 +41,17 @@ async def sparkgui(*args: str, stderr_tty: bool = False) -> tuple[int, str, str]
         err = _drain(master)
     assert process.returncode is not None
     return process.returncode, stdout.decode(), err
+
+
+def _environment(changes: dict[str, str]) -> dict[str, str]:
+    env = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    for name, value in changes.items():
+        if value:
+            env[name] = value
+        else:
+            env.pop(name, None)
+    return env
 
 
 def _drain(fd: int) -> str:
@@ -66,6 +77,7 @@ async def _cli_against(
     *args: str,
     expected_issuers: Sequence[str] = ("sparkgui test CA",),
     stderr_tty: bool = False,
+    env: dict[str, str] | None = None,
 ) -> tuple[int, str, str]:
     """Start one HTTPS server, give each endpoint name a behaviour ('ok', 'nxdomain', 'refused'), run the CLI."""
     runner, port = await start_https(pki.server_context(*[name for name, _ in endpoints]))
@@ -79,7 +91,7 @@ async def _cli_against(
     profile.write_text(profile_toml(eps, expected_issuers=expected_issuers), encoding="utf-8")
     try:
         return await sparkgui(
-            "--headless", "--profile", str(profile), "--resolver", dns.address, *args, stderr_tty=stderr_tty
+            "--headless", "--profile", str(profile), "--resolver", dns.address, *args, stderr_tty=stderr_tty, env=env
         )
     finally:
         await runner.cleanup()
@@ -131,6 +143,19 @@ def test_live_progress_on_a_terminal(tmp_path: Path, pki: LoopbackPki) -> None:
     code, out, err = run(_cli_against(tmp_path, pki, [("app.test", "ok")], stderr_tty=True))
     assert code == 0, out + err
     assert "\r\x1b[2K" in err and "\x1b[32mPASS\x1b[0m" in err
+
+
+def test_no_color_keeps_the_live_line_but_drops_the_colours(tmp_path: Path, pki: LoopbackPki) -> None:
+    code, out, err = run(_cli_against(tmp_path, pki, [("app.test", "ok")], stderr_tty=True, env={"NO_COLOR": "1"}))
+    assert code == 0, out + err
+    assert "\r\x1b[2K" in err and "PASS" in err
+    assert "\x1b[3" not in err and "\x1b[0m" not in err
+
+
+def test_a_dumb_terminal_gets_plain_lines(tmp_path: Path, pki: LoopbackPki) -> None:
+    code, out, err = run(_cli_against(tmp_path, pki, [("app.test", "ok")], stderr_tty=True, env={"TERM": "dumb"}))
+    assert code == 0, out + err
+    assert "PASS" in err and "\x1b" not in err and "\r" not in err.replace("\r\n", "\n")
 
 
 def test_bad_profile_exits_3_with_a_message_not_a_traceback(tmp_path: Path) -> None:

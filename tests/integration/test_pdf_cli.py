@@ -86,7 +86,7 @@ def test_not_ready_pdf_in_french(pki: LoopbackPki, tmp_path: Path) -> None:
     assert "Ce qu'il faut changer" in text
     assert squash("Les serveurs DNS distribués par DHCP doivent résoudre gone.sparkup.test") in squash(text)
     assert squash("Autoriser le TCP") in squash(text) and "closed.sparkup.test" in text
-    assert f"SHA-256 du rapport JSON : {digest_in(out, 'PDF report')}" in text
+    assert f"SHA-256 du rapport JSON : {digest_in(out, 'Rapport PDF')}" in text
     assert 1 <= page_count(target) <= 3
 
 

@@ -17,7 +17,7 @@ def test_a_long_hold_prints_a_line_every_so_often_without_a_terminal(monkeypatch
     clock = [1000.0]
     monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     stream = io.StringIO()
-    sink = progress.TerminalProgress(stream, "en", live=False)
+    sink = progress.TerminalProgress(stream, "en", progress.TerminalStyle(live=False, colour=False))
     info = CheckInfo(CheckId.ws_hold("wss://probe.test/ws"), (), tr("Hold"))
     lines_before = stream.getvalue().count("\n")
     for second in range(0, 601):  # a 10-minute hold, reported every second
