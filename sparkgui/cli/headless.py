@@ -125,7 +125,7 @@ def _remember(report: dict[str, Any], lang: str, stream: TextIO) -> None:
     kept = keep_run(report)
     for note in kept.notes:
         print(f"sparkgui: {note}", file=sys.stderr)
-    if kept.problem is not None:
+    if kept.problem is not None or kept.run_id is None:
         print(f"sparkgui: not kept in the history: {kept.problem}", file=sys.stderr)
         return
     kept_line = tr("Kept in the history as run {id} (sparkgui --history).", id=kept.run_id)
