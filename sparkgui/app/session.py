@@ -8,6 +8,7 @@ environment the run really used, the problems, the counts, the verdict sentence,
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,8 @@ from sparkgui.core.requirements import Requirement, proof_sentence, requirements
 from sparkgui.core.runner import Run
 from sparkgui.core.stop_flag import StopFlag
 from sparkgui.core.tested_network import NetworkIdentity, local_network
+
+log = logging.getLogger("sparkgui.session")
 
 DEMO_LONG_HOLD_SECONDS = 60.0  # the demo's "10-minute test": a demo shows the countdown, not the wait
 # The simulated venue's network, in the address ranges kept for documentation (RFC 5737).
@@ -82,13 +85,25 @@ class Session:
         self._run_factory = run_factory
         self._run: Run | None = None
         self._cancelled = False
+        self._logged = False
         self.network: NetworkSettings = request.network  # the demo's, once its venue is up
         self.identity = DEMO_NETWORK if request.demo is not None else NetworkIdentity()
 
     def outcome_of(self, outcome: RunOutcome) -> SessionOutcome:
         """What the front ends show of this session's finished run (the window calls it on the run's last event)."""
         routes = self._run.context.route_table if self._run is not None else None
-        return SessionOutcome.of(self.request, outcome, self.network, routes, self.identity)
+        finished = SessionOutcome.of(self.request, outcome, self.network, routes, self.identity)
+        if not self._logged:
+            self._logged = True
+            log.info(
+                "run finished%s: %s after %.1f s, %d checks, problems: %s",
+                f" (demo {self.request.demo})" if self.request.demo is not None else "",
+                finished.verdict.value,
+                finished.seconds,
+                len(outcome.records),
+                ", ".join(problem.code for problem in finished.problems) or "none",
+            )
+        return finished
 
     def cancel(self) -> None:
         """Stop the run now (or, if it has not started, as soon as it starts)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from sparkgui.cli.args import EXIT_USAGE, UsageError, parse
@@ -48,13 +49,20 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return EXIT_USAGE
-    if args.headless:
-        from sparkgui.cli.headless import run_headless
+    from sparkgui.app.logs import start_logging
 
-        return run_headless(args)
-    from sparkgui.cli.gui_launcher import launch_gui
+    start_logging("headless" if args.headless else "window")
+    try:
+        if args.headless:
+            from sparkgui.cli.headless import run_headless
 
-    return launch_gui(args)
+            return run_headless(args)
+        from sparkgui.cli.gui_launcher import launch_gui
+
+        return launch_gui(args)
+    except Exception:  # a bug: Python still prints it, and the log keeps it for the report to support
+        logging.getLogger("sparkgui").exception("unexpected error")
+        raise
 
 
 def _headless_only(args: argparse.Namespace) -> list[tuple[str, bool]]:

@@ -17,6 +17,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QFileDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from sparkgui.app.logs import start_logging, stop_logging
 from sparkgui.app.session import make_run
 from sparkgui.core.checks.base import Check, passed
 from sparkgui.core.checks.ws_hold import WsHoldCheck
@@ -191,19 +192,23 @@ def test_the_long_test_plans_the_profiles_long_hold() -> None:
 
 
 def test_unexpected_errors_reach_one_dialog_with_copy_details(
-    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, open_window: WindowFactory
+    qtbot: QtBot, qloop: asyncio.AbstractEventLoop, open_window: WindowFactory, tmp_path: Path
 ) -> None:
     def broken_factory(profile: Profile, network: NetworkSettings, sink: ProgressSink, long_hold: bool) -> Run:
         raise ZeroDivisionError("a bug while preparing the run")
 
     window = open_window(make_profile([Ep("app.test", 443)]), NetworkSettings(), run_factory=broken_factory)
     window.errors.install(qloop)
+    log_files = start_logging("window", folder=tmp_path / "logs")
+    assert log_files is not None
     try:
         click(window.check_button)
         qtbot.waitUntil(lambda: window.errors.dialog is not None and window.errors.dialog.isVisible())
         dialog = window.errors.dialog
         assert dialog is not None
         assert "ZeroDivisionError: a bug while preparing the run" in dialog.details.toPlainText()
+        assert str(log_files.log) in dialog.log_label.text() and dialog.log_button.isVisibleTo(dialog)
+        assert "ZeroDivisionError: a bug while preparing the run" in log_files.log.read_text(encoding="utf-8")
         qtbot.waitUntil(lambda: window.check_button.isEnabled())  # the window is usable again
 
         def failing_callback() -> None:
@@ -219,9 +224,11 @@ def test_unexpected_errors_reach_one_dialog_with_copy_details(
         QGuiApplication.clipboard().clear()
         click(dialog.copy_button)
         assert "ZeroDivisionError" in QGuiApplication.clipboard().text()
+        assert f"Log: {log_files.log}" in QGuiApplication.clipboard().text()
         dialog.reject()
         qtbot.waitUntil(lambda: window.errors.dialog is None)
     finally:
+        stop_logging()
         window.errors.uninstall(qloop)
 
 

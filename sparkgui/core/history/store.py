@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import sqlite3
-import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from sparkgui.core.report import dumps, sha256_of
+from sparkgui.core.user_folders import data_folder
 
-DATA_DIR_VARIABLE = "SPARKGUI_DATA_DIR"
 FILE_NAME = "history.sqlite"
 SCHEMA_VERSION = 1
 MAX_TOTAL_BYTES = 200 * 1024 * 1024  # reports are ~50 KB: thousands of runs before anything is pruned
@@ -54,21 +52,6 @@ MIGRATIONS: Sequence[str] = (
 
 class HistoryError(Exception):
     """The history cannot be read or written; the message says why and what to do."""
-
-
-def data_folder(environ: Mapping[str, str] | None = None) -> Path:
-    """Where sparkgui keeps its data: SPARKGUI_DATA_DIR, else the folder Qt's AppDataLocation names."""
-    env = os.environ if environ is None else environ
-    if env.get(DATA_DIR_VARIABLE):
-        return Path(env[DATA_DIR_VARIABLE])
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(env.get("APPDATA") or home / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        base = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / "sparkgui" / "sparkgui"  # organisation / application, as QStandardPaths builds it
 
 
 @dataclass(frozen=True)
