@@ -33,6 +33,7 @@ else
   rm -rf build/out/dist/sparkgui
   "$PY" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath build/out/dist --workpath build/out/work installer.spec
+  cp LICENSE build/out/dist/sparkgui/LICENSE.txt   # Apache-2.0, beside the programs in every package
   program=build/out/dist/sparkgui/sparkgui
   cli=build/out/dist/sparkgui/sparkgui-cli
   if [ -f "$program.exe" ]; then program="$program.exe"; cli="$cli.exe"; fi

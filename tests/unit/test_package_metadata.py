@@ -1,0 +1,67 @@
+"""The installed package says what it is: Apache-2.0, its entry points, the Pythons CI runs, every dependency."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CI_PYTHONS = ("3.11", "3.12", "3.13")
+
+
+def dist() -> metadata.Distribution:
+    return metadata.distribution("sparkgui")
+
+
+def test_the_license_is_apache_2_and_ships_in_the_repository() -> None:
+    assert dist().metadata["License-Expression"] == "Apache-2.0"
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in text[:200] and "Version 2.0, January 2004" in text[:300]
+
+
+def test_a_console_command_and_a_windowed_one() -> None:
+    points = {(point.group, point.name): point.value for point in dist().entry_points}
+    assert points[("console_scripts", "sparkgui")] == "sparkgui.cli.main:main"
+    assert points[("gui_scripts", "sparkgui-window")] == "sparkgui.cli.main:main"
+
+
+def test_the_classifiers_name_the_pythons_ci_runs() -> None:
+    classifiers = dist().metadata.get_all("Classifier") or []
+    for version in CI_PYTHONS:
+        assert f"Programming Language :: Python :: {version}" in classifiers
+    assert dist().metadata["Requires-Python"] == ">=3.11"
+    assert "Natural Language :: French" in classifiers
+
+
+def test_every_third_party_module_sparkgui_imports_is_declared() -> None:
+    declared = {
+        _normal(re.split(r"[ ;<>=!~\[(]", requirement, maxsplit=1)[0])
+        for requirement in dist().requires or []
+        if "extra ==" not in requirement
+    }
+    providers = metadata.packages_distributions()
+    missing = {}
+    for module in sorted(_third_party_imports()):
+        names = {_normal(name) for name in providers.get(module, [])}
+        assert names, f"{module} is imported by sparkgui but no installed distribution provides it"
+        if not names & declared:
+            missing[module] = sorted(names)
+    assert not missing, f"imported but not in [project] dependencies: {missing}"
+
+
+def _third_party_imports() -> set[str]:
+    found: set[str] = set()
+    for path in (ROOT / "sparkgui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return {name for name in found if name not in sys.stdlib_module_names and not name.startswith("sparkgui")}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
