@@ -20,7 +20,8 @@ esac
 PY=.venv/bin/python
 [ -x .venv/Scripts/python.exe ] && PY=.venv/Scripts/python.exe   # a Windows runner's venv
 [ -x "$PY" ] || bash build/setup-dev.sh
-"$PY" -m pip install -q -r build/requirements-build.txt
+# Reproducible: the app's dependencies and the build tools at the versions build/constraints.txt pins.
+"$PY" -m pip install -q -c build/constraints.txt -e . -r build/requirements-build.txt
 began=$(date +%s)
 "$PY" build/make_icons.py build/out/icons
 if [ "$mode" = onefile ]; then

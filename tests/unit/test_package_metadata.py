@@ -65,3 +65,19 @@ def _third_party_imports() -> set[str]:
 
 def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_build_constraints_pin_pyinstaller_and_every_dependency() -> None:
+    pins = {}
+    for line in (ROOT / "build" / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.split(";")[0].strip().partition("==")
+            assert version, f"not pinned: {line}"
+            pins[_normal(name)] = version
+    runtime = [req for req in dist().requires or [] if "extra ==" not in req]
+    build = (ROOT / "build" / "requirements-build.txt").read_text(encoding="utf-8").splitlines()
+    wanted = [*runtime, *(line.split("#")[0].strip() for line in build if line.split("#")[0].strip())]
+    for requirement in wanted:
+        name = _normal(re.split(r"[ ;<>=!~\[(]", requirement, maxsplit=1)[0])
+        assert name in pins, f"{name} is installed by the build but build/constraints.txt does not pin it"
+    assert pins["pyinstaller"].startswith("6.")
