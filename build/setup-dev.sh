@@ -5,13 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Qt's runtime libraries and a font (without fonts Qt draws boxes and the PDF has no text), Xvfb for
-# screenshots, poppler for PDF checks, and the real servers the network lab runs.
+# screenshots, poppler for PDF checks, the real servers the network lab runs, and what the Linux build uses
+# to trim Qt's ICU data (build/trim_icu.py).
 APT_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0
   libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0
   libxcb-image0 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core
   xvfb xauth poppler-utils
   dnsmasq-base squid-openssl nftables iproute2 dnsutils curl libfaketime
+  icu-devtools gcc binutils
 )
 
 missing=()
