@@ -8,14 +8,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
+import time
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from sparkgui.cli.args import EXIT_USAGE
 from sparkgui.core.profile import ProfileError
 
 APP_NAME = "sparkgui"
+FIRST_PAINT_VARIABLE = "SPARKGUI_FIRST_PAINT_FILE"  # bench/frozen_startup.py: the same probe in a frozen build
+
+
+class FirstPaintProbe(QObject):
+    """For start-up benchmarks: write the wall-clock time of the window's first paint to a file, then quit."""
+
+    def __init__(self, window: QWidget, target: str) -> None:
+        super().__init__(window)
+        self.target = target
+        self.seen = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Note the first paint event; never consume it."""
+        if not self.seen and event.type() == QEvent.Type.Paint:
+            self.seen = True
+            with open(self.target, "w", encoding="utf-8") as out:
+                out.write(f"{time.time():.6f}\n")
+            QTimer.singleShot(0, QApplication.quit)
+        return False
 
 
 def application() -> QApplication:
@@ -56,6 +79,8 @@ def run_app(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window.errors.install(loop)
+    if os.environ.get(FIRST_PAINT_VARIABLE):
+        FirstPaintProbe(window, os.environ[FIRST_PAINT_VARIABLE])
     window.show()
     try:
         with loop:
