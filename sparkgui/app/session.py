@@ -54,6 +54,7 @@ class RunRequest:
     hold_seconds: float | None = None  # an explicit hold length (`--hold SECONDS`)
     part: PlanPart = PlanPart.FULL  # a watch's round (QUICK) or its connection held all along (HOLD)
     hold_stop: StopFlag | None = None  # ends a HOLD part's hold early, judged on what it held
+    attendees: int | None = None  # the audience expected: does the link carry it? (`--attendees N`)
 
     @property
     def scenario(self) -> Scenario | None:
@@ -68,7 +69,10 @@ class RunRequest:
             options = PlanOptions(hold_seconds=DEMO_LONG_HOLD_SECONDS if self.long_hold else DEMO_HOLD_SECONDS)
         else:
             options = PlanOptions(long_hold=self.long_hold)
-        return replace(options, part=self.part, hold_stop=self.hold_stop)
+        attendees = self.attendees
+        if attendees is None and self.demo is not None:
+            attendees = self.scenario.attendees if self.scenario is not None else None
+        return replace(options, part=self.part, hold_stop=self.hold_stop, attendees=attendees)
 
 
 def make_run(profile: Profile, network: NetworkSettings, sink: ProgressSink, long_hold: bool) -> Run:

@@ -28,6 +28,7 @@ examples:
   sparkgui --headless --pdf . --venue "Palais des Congrès"   PDF for the venue's IT, named after platform, venue, date
   sparkgui --headless --long-hold             the 10-minute WebSocket test the platform requires
   sparkgui --headless --hold 5                a quick run with a 5-second WebSocket hold
+  sparkgui --headless --attendees 300         does the measured speed carry 300 attendees and their photos?
   sparkgui --rules rules.csv                  the allow-list rules for a firewall console (CSV or JSON)
   sparkgui --history                          the runs kept; --compare 3 7: what changed between them
   sparkgui --show 7 --pdf visit.pdf           the PDF of an earlier run
@@ -93,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--event", metavar="NAME", help="event name, for the PDF header")
     parser.add_argument("--venue", metavar="NAME", help="venue name, for the PDF header")
     parser.add_argument("--contact", metavar="TEXT", help="organiser contact, for the PDF header")
+    parser.add_argument(
+        "--attendees",
+        metavar="N",
+        type=_attendees,
+        help="the audience expected: the report says whether the measured speed carries it",
+    )
     history = parser.add_argument_group("history (every finished run is kept; SPARKGUI_DATA_DIR moves it)")
     actions = history.add_mutually_exclusive_group()
     actions.add_argument("--history", action="store_true", help="list the runs kept (with --json -: as JSON)")
@@ -136,6 +143,15 @@ def _count(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 100_000:
         raise argparse.ArgumentTypeError(f"expected a whole number of rounds from 1, got {text!r}")
     return int(text)
+
+
+def _attendees(text: str) -> int:
+    from sparkgui.core.event import MAX_ATTENDEES, attendees_or_none
+
+    count = attendees_or_none(text) if text.isascii() and text.isdigit() else None
+    if count is None:
+        raise argparse.ArgumentTypeError(f"expected a number of attendees from 1 to {MAX_ATTENDEES}, got {text!r}")
+    return count
 
 
 def _minutes(text: str) -> float:

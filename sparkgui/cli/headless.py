@@ -59,6 +59,7 @@ def run_headless(args: argparse.Namespace) -> int:
             demo=scenario.name if scenario is not None else None,
             long_hold=bool(args.long_hold),
             hold_seconds=args.hold,
+            attendees=args.attendees,
         )
         check_output_path(args.json, "--json")
         check_output_path(args.pdf, "--pdf", folder_allowed=True)
@@ -66,7 +67,7 @@ def run_headless(args: argparse.Namespace) -> int:
         print(f"sparkgui: {exc}", file=sys.stderr)
         return EXIT_USAGE
     lang = args.lang or system_language()
-    event = EventInfo.from_options(args.event, args.venue, args.contact)
+    event = EventInfo.from_options(args.event, args.venue, args.contact, args.attendees)
     json_to_stdout = args.json == "-"
     summary_stream = sys.stderr if json_to_stdout else sys.stdout
     progress = TerminalProgress(sys.stderr, lang, TerminalStyle.of(sys.stderr))

@@ -79,5 +79,6 @@ def _headless_only(args: argparse.Namespace) -> list[tuple[str, bool]]:
         ("--event", args.event is not None),
         ("--venue", args.venue is not None),
         ("--contact", args.contact is not None),
+        ("--attendees", args.attendees is not None),
         ("--watch", args.watch is not None),
     ]

@@ -53,6 +53,7 @@ class Cause(StrEnum):
     NET_JITTER = "net.jitter"
     NET_PACKET_LOSS = "net.packet_loss"
     NET_LOW_BANDWIDTH = "net.low_bandwidth"
+    NET_TRANSFER_INTERRUPTED = "net.transfer_interrupted"  # a speed test stalled, was cut, or was refused
     NET_MTU_BLACKHOLE = "net.mtu_blackhole"  # full-size packets vanish on the path, and no ICMP says why
     IPV6_BROKEN = "ipv6.broken"
     SKIPPED_PREREQUISITE = "skipped.prerequisite"  # a check this one needs did not pass

@@ -157,6 +157,11 @@ class CheckId(str):
         return cls(CheckKind.QUALITY, Target.named("latency", Target.of_url(url).host, Target.of_url(url).port))
 
     @classmethod
+    def speed(cls, name: str, host: str, port: int = HTTPS_PORT) -> CheckId:
+        """A speed test to the probe at `host` (`quality:download`…), or the verdict on them (`quality:capacity`)."""
+        return cls(CheckKind.QUALITY, Target.named(name, host, port))
+
+    @classmethod
     def parse(cls, text: str) -> CheckId:
         """An id read back from a JSON report. Unknown kinds raise ValueError."""
         kind_text, _, label = text.partition(":")

@@ -13,11 +13,13 @@ from sparkgui.core.checks.base import Check
 from sparkgui.core.checks.dns_check import DnsCheck
 from sparkgui.core.checks.https_check import HttpsCheck
 from sparkgui.core.checks.proxy_checks import DirectAccessCheck, ProxyDiscoveryCheck
-from sparkgui.core.checks.quality_check import QualityCheck
+from sparkgui.core.checks.quality_check import QualityCheck, quality_info
+from sparkgui.core.checks.speed_check import DOWNLOAD, PHOTO, UPLOAD, CapacityCheck, SpeedCheck, speed_ids
 from sparkgui.core.checks.tcp_check import Ipv6Check, TcpCheck
 from sparkgui.core.checks.tls_check import TlsCheck
 from sparkgui.core.checks.ws_check import WsCheck
 from sparkgui.core.checks.ws_hold import WsHoldCheck
+from sparkgui.core.ids import CheckId
 from sparkgui.core.profile import Profile, WebSocketSpec
 from sparkgui.core.stop_flag import StopFlag
 
@@ -38,6 +40,7 @@ class PlanOptions:
     long_hold: bool = False  # use the profile's long_hold_seconds: the 10-minute test (`--long-hold`)
     part: PlanPart = PlanPart.FULL
     hold_stop: StopFlag | None = None  # set: the hold ends now, judged on what it held (a watch's end)
+    attendees: int | None = None  # the audience expected (`--attendees N`): does the link carry it?
 
     def hold_length(self, spec: WebSocketSpec) -> float:
         """Choose how long to hold the WebSockets: `hold_seconds` if set, else the profile's long or usual hold."""
@@ -82,6 +85,18 @@ def plan_checks(profile: Profile, options: PlanOptions | None = None) -> list[Ch
             add(WsHoldCheck(spec, options.hold_length(spec)))
         if profile.quality is not None:
             add(QualityCheck(spec, profile.quality))
+    probe = profile.probe_endpoint
+    if profile.capacity is not None and probe is not None and options.part is PlanPart.FULL:
+        # One after the other, after the latency check: no measurement disturbs another. A watch's quick
+        # rounds leave them out, so an event-day watch never moves 50 MB every few minutes.
+        ids = speed_ids(probe)
+        first_needs: tuple[CheckId, ...] = (CheckId.https(probe.host, probe.port),)
+        if spec is not None and profile.quality is not None:
+            first_needs += (quality_info(spec).id,)
+        add(SpeedCheck(DOWNLOAD, probe, profile.capacity, first_needs))
+        add(SpeedCheck(UPLOAD, probe, profile.capacity, (ids[DOWNLOAD],)))
+        add(SpeedCheck(PHOTO, probe, profile.capacity, (ids[UPLOAD],)))
+        add(CapacityCheck(probe, profile.capacity, options.attendees))
     first = profile.endpoints[0]
     add(DirectAccessCheck(first.host, first.port))
     return list(checks.values())

@@ -84,6 +84,24 @@ class QualitySpec:
 
 
 @dataclass(frozen=True)
+class CapacitySpec:
+    """What the event asks of the link per attendee, and the bounds of the speed test on the platform's probe.
+
+    The speed is measured to the profile's probe endpoint (`probe = true`), whose `/download` and `/upload`
+    routes serve it. Photos follow Mosaic: one phone photo (`photo_bytes`) per upload, and at the event's
+    peak `photos_per_minute_per_100` of them each minute for every hundred attendees.
+    """
+
+    download_kbps_per_attendee: float = 50.0  # live polls, Q&A and the Mosaic wall's thumbnails
+    upload_kbps_per_attendee: float = 8.0  # votes, questions, reactions
+    photo_bytes: int = 3_000_000
+    photo_max_seconds: float = 5.0  # a photo slower than this to upload: attendees wait on the Mosaic wall
+    photos_per_minute_per_100: float = 5.0
+    max_bytes: int = 25_000_000  # per direction
+    max_seconds: float = 10.0  # per direction
+
+
+@dataclass(frozen=True)
 class Timeouts:
     """Deadlines in seconds for each network step, so nothing waits on the OS's defaults."""
 
@@ -137,8 +155,14 @@ class Profile:
     allowlist: tuple[str, ...] = ()
     source: str = ""
     quality: QualitySpec | None = None
+    capacity: CapacitySpec | None = None
     requirement_specs: tuple[RequirementSpec, ...] = ()  # as written; `requirements` fills in the defaults
     allow_rules: tuple[AllowRule, ...] = ()  # as written; `allow` fills in the defaults
+
+    @property
+    def probe_endpoint(self) -> Endpoint | None:
+        """The platform's probe (`probe = true`), which also serves the speed test."""
+        return next((endpoint for endpoint in self.endpoints if endpoint.probe), None)
 
     @property
     def requirements(self) -> tuple[RequirementSpec, ...]:
@@ -299,6 +323,7 @@ class _Reader:
                 "timeouts",
                 "allowlist",
                 "quality",
+                "capacity",
                 "requirement",
                 "allow",
             },
@@ -342,6 +367,7 @@ class _Reader:
             allowlist=self.strings(allowlist, "rules", "allowlist.rules"),
             source=origin,
             quality=self.quality(top["quality"]) if "quality" in top else None,
+            capacity=self.capacity(top["capacity"], endpoints) if "capacity" in top else None,
         )
 
     def requirement(self, raw: Any, where: str, websocket: WebSocketSpec | None) -> RequirementSpec:
@@ -431,6 +457,32 @@ class _Reader:
             long_hold_seconds=self.seconds(table, "long_hold_seconds", "websocket.long_hold_seconds", 600),
             heartbeat_seconds=self.seconds(table, "heartbeat_seconds", "websocket.heartbeat_seconds", 25),
         )
+
+    def capacity(self, raw: Any, endpoints: tuple[Endpoint, ...]) -> CapacitySpec:
+        numbers = {
+            "download_kbps_per_attendee": (0.1, 100_000.0),
+            "upload_kbps_per_attendee": (0.0, 100_000.0),
+            "photos_per_minute_per_100": (0.0, 10_000.0),
+            "photo_max_seconds": (0.5, 600.0),
+            "max_seconds": (2.0, 60.0),
+        }
+        table = self.table(raw, "capacity", {*numbers, "photo_bytes", "max_bytes"})
+        if not any(endpoint.probe for endpoint in endpoints):
+            raise self.fail("capacity", "the speed test needs the platform's probe: mark its [[endpoint]] probe = true")
+        values: dict[str, Any] = {}
+        for key, (low, high) in numbers.items():
+            value = self.value(table, key, f"capacity.{key}", float, getattr(CapacitySpec, key))
+            if not low <= value <= high:
+                raise self.fail(f"capacity.{key}", f"expected a number from {low:g} to {high:g}, got {value:g}")
+            values[key] = value
+        for key, (low, high) in {"photo_bytes": (1_000, 50_000_000), "max_bytes": (100_000, 100_000_000)}.items():
+            count = self.value(table, key, f"capacity.{key}", int, getattr(CapacitySpec, key))
+            if not low <= count <= high:
+                raise self.fail(
+                    f"capacity.{key}", f"expected a whole number of bytes from {low} to {high}, got {count}"
+                )
+            values[key] = count
+        return CapacitySpec(**values)
 
     def quality(self, raw: Any) -> QualitySpec:
         table = self.table(raw, "quality", {"max_latency_ms", "max_jitter_ms", "samples", "max_dns_ms"})

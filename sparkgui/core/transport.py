@@ -101,9 +101,13 @@ async def open_stream(scope: CheckScope, host: str, port: int, mss: int | None =
 
 @asynccontextmanager
 async def platform_session(
-    scope: CheckScope, host: str, timeout: aiohttp.ClientTimeout
+    scope: CheckScope, host: str, timeout: aiohttp.ClientTimeout, send_buffer: int | None = None
 ) -> AsyncIterator[aiohttp.ClientSession]:
-    """An HTTP session for requests to `host` on this run's route, verified against the OS trust store."""
+    """An HTTP session for requests to `host` on this run's route, verified against the OS trust store.
+
+    `send_buffer` bounds the socket's send buffer (an upload measured by what the socket takes, not what
+    it queues).
+    """
     from sparkgui.core.net.http_client import routed_session  # aiohttp: only once a check needs it
 
     async def dial(target_host: str, port: int) -> socket.socket:
@@ -112,6 +116,8 @@ async def platform_session(
         if sock is None:
             detail = stream.tunnel.outcome if stream.tunnel else "no connection"
             raise ConnectionError(f"{target_host}:{port}: {detail}")
+        if send_buffer is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
         return sock
 
     addresses = scope.run.dns_facts(host).addresses

@@ -21,6 +21,8 @@ log = logging.getLogger("sparkgui.probe")
 
 BLOCK = os.urandom(64 * 1024)
 NO_STORE = {"Cache-Control": "no-store"}
+SAMPLE_S = 0.25  # the upload's own samples, so a client sees the rate as it arrived, not as it was queued
+MAX_POINTS = 400
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,14 @@ async def download(request: web.Request) -> web.StreamResponse:
         )
         response.content_length = size
         await response.prepare(request)
-        while sent < size:
-            chunk = BLOCK[: min(len(BLOCK), size - sent)]
-            await response.write(chunk)
-            sent += len(chunk)
-        await response.write_eof()
+        try:
+            while sent < size:
+                chunk = BLOCK[: min(len(BLOCK), size - sent)]
+                await response.write(chunk)
+                sent += len(chunk)
+            await response.write_eof()
+        except ConnectionError:  # a client that measured enough and hung up: the normal end of a speed test
+            pass
         return response
     finally:
         gate.finished(peer)
@@ -128,8 +133,9 @@ async def upload(request: web.Request) -> web.Response:
     refused = gate.refusal(peer, announced if announced is not None else cap)
     if refused is not None:
         return refused
-    began = time.monotonic()
+    began = mark = time.monotonic()
     received = 0
+    points: list[list[float]] = [[0.0, 0]]  # [ms since the request, bytes so far], each SAMPLE_S apart
     try:
         while True:
             chunk = await request.content.readany()
@@ -138,8 +144,15 @@ async def upload(request: web.Request) -> web.Response:
             received += len(chunk)
             if received > cap:  # a body without a length that goes on and on
                 raise web.HTTPRequestEntityTooLarge(max_size=cap, actual_size=received, headers=NO_STORE)
+            now = time.monotonic()
+            if now - mark >= SAMPLE_S and len(points) < MAX_POINTS:
+                points.append([round((now - began) * 1000, 1), received])
+                mark = now
         elapsed = time.monotonic() - began
-        return web.json_response({"received": received, "ms": round(elapsed * 1000, 1)}, headers=NO_STORE)
+        if points[-1][1] != received:
+            points.append([round(elapsed * 1000, 1), received])
+        answer = {"received": received, "ms": round(elapsed * 1000, 1), "samples": points}
+        return web.json_response(answer, headers=NO_STORE)
     finally:
         gate.finished(peer)
         log.info("upload peer=%s bytes=%d duration_s=%.2f", peer, received, time.monotonic() - began)

@@ -16,10 +16,12 @@ from sparkgui.core.i18n import Text, minutes_number, number, tr, trn
 from sparkgui.core.model import Status
 from sparkgui.core.presentation import Tally, status_word, verdict_sentence
 from sparkgui.core.problems import RuleLine, rule_lines
+from sparkgui.core.quality_figures import QualityFigures, figures_of
 from sparkgui.core.requirements import STATUS_MARKS, RequirementStatus, status_text
 from sparkgui.core.tested_network import network_sentence
 from sparkgui.report.evidence_cells import EvidenceCells, by_host
 from sparkgui.report.model import Report
+from sparkgui.report.speed_section import speed_html
 from sparkgui.report.style import (
     ACCENT,
     FAMILY_COLOURS,
@@ -55,6 +57,10 @@ _CANNOT_SEE = (
         "points or the DHCP address pool; this test uses one computer."
     ),
     tr(
+        "The speed figures are this laptop's path to the platform: they show what the venue's route to the "
+        "Internet carries, not what the Wi-Fi can give hundreds of phones at once."
+    ),
+    tr(
         "Rules that differ by time of day, by user group or after a sign-in (captive-portal sessions that "
         "expire) may be different on the day of the event."
     ),
@@ -86,6 +92,7 @@ class Document:
     html: str
     chrome: PageChrome
     title: str  # the PDF's metadata title
+    figures: QualityFigures | None = None  # what the `chart:<kind>` images draw
 
 
 def build_document(report: Mapping[str, Any], *, lang: str, digest: str) -> Document:
@@ -103,6 +110,7 @@ class _Builder:
         self.parts: list[str] = []
         self.has_rules = False
         self.cells = EvidenceCells(lang, report.environment.route)
+        self.figures = figures_of({str(check.id): check.evidence for check in report.checks})
 
     def t(self, text: Text) -> str:
         """Render and escape a translatable text."""
@@ -118,6 +126,7 @@ class _Builder:
         self.watch()
         self.what_to_change()
         self.allowlist()
+        self.speed()
         self.all_checks()
         self.evidence()
         self.cannot_see()
@@ -128,7 +137,7 @@ class _Builder:
             demo_mark=tr("DEMO").render(self.lang) if self.demo else "",
             lang=self.lang,
         )
-        return Document("".join(self.parts), chrome, title)
+        return Document("".join(self.parts), chrome, title, self.figures)
 
     # -- sections --------------------------------------------------------------------------------------
 
@@ -155,6 +164,7 @@ class _Builder:
                 (tr("Event"), event.name),
                 (tr("Venue"), event.venue),
                 (tr("Contact"), event.contact),
+                (tr("Attendees expected"), str(event.attendees) if event.attendees else ""),
             ]
             row = "".join(
                 f'<td><span style="color: {MUTED}; font-size: 8pt;">{self.t(label).upper()}</span><br/>'
@@ -332,6 +342,12 @@ class _Builder:
         )
         items = "".join(f'<li style="margin-bottom: 2px;">{esc(rule)}</li>' for rule in rules)
         self.parts.append(f'<ul style="margin-top: 0px; font-size: 10pt;">{items}</ul>')
+
+    def speed(self) -> None:
+        if self.figures is None:
+            return
+        self.heading(tr("Speed and connection quality"))
+        self.parts.append(speed_html(self.figures, self.lang))
 
     def all_checks(self) -> None:
         # With changes to make, the proof starts on its own page: page 1 is the one to act on.

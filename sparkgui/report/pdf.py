@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,11 +28,14 @@ from sparkgui.core.atomic import write_atomically
 from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import LANGUAGES
 from sparkgui.core.report import dumps, sha256_of, with_event
+from sparkgui.report.charts import chart_image
 from sparkgui.report.content import Document, build_document
 from sparkgui.report.pagination import keep_rows_together
+from sparkgui.report.speed_section import CHART_HEIGHT_PX, CHART_WIDTH_PX, chart_kinds
 from sparkgui.report.style import ACCENT, MUTED, RULE_LINE
 
 RESOLUTION_DPI = 300
+CSS_DPI = 96  # what rich text's pixel sizes are counted in
 MARGIN_MM = 16.0
 TOP_MM = 14.0
 FOOTER_MM = 14.0  # room below the text for the footer line
@@ -127,6 +130,12 @@ def laid_out(writer: QPdfWriter, document: Document, *, keep_rows: bool = True) 
     text.documentLayout().setPaintDevice(writer)  # lay out in the PDF's own units, so point sizes are true
     text.setDefaultFont(_font(FONT_FAMILIES, BODY_POINT_SIZE))
     text.setDocumentMargin(0)
+    if document.figures is not None:
+        for kind in chart_kinds(document.figures):
+            scale = RESOLUTION_DPI / CSS_DPI
+            width, height = round(CHART_WIDTH_PX * scale), round(CHART_HEIGHT_PX * scale)
+            image = chart_image(kind, document.figures, width, height, document.chrome.lang, scale)
+            text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{kind}"), image)
     text.setHtml(document.html)
     text.setPageSize(QSizeF(body_width, body_height))
     if keep_rows:

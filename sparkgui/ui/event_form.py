@@ -1,4 +1,4 @@
-"""The event a report is for (name, venue, IT contact), typed once in the window and remembered.
+"""The event a report is for (name, venue, IT contact, expected attendees), typed once in the window and remembered.
 
 Both exports (JSON and PDF) read it at the moment they are made, so the saved JSON and the PDF footer's
 SHA-256 match. Only what the organiser types: the fields never hold a credential.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-from sparkgui.core.event import MAX_FIELD_LENGTH, EventInfo
+from sparkgui.core.event import MAX_ATTENDEES, MAX_FIELD_LENGTH, EventInfo
 from sparkgui.core.i18n import tr
 
 PLACEHOLDER_ALPHA = 0.6  # faded enough to read as a hint, dark enough to read (contrast above 4.5:1 on both)
@@ -21,7 +21,9 @@ class EventForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self, fields: tuple[str, str, str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, fields: tuple[str, str, str], attendees: int | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -35,6 +37,16 @@ class EventForm(QWidget):
             edit.textChanged.connect(self.changed)
             layout.addWidget(label)
             layout.addWidget(edit, 1)
+        # 0 reads as "not given": the capacity check then says what the link carries, without a verdict.
+        self.attendees_label = QLabel(self)
+        self.attendees_spin = QSpinBox(self)
+        self.attendees_spin.setRange(0, MAX_ATTENDEES)
+        self.attendees_spin.setSingleStep(50)
+        self.attendees_spin.setValue(attendees or 0)
+        self.attendees_spin.valueChanged.connect(self.changed)
+        self.attendees_label.setBuddy(self.attendees_spin)
+        layout.addWidget(self.attendees_label)
+        layout.addWidget(self.attendees_spin)
         self._readable_placeholders()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -64,9 +76,14 @@ class EventForm(QWidget):
         name, venue, contact = (edit.text() for edit in self.edits)
         return name, venue, contact
 
+    @property
+    def attendees(self) -> int | None:
+        """The audience expected, or None when left at 0."""
+        return self.attendees_spin.value() or None
+
     def event_info(self) -> EventInfo | None:
         """What the report's `event` holds now, or None when nothing was typed."""
-        return EventInfo.from_options(*self.fields)
+        return EventInfo.from_options(*self.fields, self.attendees)
 
     def set_fields(self, name: str, venue: str, contact: str) -> None:
         """Fill the three fields with these texts."""
@@ -85,3 +102,9 @@ class EventForm(QWidget):
             edit.setPlaceholderText(placeholder.render(lang))
             edit.setAccessibleName(caption.render(lang).rstrip(" :\u00a0"))
             edit.setToolTip(tip.render(lang))
+        self.attendees_label.setText(tr("Attendees:").render(lang))
+        self.attendees_spin.setSpecialValueText(tr("not given").render(lang))
+        self.attendees_spin.setAccessibleName(tr("Attendees").render(lang))
+        self.attendees_spin.setToolTip(
+            tr("How many attendees the event expects: the speed test says whether the link carries them.").render(lang)
+        )

@@ -37,6 +37,7 @@ from sparkgui.ui.verdict_banner import VerdictBanner
 from sparkgui.ui.views.action_bar import ActionBar
 from sparkgui.ui.views.export_bar import ExportBar
 from sparkgui.ui.views.header import HeaderView
+from sparkgui.ui.views.quality_panel import QualityPanel
 from sparkgui.ui.views.watch_panel import WatchPanel
 
 if TYPE_CHECKING:
@@ -122,14 +123,16 @@ class MainWindow(QMainWindow):
         self.action_bar = ActionBar(central)
         self.banner = VerdictBanner(central)
         self.watch_panel = WatchPanel(central)
+        self.quality_panel = QualityPanel(central)
         self.checks = CheckList(self.lang, central)
-        self.event_form = EventForm(self.settings.event_fields, central)
+        self.event_form = EventForm(self.settings.event_fields, self.settings.attendees, central)
         self.export_bar = ExportBar(central)
         for widget, stretch in (
             (self.header, 0),
             (self.action_bar, 0),
             (self.banner, 0),
             (self.watch_panel, 0),
+            (self.quality_panel, 0),
             (self.checks, 1),
             (self.event_form, 0),
             (self.export_bar, 0),
@@ -162,6 +165,8 @@ class MainWindow(QMainWindow):
         self.language_combo.currentIndexChanged.connect(self._language_picked)
         self.runs.stateChanged.connect(self._state_changed)
         self.runs.runDone.connect(self._run_done)
+        self.runs.sink.runStarted.connect(lambda _infos: self.quality_panel.clear())
+        self.runs.sink.checkFinished.connect(self.quality_panel.add_record)
         self.profiles.profileChanged.connect(self._profile_changed)
         self.proxy.choiceChanged.connect(self._retranslate)
         self.proxy.signedIn.connect(lambda: self._start(long_hold=self.runs.last_long_hold))
@@ -263,7 +268,8 @@ class MainWindow(QMainWindow):
             return None
         self.proxy.after_run(None)
         self.export_bar.set_status(None)
-        return RunRequest(self.profile, network, demo=self.demo, long_hold=long_hold)
+        attendees = self.event_form.attendees
+        return RunRequest(self.profile, network, demo=self.demo, long_hold=long_hold, attendees=attendees)
 
     # The event-day watch -----------------------------------------------------------------------------------
 
@@ -401,6 +407,7 @@ class MainWindow(QMainWindow):
 
     def _event_edited(self) -> None:
         self.settings.event_fields = self.event_form.fields
+        self.settings.attendees = self.event_form.attendees
 
     @property
     def sign_in_needed(self) -> tuple[str, str] | None:
@@ -474,6 +481,7 @@ class MainWindow(QMainWindow):
         self.watcher.render()
         self.export_bar.retranslate(lang)
         self.event_form.retranslate(lang)
+        self.quality_panel.retranslate(lang)
         self.checks.setAccessibleName(tr("Checks and their results").render(lang))
 
     def _update_buttons(self) -> None:

@@ -64,6 +64,17 @@ class UiSettings:
             self.store.setValue(f"event/{key}", value)
 
     @property
+    def attendees(self) -> int | None:
+        """The audience last expected, or None."""
+        from sparkgui.core.event import attendees_or_none
+
+        return attendees_or_none(self.store.value("event/attendees"))
+
+    @attendees.setter
+    def attendees(self, count: int | None) -> None:
+        self.store.setValue("event/attendees", count or 0)
+
+    @property
     def proxy(self) -> ProxyChoice:
         """The proxy choice last made; automatic when none (or an unknown mode) was saved."""
         mode, address = self.store.value("proxy/mode"), self.store.value("proxy/address")

@@ -24,6 +24,11 @@ EXPECTED = {
     ),
     "not-ready": ("not_ready", {"tcp:app.sparkup.app:443": "tcp.refused", "ipv6:probe.sparkup.app": "ipv6.broken"}),
     "dns": ("not_ready", {"dns:app.sparkup.app": "dns.nxdomain"}),
+    # 3 Mbit/s for 300 attendees: the audience is not carried, and a 3 MB photo takes about 8 s.
+    "slow-link": (
+        "ready_with_warnings",
+        {"quality:capacity": "net.low_bandwidth", "quality:photo_upload": "net.low_bandwidth"},
+    ),
 }
 
 
@@ -31,8 +36,10 @@ EXPECTED = {
 def test_each_scenario_gives_its_real_diagnosis(name: str) -> None:
     async def scenario() -> dict[str, object]:
         profile = load_bundled_profile()
-        async with demo_venue(profile, scenario_named(name)) as venue:
-            engine_run = prepare_run(venue.profile, venue.network, None, venue.trust, PlanOptions(hold_seconds=1))
+        chosen = scenario_named(name)
+        options = PlanOptions(hold_seconds=1, attendees=chosen.attendees)
+        async with demo_venue(profile, chosen) as venue:
+            engine_run = prepare_run(venue.profile, venue.network, None, venue.trust, options)
             outcome = await engine_run.execute()
         environment = describe_environment(venue.network, engine_run.context.route_table)
         return build_report(outcome, profile, environment, demo=True, demo_scenario=name)
@@ -49,6 +56,10 @@ def test_each_scenario_gives_its_real_diagnosis(name: str) -> None:
         if check_id not in problems:
             assert check["status"] in ("pass", "skipped"), check
     assert checks["ws-hold:wss://probe.sparkup.app/ws"]["status"] == "pass"  # the WebSocket really held
+    # The speed tests measured the simulated link, within 10 %.
+    link = scenario_named(name).link_mbit * 1e6
+    for direction in ("quality:download", "quality:upload"):
+        assert abs(checks[direction]["evidence"]["median_bps"] - link) <= 0.1 * link, checks[direction]
 
 
 def test_cli_demo_is_marked_everywhere() -> None:
@@ -64,4 +75,4 @@ def test_cli_demo_is_marked_everywhere() -> None:
 def test_unknown_demo_scenario_exits_3() -> None:
     code, _, err = run(sparkgui("--headless", "--demo", "bogus"))
     assert code == 3
-    assert "unknown demo scenario 'bogus'; choose one of ready, warnings, not-ready, dns" in err
+    assert "unknown demo scenario 'bogus'; choose one of ready, warnings, not-ready, dns, slow-link" in err

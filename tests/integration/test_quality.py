@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sparkgui.core.checks.quality_check import jitter_ms
+from sparkgui.core.checks.quality_check import jitter_ms, percentile
 from sparkgui.core.demo.delay_relay import DelayRelay
 from sparkgui.core.model import RunOutcome, Status
 from sparkgui.core.plan import PlanOptions
@@ -41,6 +41,21 @@ def test_a_clean_link_passes(pki: LoopbackPki) -> None:
     assert (status, cause) == (Status.PASS, "ok")
     assert evidence["samples"] == 10 and evidence["lost"] == 0
     assert float(evidence["latency_ms"]) < 100  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("one_way_ms", [25, 60])
+def test_the_round_trip_matches_the_delay_added_within_ten_percent(pki: LoopbackPki, one_way_ms: int) -> None:
+    status, _, evidence = _quality(run(_measure(pki, one_way_ms / 1000, 0.0, "samples = 10\nmax_latency_ms = 2000\n")))
+    assert status is Status.PASS
+    added = 2 * one_way_ms
+    assert abs(float(evidence["latency_ms"]) - added) <= 0.1 * added, evidence  # type: ignore[arg-type]
+    assert float(evidence["p95_ms"]) >= float(evidence["latency_ms"])  # type: ignore[arg-type]
+    assert evidence["loss_ratio"] == 0 and len(evidence["rtt_samples_ms"]) == 10  # type: ignore[arg-type]
+
+
+def test_percentile_is_the_nearest_rank() -> None:
+    samples = [float(value) for value in range(1, 21)]
+    assert percentile(samples, 95) == 19.0 and percentile(samples, 50) == 10.0 and percentile([7.0], 95) == 7.0
 
 
 def test_a_slow_link_is_a_latency_warning(pki: LoopbackPki) -> None:

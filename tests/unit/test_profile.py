@@ -103,3 +103,36 @@ def test_file_profile_records_its_origin(tmp_path: Path) -> None:
     path = tmp_path / "venue.toml"
     path.write_text(GOOD, encoding="utf-8")
     assert load_profile(path).source == str(path)
+
+
+PROBED = GOOD.replace('path = "/healthz"', 'path = "/healthz"\nprobe = true')
+
+
+def test_capacity_reads_its_table_and_the_bundled_profile_has_one() -> None:
+    profile = parse_profile((PROBED + "\n[capacity]\nphoto_bytes = 2000000\nmax_seconds = 6\n").encode(), source="p")
+    assert profile.capacity is not None and profile.probe_endpoint is not None
+    assert (profile.capacity.photo_bytes, profile.capacity.max_seconds) == (2_000_000, 6.0)
+    assert profile.capacity.download_kbps_per_attendee == 50.0  # the default where the table is silent
+    bundled = load_bundled_profile().capacity
+    assert bundled is not None and bundled.max_bytes <= 25_000_000 and bundled.max_seconds <= 10
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("max_seconds = 600", "capacity.max_seconds: expected a number from 2 to 60, got 600"),
+        ("photo_bytes = 1.5", "capacity.photo_bytes: expected a whole number"),
+        ("max_bytes = 10", "capacity.max_bytes: expected a whole number of bytes from 100000"),
+        ("speed = 3", "capacity.speed: unknown key"),
+        ("download_kbps_per_attendee = 'lots'", "capacity.download_kbps_per_attendee: expected a number"),
+    ],
+)
+def test_capacity_errors_name_the_key(table: str, message: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse(PROBED + "\n[capacity]\n" + table + "\n")
+    assert message in str(caught.value)
+
+
+def test_capacity_needs_the_probe() -> None:
+    with pytest.raises(ProfileError, match="the speed test needs the platform's probe"):
+        parse(GOOD + "\n[capacity]\n")

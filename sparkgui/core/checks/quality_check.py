@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 import statistics
 from typing import Any
 
@@ -24,6 +25,7 @@ from sparkgui.core.profile import QualitySpec, WebSocketSpec
 
 SPACING_S = 0.1  # between samples: a steady trickle, like a live session's traffic
 MAX_LOST_IN_A_ROW = 2  # then the connection is gone, not lossy: stop sampling
+MAX_KEPT_SAMPLES = 200  # the evidence keeps every round trip of a usual run
 
 
 def quality_info(spec: WebSocketSpec) -> CheckInfo:
@@ -31,6 +33,12 @@ def quality_info(spec: WebSocketSpec) -> CheckInfo:
     return CheckInfo(
         CheckId.quality(spec.url), (CheckId.ws(spec.url),), tr("Connection quality to {host}", host=spec.host)
     )
+
+
+def percentile(samples: list[float], rank: float) -> float:
+    """The nearest-rank percentile: the smallest sample that `rank` % of the samples do not exceed."""
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(rank / 100 * len(ordered)) - 1)]
 
 
 def jitter_ms(samples: list[float]) -> float:
@@ -104,8 +112,14 @@ class QualityCheck(Check):
             )
         latency = round(statistics.median(samples), 1)
         jitter = round(jitter_ms(samples), 1)
-        p95 = round(sorted(samples)[max(0, int(len(samples) * 0.95) - 1)], 1)
-        evidence.update(latency_ms=latency, jitter_ms=jitter, p95_ms=p95, rtt_samples_ms=samples[:50])
+        p95 = round(percentile(samples, 95), 1)
+        evidence.update(
+            latency_ms=latency,
+            jitter_ms=jitter,
+            p95_ms=p95,
+            loss_ratio=round(lost / sent, 3),
+            rtt_samples_ms=[round(sample, 2) for sample in samples[:MAX_KEPT_SAMPLES]],
+        )
         remedy = tr(
             "Ask the venue's IT to check the Internet link's load and quality (saturated uplink, Wi-Fi "
             "congestion, a far-away proxy), or to prioritise traffic to {host}.",

@@ -8,6 +8,7 @@ nothing is left running or logged as a crash.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 from collections.abc import Awaitable, Callable
 
@@ -20,9 +21,15 @@ class Listener:
     """A loopback TCP server running `handler` for each connection, in a task that `stop` can cancel."""
 
     def __init__(
-        self, handler: Handler, host: str = "127.0.0.1", port: int = 0, ssl_context: ssl.SSLContext | None = None
+        self,
+        handler: Handler,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
+        receive_buffer: int | None = None,
     ) -> None:
         self.handler, self.host, self.port, self.ssl_context = handler, host, port, ssl_context
+        self.receive_buffer = receive_buffer  # inherited by each connection: what the kernel queues for it
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
@@ -33,6 +40,8 @@ class Listener:
         self._sock, *others = listening_sockets(self.host, self.port)
         for extra in others:  # a name with several addresses: the Listener serves the first (its host is an IP)
             extra.close()
+        if self.receive_buffer is not None:
+            self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.receive_buffer)
         try:
             self._server = await asyncio.start_server(self._accepted, sock=self._sock, ssl=self.ssl_context)
         except BaseException:

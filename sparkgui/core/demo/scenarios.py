@@ -27,6 +27,8 @@ class Scenario:
     title: Text
     faults: Mapping[int, Fault] = field(default_factory=dict)  # host index (endpoints, then WebSocket) -> fault
     default_fault: Fault = Fault.NONE
+    link_mbit: float = 40.0  # the venue's Internet link, each way: what the speed tests measure
+    attendees: int | None = None  # the audience the demo assumes when the organiser gave none
 
     def fault_for(self, index: int) -> Fault:
         """Return the fault the host at `index` meets."""
@@ -42,9 +44,13 @@ SCENARIOS: dict[str, Scenario] = {
         "not-ready", tr("A venue whose firewall blocks the platform"), {0: Fault.REFUSED, 1: Fault.IPV6_BROKEN}
     ),
     "dns": Scenario("dns", tr("A venue whose DNS does not know the platform"), {0: Fault.NXDOMAIN}),
+    "slow-link": Scenario(
+        "slow-link", tr("A venue whose Internet link is too slow for 300 attendees"), link_mbit=3.0, attendees=300
+    ),
 }
 DEFAULT_SCENARIO = "not-ready"
 DEMO_HOLD_SECONDS = 8.0  # a demo's WebSocket hold: long enough to watch the countdown, short enough to sell
+DEMO_SPEED_SECONDS = 4.0  # a demo's speed test, each way (a real one takes up to the profile's 10 s)
 
 
 def scenario_named(name: str | None) -> Scenario:
