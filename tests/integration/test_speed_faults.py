@@ -154,3 +154,24 @@ def test_a_hostile_upload_sink_is_named_within_its_deadline(pki: LoopbackPki, up
     assert record.result.duration_ms / 1000 <= MAX_SECONDS + 3 * STALL_SECONDS + 1
     summary = record.result.summary.render("en")
     assert "could not be measured" in summary
+
+
+async def busy(request: web.Request) -> web.Response:
+    return web.Response(status=429, headers={"Retry-After": "60"}, text="too many transfers")
+
+
+async def missing(request: web.Request) -> web.Response:
+    raise web.HTTPNotFound()
+
+
+@pytest.mark.parametrize(("download", "fault"), [(missing, "unsupported"), (busy, "busy")], ids=["no-route", "busy"])
+def test_the_platforms_probe_saying_no_is_not_the_venues_fault(pki: LoopbackPki, download: Handler, fault: str) -> None:
+    # An older probe without the transfer routes, or one that is busy, is not a venue problem: no warning,
+    # the speed is plainly "not measured", and nothing after it guesses.
+    records, _ = run(measure(pki, download, honest_upload), timeout=60)
+    record = _speed(records, "download")
+    assert (record.result.status.value, str(record.result.cause)) == ("skipped", "skipped.not_applicable")
+    assert record.result.evidence["fault"] == fault
+    assert "the speed was not measured" in record.result.summary.render("en")
+    assert all(_speed(records, name).result.status.value == "skipped" for name in ("upload", "capacity"))
+    assert not [r for r in records.values() if r.result.status.value in ("warn", "fail")]

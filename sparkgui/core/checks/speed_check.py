@@ -24,6 +24,7 @@ from sparkgui.core.profile import CapacitySpec, Endpoint
 from sparkgui.core.quality_figures import mbit
 
 DOWNLOAD, UPLOAD, PHOTO, CAPACITY = "download", "upload", "photo_upload", "capacity"
+PLATFORM_SIDE = ("busy", "unsupported")  # faults of the platform's probe, not of the venue's network
 PHOTO_TIME_FACTOR = 2  # a photo may take twice a direction's time budget before it counts as not sent
 
 
@@ -79,6 +80,8 @@ class SpeedCheck(Check):
                 else:
                     measured = await measure_upload(session, base, limits, progress, size=spec.photo_bytes)
         except TransferFault as fault:
+            if fault.fault in PLATFORM_SIDE:
+                return self._not_measured(fault.fault, fault.detail)
             return self._interrupted(fault.fault, fault.detail, {"bytes": fault.moved_bytes, "after_s": fault.after_s})
         except TimeoutError:
             return self._interrupted("stalled", f"no answer within {limits.max_seconds:g} s", {})
@@ -140,6 +143,21 @@ class SpeedCheck(Check):
             ),
             evidence,
         )
+
+    def _not_measured(self, fault: str, detail: str) -> CheckResult:
+        """The platform's probe, not the venue, stopped the test: said plainly, and no warning for the venue."""
+        if fault == "busy":
+            summary = tr(
+                "The platform's probe {host} is busy, so the speed was not measured: run the check again in a "
+                "few minutes.",
+                host=self.probe.label,
+            )
+        else:
+            summary = tr(
+                "The platform's probe {host} does not offer speed tests, so the speed was not measured.",
+                host=self.probe.label,
+            )
+        return skipped(Cause.SKIPPED_NOT_APPLICABLE, summary, {"fault": fault, "detail": detail})
 
     def _interrupted(self, fault: str, detail: str, extra: dict[str, Any]) -> CheckResult:
         return warned(

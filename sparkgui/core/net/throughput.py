@@ -88,7 +88,11 @@ class Measurement:
 
 
 class TransferFault(Exception):
-    """The transfer could not be measured: it stalled, was cut, sent too much, or was refused."""
+    """The transfer could not be measured: it stalled, was cut, sent too much, or was refused.
+
+    `fault` is stalled, cut, overrun, invalid (the answer makes no sense), status (an unexpected HTTP status),
+    or, for the platform's side rather than the network's, busy (429) and unsupported (no such route).
+    """
 
     def __init__(self, fault: str, detail: str, moved_bytes: int = 0, after_s: float = 0.0) -> None:
         super().__init__(detail)
@@ -295,6 +299,8 @@ async def _within(step: Any, limits: TransferLimits, moved: int, meter: RateMete
 
 
 def _refused(status: int, direction: str) -> None:
+    if status in (404, 405, 501):  # a probe deployed before the transfer routes: nothing to measure against
+        raise TransferFault("unsupported", f"the probe does not offer the {direction} route (HTTP {status})")
     if status == 429:
         raise TransferFault("busy", f"the probe refused the {direction} for now (HTTP 429: too many transfers)")
     if status != 200:
