@@ -1,26 +1,34 @@
-"""`python -m sparkgui.probe --host H --port P [--cert C --key K]`: run the probe server as a service."""
+"""`python -m sparkgui.probe [--config FILE] [--host H --port P --cert C --key K …]`: the probe as a service."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import ssl
 import sys
+from collections.abc import Mapping
 
-from sparkgui.probe.app import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES, ProbeConfig
+from sparkgui.probe.app import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES
+from sparkgui.probe.logs import start_logging
 from sparkgui.probe.server import serve
+from sparkgui.probe.settings import LOG_FORMATS, SettingsError, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the command-line parser; its `--help` lists the endpoints and every option."""
+    """Return the command-line parser; its `--help` lists the endpoints, every option and the variables."""
     parser = argparse.ArgumentParser(
         prog="python -m sparkgui.probe",
-        description="The reference probe server for sparkgui: GET /healthz (204), GET / (a page), "
-        "/ws (WebSocket echo). Stops cleanly on SIGTERM.",
+        description="The reference probe server for sparkgui: GET /healthz (204), GET / (a page), /ws "
+        "(WebSocket echo), GET /whoami, GET /download?bytes=N and POST /upload (bounded speed tests). "
+        "Stops cleanly on SIGTERM.",
+        epilog="Settings come from --config FILE (TOML, the same keys with underscores: port = 443), then "
+        "SPARKGUI_PROBE_<KEY> variables (SPARKGUI_PROBE_PORT=443), then these options; each overrides the "
+        "one before. Logs go to stderr; client addresses are logged masked (/24, /48).",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=_port, default=8443, help="TCP port (default 8443; 0 picks a free one)")
+    parser.add_argument("--config", metavar="FILE", help="read the settings from this TOML file first")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1; '' for every address)")
+    parser.add_argument("--port", type=_port, help="TCP port (default 8443; 0 picks a free one)")
     parser.add_argument("--cert", metavar="FILE", help="TLS certificate chain (PEM); with --key, serve HTTPS/WSS")
     parser.add_argument("--key", metavar="FILE", help="TLS private key (PEM)")
     parser.add_argument(
@@ -30,16 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-message",
         metavar="BYTES",
         type=int,
-        default=DEFAULT_MAX_MESSAGE_BYTES,
         help=f"largest accepted message (default {DEFAULT_MAX_MESSAGE_BYTES}); bigger ones close with 1009",
     )
     parser.add_argument(
         "--max-connections",
         metavar="N",
         type=int,
-        default=DEFAULT_MAX_CONNECTIONS,
         help=f"open WebSockets at most (default {DEFAULT_MAX_CONNECTIONS}); more get HTTP 503",
     )
+    parser.add_argument(
+        "--max-transfer-bytes", metavar="BYTES", type=int, help="largest speed-test transfer (default 25000000)"
+    )
+    parser.add_argument("--log-format", choices=LOG_FORMATS, help="text (default) or json: one JSON object a line")
     return parser
 
 
@@ -63,29 +73,30 @@ def _positive(text: str) -> float:
     return value
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the probe server from the command line until it is stopped; return 1 when it cannot listen."""
+def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the probe server until it is stopped; return 1 when it cannot listen, 2 on bad settings."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if bool(args.cert) != bool(args.key):
-        parser.error("give both --cert and --key to serve TLS, or neither for plain HTTP behind a TLS proxy")
-    if args.max_message < 1 or args.max_connections < 1:
-        parser.error("--max-message and --max-connections must be at least 1")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    options = {key: value for key, value in vars(args).items() if key != "config"}
+    try:
+        settings = load_settings(args.config, os.environ if environ is None else environ, options)
+    except SettingsError as exc:
+        parser.error(str(exc))
+    start_logging(settings.log_format)
     context = None
-    if args.cert:
+    if settings.cert and settings.key:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         try:
-            context.load_cert_chain(args.cert, args.key)
+            context.load_cert_chain(settings.cert, settings.key)
         except (OSError, ssl.SSLError) as exc:
-            parser.error(f"cannot load the certificate or key ({exc}); check --cert and --key")
-    config = ProbeConfig(
-        heartbeat_seconds=args.heartbeat, max_message_bytes=args.max_message, max_connections=args.max_connections
-    )
+            parser.error(f"cannot load the certificate or key ({exc}); check cert and key")
     try:
-        asyncio.run(serve(args.host, args.port, context, config))
+        asyncio.run(serve(settings.host, settings.port, context, settings.config()))
     except OSError as exc:
-        print(f"sparkgui.probe: cannot listen on {args.host}:{args.port} ({exc.strerror or exc})", file=sys.stderr)
+        print(
+            f"sparkgui.probe: cannot listen on {settings.host}:{settings.port} ({exc.strerror or exc})",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

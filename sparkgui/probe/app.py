@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from sparkgui import __version__
+from sparkgui.probe.logs import masked
 from sparkgui.probe.transfers import TransferLimits, add_transfer_routes
 
 log = logging.getLogger("sparkgui.probe")
@@ -92,7 +93,7 @@ async def websocket_echo(request: web.Request) -> web.StreamResponse:
     sockets = live.sockets
     peer = request.remote or "?"
     if len(sockets) >= config.max_connections:
-        log.warning("ws refused peer=%s reason=connection_limit limit=%d", peer, config.max_connections)
+        log.warning("ws refused peer=%s reason=connection_limit limit=%d", masked(peer), config.max_connections)
         return web.Response(status=503, text="Too many connections; retry later.\n", headers={"Retry-After": "5"})
     ws = web.WebSocketResponse(heartbeat=config.heartbeat_seconds, max_msg_size=config.max_message_bytes, autoping=True)
     await ws.prepare(request)
@@ -120,7 +121,7 @@ async def websocket_echo(request: web.Request) -> web.StreamResponse:
             ending = "server_shutdown"
         log.info(
             "ws peer=%s duration_s=%.1f messages=%d bytes_in=%d close_code=%s end=%s",
-            peer,
+            masked(peer),
             time.monotonic() - began,
             messages,
             received_bytes,

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from sparkgui.probe.logs import masked
+
 log = logging.getLogger("sparkgui.probe")
 
 BLOCK = os.urandom(64 * 1024)
@@ -119,7 +121,9 @@ async def download(request: web.Request) -> web.StreamResponse:
         return response
     finally:
         gate.finished(peer)
-        log.info("download peer=%s bytes=%d sent=%d duration_s=%.2f", peer, size, sent, time.monotonic() - began)
+        log.info(
+            "download peer=%s bytes=%d sent=%d duration_s=%.2f", masked(peer), size, sent, time.monotonic() - began
+        )
 
 
 async def upload(request: web.Request) -> web.Response:
@@ -155,7 +159,7 @@ async def upload(request: web.Request) -> web.Response:
         return web.json_response(answer, headers=NO_STORE)
     finally:
         gate.finished(peer)
-        log.info("upload peer=%s bytes=%d duration_s=%.2f", peer, received, time.monotonic() - began)
+        log.info("upload peer=%s bytes=%d duration_s=%.2f", masked(peer), received, time.monotonic() - began)
 
 
 def _too_many(why: str, retry_after: int) -> web.Response:

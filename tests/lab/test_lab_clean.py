@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from sparkgui.probe.logs import masked
 from tests.lab import topology as topo
 from tests.lab.expect import expect
 from tests.lab.lab import Lab
@@ -27,7 +28,9 @@ def test_clean_network_all_checks_pass(lab: Lab) -> None:
     hold = checks[f"ws-hold:wss://{topo.PROBE_HOST.name}/ws"]
     assert hold["evidence"]["silent"]["alive"] and hold["evidence"]["heartbeat"]["alive"], hold
     log = lab.processes["probe"].output()  # the probe logged the client's WebSockets, over either family
-    assert any(f"ws peer={address} " in log for address in (topo.CLIENT.v4_host, topo.CLIENT.v6_host)), log
+    # Logged masked to the client's network (/24, /48), never its whole address, over either family.
+    assert any(f"ws peer={masked(address)} " in log for address in (topo.CLIENT.v4_host, topo.CLIENT.v6_host)), log
+    assert topo.CLIENT.v4_host not in log
     queries = (lab.folder / "dnsmasq-queries.log").read_text()
     assert f"from {topo.CLIENT.v4_host}" in queries  # the answers came from the lab's dnsmasq, via the router
 
