@@ -158,6 +158,7 @@ class Profile:
     capacity: CapacitySpec | None = None
     requirement_specs: tuple[RequirementSpec, ...] = ()  # as written; `requirements` fills in the defaults
     allow_rules: tuple[AllowRule, ...] = ()  # as written; `allow` fills in the defaults
+    version: int = 0  # the platform's revision of its published profile: a newer one replaces an older one
 
     @property
     def probe_endpoint(self) -> Endpoint | None:
@@ -315,6 +316,7 @@ class _Reader:
             "",
             {
                 "schema",
+                "version",
                 "name",
                 "description",
                 "endpoint",
@@ -334,6 +336,9 @@ class _Reader:
         name = self.value(top, "name", "name", str).strip()
         if not name:
             raise self.fail("name", "must not be empty")
+        version = self.value(top, "version", "version", int, 0)
+        if not 0 <= version <= 2**31:
+            raise self.fail("version", f"expected a whole number from 0, got {version}")
         endpoints_raw = self.value(top, "endpoint", "endpoint", list)
         if not endpoints_raw:
             raise self.fail("endpoint", "expected at least one [[endpoint]]")
@@ -368,6 +373,7 @@ class _Reader:
             source=origin,
             quality=self.quality(top["quality"]) if "quality" in top else None,
             capacity=self.capacity(top["capacity"], endpoints) if "capacity" in top else None,
+            version=version,
         )
 
     def requirement(self, raw: Any, where: str, websocket: WebSocketSpec | None) -> RequirementSpec:

@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-transfer-bytes", metavar="BYTES", type=int, help="largest speed-test transfer (default 25000000)"
     )
+    parser.add_argument("--profile", metavar="FILE", help="publish this profile (signed as FILE.sig) at /profile.toml")
     parser.add_argument("--log-format", choices=LOG_FORMATS, help="text (default) or json: one JSON object a line")
     return parser
 
@@ -91,7 +92,11 @@ def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None
         except (OSError, ssl.SSLError) as exc:
             parser.error(f"cannot load the certificate or key ({exc}); check cert and key")
     try:
-        asyncio.run(serve(settings.host, settings.port, context, settings.config()))
+        config = settings.config()
+    except ValueError as exc:
+        parser.error(f"{exc}; check profile")
+    try:
+        asyncio.run(serve(settings.host, settings.port, context, config))
     except OSError as exc:
         print(
             f"sparkgui.probe: cannot listen on {settings.host}:{settings.port} ({exc.strerror or exc})",

@@ -14,6 +14,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from sparkgui import __version__
 from sparkgui.probe.logs import masked
+from sparkgui.probe.published import Published, add_published_routes
 from sparkgui.probe.transfers import TransferLimits, add_transfer_routes
 
 log = logging.getLogger("sparkgui.probe")
@@ -41,6 +42,7 @@ class ProbeConfig:
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     transfers: TransferLimits = field(default_factory=TransferLimits)
+    published: Published | None = None  # the platform's signed profile, served at /profile.toml
 
 
 CONFIG_KEY = web.AppKey("config", ProbeConfig)
@@ -67,6 +69,7 @@ def make_app(config: ProbeConfig | None = None) -> web.Application:
     app.router.add_get("/whoami", whoami)
     app.router.add_get("/ws", websocket_echo)
     add_transfer_routes(app, app[CONFIG_KEY].transfers)
+    add_published_routes(app, app[CONFIG_KEY].published)
     app.on_shutdown.append(_close_sockets)
     return app
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sparkgui.probe.app import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES, ProbeConfig
+from sparkgui.probe.published import Published
 from sparkgui.probe.transfers import TransferLimits
 
 ENV_PREFIX = "SPARKGUI_PROBE_"
@@ -37,10 +38,12 @@ class ProbeSettings:
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     max_transfer_bytes: int = TransferLimits.max_transfer_bytes
     log_format: str = "text"
+    profile: str | None = None  # the published profile (FILE, signed as FILE.sig), served at /profile.toml
 
     def config(self) -> ProbeConfig:
-        """The server's behaviour these settings ask for."""
+        """The server's behaviour these settings ask for (ValueError when the profile cannot be read)."""
         return ProbeConfig(
+            published=Published.read(self.profile) if self.profile else None,
             heartbeat_seconds=self.heartbeat,
             max_message_bytes=self.max_message,
             max_connections=self.max_connections,
@@ -111,6 +114,7 @@ READERS: dict[str, Callable[[object], Any]] = {
     "max_connections": _at_least_one,
     "max_transfer_bytes": _at_least_one,
     "log_format": _log_format,
+    "profile": _text,
 }
 assert set(READERS) == {f.name for f in fields(ProbeSettings)}
 

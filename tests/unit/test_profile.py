@@ -136,3 +136,12 @@ def test_capacity_errors_name_the_key(table: str, message: str) -> None:
 def test_capacity_needs_the_probe() -> None:
     with pytest.raises(ProfileError, match="the speed test needs the platform's probe"):
         parse(GOOD + "\n[capacity]\n")
+
+
+def test_a_profile_carries_its_published_version() -> None:
+    assert parse_profile(GOOD.encode(), source="p").version == 0  # not published: version 0
+    assert parse_profile(GOOD.replace("schema = 1", "schema = 1\nversion = 12").encode(), source="p").version == 12
+    with pytest.raises(ProfileError, match=r"myprofile\.toml: version: expected"):
+        parse(GOOD.replace("schema = 1", "schema = 1\nversion = 'new'"))
+    with pytest.raises(ProfileError, match="version: expected a whole number from 0"):
+        parse(GOOD.replace("schema = 1", "schema = 1\nversion = -1"))
