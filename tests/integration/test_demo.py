@@ -32,6 +32,7 @@ EXPECTED = {
 }
 
 
+@pytest.mark.long_traffic
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_each_scenario_gives_its_real_diagnosis(name: str) -> None:
     async def scenario() -> dict[str, object]:

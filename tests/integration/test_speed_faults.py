@@ -20,6 +20,8 @@ from tests.servers.dns_server import DnsServer
 from tests.servers.tls_servers import LoopbackPki, start_https
 from tests.support import loopback_network, run
 
+pytestmark = pytest.mark.long_traffic
+
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 BLOCK = b"\x5a" * 65536
 MAX_SECONDS = 2  # [capacity] max_seconds here: short, so the honest direction ends on time quickly

@@ -50,7 +50,7 @@ SCENARIOS: dict[str, Scenario] = {
 }
 DEFAULT_SCENARIO = "not-ready"
 DEMO_HOLD_SECONDS = 8.0  # a demo's WebSocket hold: long enough to watch the countdown, short enough to sell
-DEMO_SPEED_SECONDS = 4.0  # a demo's speed test, each way (a real one takes up to the profile's 10 s)
+DEMO_SPEED_SECONDS = 2.0  # a demo's speed test, each way (a real one takes 3 to 10 s)
 
 
 def scenario_named(name: str | None) -> Scenario:
