@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPaint
 
 from sparkgui.core.i18n import number, tr
 from sparkgui.core.quality_figures import Point, QualityFigures
+from sparkgui.report.style import FONT_FAMILIES, INK, RULE_LINE
 
 DOWNLOAD_COLOUR = "#1d5fa8"
 UPLOAD_COLOUR = "#b3541e"
@@ -91,9 +92,9 @@ def chart_image(kind: str, figures: QualityFigures, width: int, height: int, lan
     """A chart as an image for the PDF: `kind` is "rates" or "round_trips", `scale` the pixels per point."""
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(QColor("#ffffff"))
-    font = QFont(["DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial"])
+    font = QFont(FONT_FAMILIES)
     font.setPixelSize(max(8, round(9 * scale)))
-    style = ChartStyle(QColor("#1f2933"), QColor("#d5dae1"), font, line_width=1.4 * scale)
+    style = ChartStyle(QColor(INK), QColor(RULE_LINE), font, line_width=1.4 * scale)
     painter = QPainter(image)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -32,7 +32,7 @@ from sparkgui.report.charts import chart_image
 from sparkgui.report.content import Document, build_document
 from sparkgui.report.pagination import keep_rows_together
 from sparkgui.report.speed_section import CHART_HEIGHT_PX, CHART_WIDTH_PX, chart_kinds
-from sparkgui.report.style import ACCENT, MUTED, RULE_LINE
+from sparkgui.report.style import ACCENT, FONT_FAMILIES, MONO_FAMILIES, MUTED, RULE_LINE
 
 RESOLUTION_DPI = 300
 CSS_DPI = 96  # what rich text's pixel sizes are counted in
@@ -40,8 +40,6 @@ MARGIN_MM = 16.0
 TOP_MM = 14.0
 FOOTER_MM = 14.0  # room below the text for the footer line
 RUNNING_HEAD_MM = 7.0  # room above the text on pages after the first
-FONT_FAMILIES = ["DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial"]
-MONO_FAMILIES = ["DejaVu Sans Mono", "Consolas", "Menlo"]
 BODY_POINT_SIZE = 9.5
 
 _app: QGuiApplication | None = None  # kept alive for the process when we had to create it

@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import re
 
-FONT_FAMILY = "DejaVu Sans, Segoe UI, Helvetica Neue, Arial, sans-serif"
-MONO_FAMILY = "DejaVu Sans Mono, Consolas, Menlo, monospace"
+FONT_FAMILIES = ["DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial"]  # what QFont and the charts ask for
+MONO_FAMILIES = ["DejaVu Sans Mono", "Consolas", "Menlo"]
+FONT_FAMILY = ", ".join(FONT_FAMILIES) + ", sans-serif"  # the same, for rich text
+MONO_FAMILY = ", ".join(MONO_FAMILIES) + ", monospace"
 
 INK = "#1f2933"
 MUTED = "#5f6b7a"

@@ -147,7 +147,6 @@ async def measure_download(
 ) -> Measurement:
     """Download up to `limits.max_bytes` from the probe, until the rate settles or the time is up."""
     url = f"{base_url}/download?bytes={limits.max_bytes}"
-    meter = RateMeter()
     received = 0
     stopped = "bytes"
     async with asyncio.timeout(limits.max_seconds + 2 * limits.stall_seconds):
@@ -196,25 +195,28 @@ class _UploadBody(aiohttp.payload.AsyncIterablePayload):
     """
 
     transport: asyncio.WriteTransport | None = None
+    kernel_buffer = 0  # what the socket's send buffer holds at most, read once the connection is known
 
     async def write_with_length(self, writer: Any, content_length: int | None) -> None:
         transport = getattr(writer, "transport", None)
         if isinstance(transport, asyncio.WriteTransport):
             self.transport = transport
             transport.set_write_buffer_limits(high=WRITE_HIGH_WATER)
+            self.kernel_buffer = _send_buffer_of(transport)
         await super().write_with_length(writer, content_length)
 
     def waiting(self) -> int:
         """Bytes written but still in this process's buffers."""
         return self.transport.get_write_buffer_size() if self.transport is not None else 0
 
-    def kernel_buffer(self) -> int:
-        """What the socket's send buffer holds at most (the kernel doubles what was asked)."""
-        sock = self.transport.get_extra_info("socket") if self.transport is not None else None
-        try:
-            return int(sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)) if sock is not None else 0
-        except OSError:
-            return 2 * UPLOAD_SEND_BUFFER
+
+def _send_buffer_of(transport: asyncio.WriteTransport) -> int:
+    """The socket's send buffer size (the kernel doubles what was asked)."""
+    sock = transport.get_extra_info("socket")
+    try:
+        return int(sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)) if sock is not None else 0
+    except OSError:
+        return 2 * UPLOAD_SEND_BUFFER
 
 
 async def measure_upload(
@@ -230,11 +232,11 @@ async def measure_upload(
     """
     meter = RateMeter()
     handed = 0  # written to the transport
-    stopped = ["bytes"]
+    stopped = "bytes"
     budget = limits.max_bytes if size is None else min(size, limits.max_bytes)
 
     async def chunks() -> AsyncIterator[bytes]:
-        nonlocal handed, meter
+        nonlocal handed, meter, stopped
         meter = RateMeter()  # from the body's first byte, as the probe counts
         while handed < budget:
             chunk = BLOCK[: min(UPLOAD_CHUNK, budget - handed)]
@@ -245,18 +247,14 @@ async def measure_upload(
             if progress is not None:
                 progress(min(1.0, meter.elapsed() / limits.max_seconds), meter.rate())
             if size is None and meter.stable():
-                stopped[0] = "stable"
+                stopped = "stable"
                 return
-            drain_s = (queued + payload.kernel_buffer()) * 8 / meter.rate() if size is None and meter.rate() else 0
+            drain_s = (queued + payload.kernel_buffer) * 8 / meter.rate() if size is None and meter.rate() else 0
             if meter.elapsed() + drain_s >= limits.max_seconds:
-                stopped[0] = "time"
+                stopped = "time"
                 return
 
     payload = _UploadBody(chunks())
-
-    def sent() -> int:  # read at the moment of a fault
-        return handed
-
     try:
         async with asyncio.timeout(limits.max_seconds + 3 * limits.stall_seconds):
             async with session.post(f"{base_url}/upload", data=payload) as response:
@@ -264,15 +262,14 @@ async def measure_upload(
                 answer = await asyncio.wait_for(response.json(content_type=None), limits.stall_seconds)
     except TimeoutError:
         raise TransferFault(
-            "stalled", f"the upload stood still after {sent()} bytes", sent(), meter.elapsed()
+            "stalled", f"the upload stood still after {handed} bytes", handed, meter.elapsed()
         ) from None
     except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
-        raise TransferFault(
-            "cut", f"the upload was cut after {sent()} bytes ({exc})", sent(), meter.elapsed()
-        ) from None
+        detail = f"the upload was cut after {handed} bytes ({exc})"
+        raise TransferFault("cut", detail, handed, meter.elapsed()) from None
     except ValueError:
         detail = "the probe's answer to the upload is not JSON"
-        raise TransferFault("invalid", detail, sent(), meter.elapsed()) from None
+        raise TransferFault("invalid", detail, handed, meter.elapsed()) from None
     seconds = meter.elapsed()
     counted = answer.get("received") if isinstance(answer, dict) else None
     if not isinstance(counted, int) or counted < 0 or counted > handed:
@@ -282,8 +279,8 @@ async def measure_upload(
     probe_samples = _probe_samples(answer.get("samples"))
     probe_ms = answer.get("ms")
     if probe_samples and isinstance(probe_ms, int | float) and probe_ms > 0:
-        return Measurement("upload", counted, probe_ms / 1000, probe_samples, stopped[0], counted_by="probe")
-    return Measurement("upload", handed, seconds, tuple(meter.samples), stopped[0])
+        return Measurement("upload", counted, probe_ms / 1000, probe_samples, stopped, counted_by="probe")
+    return Measurement("upload", handed, seconds, tuple(meter.samples), stopped)
 
 
 async def _within(step: Any, limits: TransferLimits, moved: int, meter: RateMeter) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -26,20 +26,20 @@ class ChartView(QWidget):
     def __init__(self, paint: Painter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.paint, self.lang = paint, "en"
-        self.figures_: QualityFigures | None = None
-        self.setMinimumSize(QSize(220, 110))
+        self.figures: QualityFigures | None = None
+        self.setMinimumWidth(220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFixedHeight(130)
 
     def show_figures(self, figures: QualityFigures, lang: str) -> None:
         """Draw these figures in `lang`."""
-        self.figures_, self.lang = figures, lang
+        self.figures, self.lang = figures, lang
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint the chart in the window's colours."""
         del event
-        if self.figures_ is None:
+        if self.figures is None:
             return
         palette = self.palette()
         style = ChartStyle(
@@ -48,7 +48,7 @@ class ChartView(QWidget):
         painter = QPainter(self)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self.paint(painter, QRectF(self.rect()).adjusted(2, 2, -2, -2), self.figures_, style, self.lang)
+            self.paint(painter, QRectF(self.rect()).adjusted(2, 2, -2, -2), self.figures, style, self.lang)
         finally:
             painter.end()
 
