@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # Qt's runtime libraries and a font (without fonts Qt draws boxes and the PDF has no text), Xvfb for
 # screenshots, poppler for PDF checks, the real servers the network lab runs, and what the Linux build uses
 # to trim Qt's ICU data (build/trim_icu.py).
-# iperf3 is the baseline of bench/bandwidth_vs_iperf3.py.
+# iperf3 is the baseline of bench/bandwidth_vs_iperf3.py. redis-server backs the probe's shared sessions in the
+# tests; Chromium and its driver open the probe's test link page as a phone would (tests/browser).
 APT_PACKAGES=(
   libegl1 libgl1 libfontconfig1 libfreetype6 libglib2.0-0 libx11-xcb1 libxkbcommon0 libxkbcommon-x11-0
   libdbus-1-3 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0
@@ -16,6 +17,7 @@ APT_PACKAGES=(
   dnsmasq-base squid-openssl nftables iproute2 dnsutils curl libfaketime
   icu-devtools gcc binutils
   iperf3
+  redis-server chromium chromium-driver
 )
 
 missing=()

@@ -20,7 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m sparkgui.probe",
         description="The reference probe server for sparkgui: GET /healthz (204), GET / (a page), /ws "
-        "(WebSocket echo), GET /whoami, GET /download?bytes=N and POST /upload (bounded speed tests). "
+        "(WebSocket echo), GET /whoami, GET /download?bytes=N and POST /upload (bounded speed tests), "
+        "GET /test (the browser test link), /sessions (attendee sessions), GET /profile.toml and /profile.toml.sig. "
         "Stops cleanly on SIGTERM.",
         epilog="Settings come from --config FILE (TOML, the same keys with underscores: port = 443), then "
         "SPARKGUI_PROBE_<KEY> variables (SPARKGUI_PROBE_PORT=443), then these options; each overrides the "
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-transfer-bytes", metavar="BYTES", type=int, help="largest speed-test transfer (default 25000000)"
     )
     parser.add_argument("--profile", metavar="FILE", help="publish this profile (signed as FILE.sig) at /profile.toml")
+    parser.add_argument("--redis-url", metavar="URL", help="keep attendee sessions in Redis, shared by several probes")
+    parser.add_argument("--session-hours", metavar="H", type=_positive, help="attendee sessions expire after (24)")
+    parser.add_argument("--test-hold", metavar="SECONDS", type=_positive, help="the test page's hold (default 60)")
+    parser.add_argument(
+        "--test-heartbeat", metavar="SECONDS", type=_positive, help="the test page's heartbeat (default 25)"
+    )
     parser.add_argument("--log-format", choices=LOG_FORMATS, help="text (default) or json: one JSON object a line")
     return parser
 

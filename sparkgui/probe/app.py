@@ -1,6 +1,7 @@
-"""The probe's HTTP application: a health check, a page naming the service, a WebSocket echo, transfers.
+"""The probe's HTTP application: health, a page, a WebSocket echo, transfers, the test link and sessions.
 
-The transfer routes (`/download`, `/upload`) move a bounded amount of data, to measure throughput.
+The transfer routes (`/download`, `/upload`) move a bounded amount of data, to measure throughput. `/test` is
+the page a phone opens from the organiser's QR code; `/sessions` collects the phones' results.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from sparkgui import __version__
 from sparkgui.probe.logs import masked
 from sparkgui.probe.published import Published, add_published_routes
+from sparkgui.probe.session_routes import SessionRateLimits, add_session_routes
+from sparkgui.probe.sessions import MemoryStore, SessionLimits, SessionStore
+from sparkgui.probe.test_page import TestPageSettings, add_test_page_route
 from sparkgui.probe.transfers import TransferLimits, add_transfer_routes
 
 log = logging.getLogger("sparkgui.probe")
@@ -30,6 +34,8 @@ _PAGE = f"""<!doctype html>
 <code>/ws</code> is a WebSocket echo; <code>/healthz</code> answers 204 when the service is up;
 <code>/whoami</code> says which address a request came from; <code>/download?bytes=N</code> and
 <code>POST /upload</code> move a bounded amount of data to measure throughput.</p>
+<p><a href="/test">Open the browser test</a>: it holds a live connection for a minute and says whether this
+network lets it through.</p>
 </body></html>
 """
 
@@ -43,6 +49,18 @@ class ProbeConfig:
     max_connections: int = DEFAULT_MAX_CONNECTIONS
     transfers: TransferLimits = field(default_factory=TransferLimits)
     published: Published | None = None  # the platform's signed profile, served at /profile.toml
+    test_page: TestPageSettings = field(default_factory=TestPageSettings)
+    sessions: SessionLimits = field(default_factory=SessionLimits)
+    session_rates: SessionRateLimits = field(default_factory=SessionRateLimits)
+    redis_url: str | None = None  # sessions in Redis, shared by several probes; in memory when None
+
+    def session_store(self) -> SessionStore:
+        """Where this probe keeps its attendee sessions: Redis when a URL is set, else its own memory."""
+        if self.redis_url:
+            from sparkgui.probe.redis_store import RedisStore  # the redis client: only when configured
+
+            return RedisStore(self.redis_url, self.sessions)
+        return MemoryStore(self.sessions)
 
 
 CONFIG_KEY = web.AppKey("config", ProbeConfig)
@@ -70,6 +88,8 @@ def make_app(config: ProbeConfig | None = None) -> web.Application:
     app.router.add_get("/ws", websocket_echo)
     add_transfer_routes(app, app[CONFIG_KEY].transfers)
     add_published_routes(app, app[CONFIG_KEY].published)
+    add_test_page_route(app, app[CONFIG_KEY].test_page)
+    add_session_routes(app, app[CONFIG_KEY].session_store(), app[CONFIG_KEY].session_rates)
     app.on_shutdown.append(_close_sockets)
     return app
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from sparkgui.probe.app import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES, ProbeConfig
 from sparkgui.probe.published import Published
+from sparkgui.probe.sessions import SessionLimits
+from sparkgui.probe.test_page import TestPageSettings
 from sparkgui.probe.transfers import TransferLimits
 
 ENV_PREFIX = "SPARKGUI_PROBE_"
@@ -39,11 +41,18 @@ class ProbeSettings:
     max_transfer_bytes: int = TransferLimits.max_transfer_bytes
     log_format: str = "text"
     profile: str | None = None  # the published profile (FILE, signed as FILE.sig), served at /profile.toml
+    redis_url: str | None = None  # attendee sessions in Redis (several probes); in memory when unset
+    session_hours: float = 24.0  # how long an attendee session lives
+    test_hold: float = TestPageSettings.hold_seconds  # how long the test page holds its WebSocket
+    test_heartbeat: float = TestPageSettings.heartbeat_seconds
 
     def config(self) -> ProbeConfig:
         """The server's behaviour these settings ask for (ValueError when the profile cannot be read)."""
         return ProbeConfig(
             published=Published.read(self.profile) if self.profile else None,
+            redis_url=self.redis_url,
+            sessions=SessionLimits(ttl_seconds=self.session_hours * 3600.0),
+            test_page=TestPageSettings(hold_seconds=self.test_hold, heartbeat_seconds=self.test_heartbeat),
             heartbeat_seconds=self.heartbeat,
             max_message_bytes=self.max_message,
             max_connections=self.max_connections,
@@ -97,6 +106,13 @@ def _host(value: object) -> str:
     return value.strip()
 
 
+def _redis_url(value: object) -> str:
+    text = _text(value)
+    if not text.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"expected a Redis URL (redis://host:6379/0, rediss:// for TLS), got {text!r}")
+    return text
+
+
 def _log_format(value: object) -> str:
     text = _text(value)
     if text not in LOG_FORMATS:
@@ -115,6 +131,10 @@ READERS: dict[str, Callable[[object], Any]] = {
     "max_transfer_bytes": _at_least_one,
     "log_format": _log_format,
     "profile": _text,
+    "redis_url": _redis_url,
+    "session_hours": _seconds,
+    "test_hold": _seconds,
+    "test_heartbeat": _seconds,
 }
 assert set(READERS) == {f.name for f in fields(ProbeSettings)}
 

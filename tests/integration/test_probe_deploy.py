@@ -32,6 +32,11 @@ def test_the_file_then_the_environment_then_the_options(tmp_path: Path) -> None:
         host="0.0.0.0", port=9443, max_connections=7, max_transfer_bytes=1_000_000, log_format="json"
     )
     assert settings.config().transfers.max_transfer_bytes == 1_000_000
+    sessions = load_settings(
+        None, {"SPARKGUI_PROBE_REDIS_URL": "redis://10.0.0.5:6379/0", "SPARKGUI_PROBE_TEST_HOLD": "90"}, {}
+    ).config()
+    assert sessions.redis_url == "redis://10.0.0.5:6379/0" and sessions.test_page.hold_seconds == 90
+    assert sessions.sessions.ttl_seconds == 24 * 3600
 
 
 @pytest.mark.parametrize(
@@ -43,6 +48,8 @@ def test_the_file_then_the_environment_then_the_options(tmp_path: Path) -> None:
         ("", {"SPARKGUI_PROBE_MAX_CONNECTIONS": "lots"}, "SPARKGUI_PROBE_MAX_CONNECTIONS: expected a whole number"),
         ("", {"SPARKGUI_PROBE_LOG_FORMAT": "xml"}, "SPARKGUI_PROBE_LOG_FORMAT: expected one of text, json"),
         ('cert = "/etc/probe/cert.pem"\n', {}, "give both a certificate and a key"),
+        ('redis_url = "10.0.0.5:6379"\n', {}, "probe.toml: redis_url: expected a Redis URL (redis://host:6379/0"),
+        ("", {"SPARKGUI_PROBE_SESSION_HOURS": "0"}, "SPARKGUI_PROBE_SESSION_HOURS: expected seconds above 0"),
     ],
 )
 def test_bad_settings_name_where_they_came_from(
