@@ -100,6 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=_attendees,
         help="the audience expected: the report says whether the measured speed carries it",
     )
+    parser.add_argument(
+        "--attendee-test",
+        metavar="MINUTES",
+        type=_minutes,
+        nargs="?",
+        const=5.0,
+        help="test attendees' phones too: show a QR code of the platform's test link, and collect the phones' "
+        "results for MINUTES (default 5) after the checks; Ctrl-C ends the wait; the reports include them",
+    )
     history = parser.add_argument_group("history (every finished run is kept; SPARKGUI_DATA_DIR moves it)")
     actions = history.add_mutually_exclusive_group()
     actions.add_argument("--history", action="store_true", help="list the runs kept (with --json -: as JSON)")

@@ -7,10 +7,12 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from sparkgui.app.attendee_test import AttendeeSource
 from sparkgui.app.session import RunRequest, Session, SessionOutcome
 from sparkgui.cli.args import (
     EXIT_INTERNAL,
@@ -26,10 +28,11 @@ from sparkgui.cli.progress import TerminalProgress, TerminalStyle
 from sparkgui.cli.proxy_options import route_config
 from sparkgui.cli.summary import print_summary
 from sparkgui.core.atomic import WriteError, special_file_problem
+from sparkgui.core.attendees import AttendeeResults, with_attendees
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.demo.scenarios import scenario_named
 from sparkgui.core.event import EventInfo
-from sparkgui.core.i18n import system_language, tr
+from sparkgui.core.i18n import minutes_number, system_language, tr
 from sparkgui.core.model import Verdict
 from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
@@ -82,13 +85,13 @@ def run_headless(args: argparse.Namespace) -> int:
         return run_watch(request, args.watch, args.watch_rounds, lang, event, keep_history=not args.no_history)
     stopped: list[int] = []
     try:
-        session = asyncio.run(_execute(Session(request, progress), stopped))
+        session, phones = asyncio.run(_execute(Session(request, progress), stopped, args.attendee_test, lang))
     except KeyboardInterrupt:  # where the loop cannot catch signals (Windows): nothing finished is kept
         print("\nsparkgui: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
     if stopped:
         print(f"\nsparkgui: {_signal_name(stopped[0])}: cancelled; the reports say what finished.", file=sys.stderr)
-    report = session.report(lang, event)
+    report = with_attendees(session.report(lang, event), phones, lang)
     if not args.no_history:  # "since the site visit": the previous run at this venue, from the history
         from sparkgui.core.history.since import with_since
 
@@ -133,12 +136,23 @@ def _remember(report: dict[str, Any], lang: str, stream: TextIO) -> None:
     print(kept_line.render(lang), file=stream)
 
 
-async def _execute(session: Session, stopped: list[int]) -> SessionOutcome:
-    """Run the session; Ctrl-C and SIGTERM cancel it, so what finished still reaches the reports."""
+async def _execute(
+    session: Session, stopped: list[int], attendee_minutes: float | None = None, lang: str = "en"
+) -> tuple[SessionOutcome, AttendeeResults | None]:
+    """Run the session; Ctrl-C and SIGTERM cancel it, so what finished still reaches the reports.
+
+    With `attendee_minutes`, an attendee session opens first and phones are collected after the checks for
+    that long; a Ctrl-C then ends the wait, and the run stands.
+    """
     loop = asyncio.get_running_loop()
     caught: list[int] = []
+    checked: list[bool] = []
+    ending = asyncio.Event()
 
     def stop(number: int) -> None:
+        if checked:
+            ending.set()
+            return
         if not stopped:
             stopped.append(number)
         session.cancel()
@@ -150,10 +164,36 @@ async def _execute(session: Session, stopped: list[int]) -> SessionOutcome:
         except (NotImplementedError, RuntimeError, ValueError):  # Windows' loops take no signal handlers
             pass
     try:
-        return await session.execute()
+        source = await _attendee_source(session.request, lang) if attendee_minutes is not None else None
+        outcome = await session.execute()
+        checked.append(True)
+        if source is None or stopped or attendee_minutes is None:
+            return outcome, None
+        from sparkgui.cli.attendee_command import collect_phones
+
+        until = time.monotonic() + attendee_minutes * 60
+        waiting = tr(
+            "Waiting for phones for {minutes} min (Ctrl-C ends the wait).", minutes=minutes_number(attendee_minutes)
+        )
+        print(waiting.render(lang), file=sys.stderr)
+        laptop = outcome.environment.network.public_address if outcome.environment.network else ""
+        return outcome, await collect_phones(source, until, ending, laptop, sys.stderr, lang)
     finally:
         for handled in caught:
             loop.remove_signal_handler(handled)
+
+
+async def _attendee_source(request: RunRequest, lang: str) -> AttendeeSource | None:
+    """The attendee session, opened and shown; None (said on stderr) when it cannot be."""
+    from sparkgui.app.attendee_test import AttendeeTestError, attendee_test_for
+    from sparkgui.cli.attendee_command import open_attendee_test
+
+    try:
+        source = attendee_test_for(request.profile, request.network, request.demo is not None)
+    except AttendeeTestError as exc:
+        print(tr("Attendee test: {reason}", reason=exc.text).render(lang), file=sys.stderr)
+        return None
+    return source if await open_attendee_test(source, sys.stderr, lang) else None
 
 
 def _signal_name(number: int) -> str:
@@ -212,6 +252,7 @@ def _check_watch(args: argparse.Namespace) -> None:
         ("--pdf", args.pdf),
         ("--hold", args.hold),
         ("--long-hold", args.long_hold),
+        ("--attendee-test", args.attendee_test is not None),
     ):
         if given:
             raise UsageError(

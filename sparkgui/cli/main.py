@@ -81,4 +81,5 @@ def _headless_only(args: argparse.Namespace) -> list[tuple[str, bool]]:
         ("--contact", args.contact is not None),
         ("--attendees", args.attendees is not None),
         ("--watch", args.watch is not None),
+        ("--attendee-test", args.attendee_test is not None),
     ]

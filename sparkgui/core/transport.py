@@ -7,7 +7,7 @@ place, so the TCP, TLS, HTTPS and WebSocket checks all take the path a browser o
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -82,16 +82,20 @@ class Stream:
 
 async def open_stream(scope: CheckScope, host: str, port: int, mss: int | None = None) -> Stream:
     """Connect to host:port on its route, within the profile's deadlines (`mss`: direct connections only)."""
-    route = await route_to(scope, host, port)
-    timeouts = scope.run.profile.timeouts
+    return await dial_route(scope.run, host, port, scope.run.dns_facts(host).addresses, mss)
+
+
+async def dial_route(run: RunContext, host: str, port: int, addresses: Sequence[str], mss: int | None = None) -> Stream:
+    """Connect to host:port on the run's route for it: a CONNECT tunnel, or Happy Eyeballs over `addresses`."""
+    route = (await route_table(run)).for_url(platform_url(host, port))
+    timeouts = run.profile.timeouts
     if route.proxy is not None:
         tunnel = await open_tunnel(
             route.proxy, host, port, connect_timeout=timeouts.connect, answer_timeout=timeouts.http
         )
         sock, tunnel.sock = (tunnel.sock, None) if tunnel.outcome is TunnelOutcome.OPEN else (None, tunnel.sock)
         return Stream(route, sock, tunnel=tunnel)
-    addresses = scope.run.dns_facts(host).addresses
-    network = scope.run.network
+    network = run.network
     connection = await happy_eyeballs(
         addresses, network.dial_port(host, port), timeouts.connect, network.happy_eyeballs_delay, mss
     )
@@ -108,10 +112,50 @@ async def platform_session(
     `send_buffer` bounds the socket's send buffer (an upload measured by what the socket takes, not what
     it queues).
     """
+    async with routed_platform_session(
+        scope.run, host, scope.run.dns_facts(host).addresses, timeout, send_buffer
+    ) as session:
+        yield session
+
+
+@asynccontextmanager
+async def side_session(
+    run: RunContext, host: str, port: int, timeout: aiohttp.ClientTimeout
+) -> AsyncIterator[aiohttp.ClientSession]:
+    """A session to `host` outside any check (the attendee test, the published profile), on the checks' route.
+
+    Without the DNS check's answer it asks the run's resolvers itself, within the profile's DNS deadline.
+    """
+    addresses: Sequence[str] = run.dns_facts(host).addresses
+    route = (await route_table(run)).for_url(platform_url(host, port))
+    if not addresses and not route.via_proxy:
+        from sparkgui.core.net.resolver import NoResolverError, lookup, make_resolver
+
+        try:
+            addresses = (await lookup(make_resolver(run.network.resolvers), host, run.profile.timeouts.dns)).addresses
+        except NoResolverError as exc:
+            raise ConnectionError(f"{host}: {exc}") from None
+        if not addresses:
+            raise ConnectionError(f"{host}: the name does not resolve")
+    async with routed_platform_session(run, host, addresses, timeout) as session:
+        yield session
+
+
+@asynccontextmanager
+async def routed_platform_session(
+    run: RunContext,
+    host: str,
+    addresses: Sequence[str],
+    timeout: aiohttp.ClientTimeout,
+    send_buffer: int | None = None,
+) -> AsyncIterator[aiohttp.ClientSession]:
+    """The session both of the above give: each connection dialled on the run's route."""
     from sparkgui.core.net.http_client import routed_session  # aiohttp: only once a check needs it
 
     async def dial(target_host: str, port: int) -> socket.socket:
-        stream = await open_stream(scope, target_host, port)
+        stream = await dial_route(
+            run, target_host, port, addresses if target_host == host else run.dns_facts(target_host).addresses
+        )
         sock = stream.take()
         if sock is None:
             detail = stream.tunnel.outcome if stream.tunnel else "no connection"
@@ -120,6 +164,5 @@ async def platform_session(
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, send_buffer)
         return sock
 
-    addresses = scope.run.dns_facts(host).addresses
-    async with routed_session(dial, addresses, scope.run.trust.os_store, timeout) as session:
+    async with routed_session(dial, addresses, run.trust.os_store, timeout) as session:
         yield session

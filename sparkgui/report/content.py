@@ -19,6 +19,7 @@ from sparkgui.core.problems import RuleLine, rule_lines
 from sparkgui.core.quality_figures import QualityFigures, figures_of
 from sparkgui.core.requirements import STATUS_MARKS, RequirementStatus, status_text
 from sparkgui.core.tested_network import network_sentence
+from sparkgui.report.attendee_section import attendees_html
 from sparkgui.report.evidence_cells import EvidenceCells, by_host
 from sparkgui.report.model import Report
 from sparkgui.report.speed_section import speed_html
@@ -127,6 +128,7 @@ class _Builder:
         self.what_to_change()
         self.allowlist()
         self.speed()
+        self.attendees()
         self.all_checks()
         self.evidence()
         self.cannot_see()
@@ -348,6 +350,13 @@ class _Builder:
             return
         self.heading(tr("Speed and connection quality"))
         self.parts.append(speed_html(self.figures, self.lang))
+
+    def attendees(self) -> None:
+        """Attendees' phones on the guest Wi-Fi, when the organiser showed the QR code during the run."""
+        if self.report.attendees is None:
+            return
+        self.heading(tr("Attendees' phones"))
+        self.parts.append(attendees_html(self.report.attendees, self.lang))
 
     def all_checks(self) -> None:
         # With changes to make, the proof starts on its own page: page 1 is the one to act on.

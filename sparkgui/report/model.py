@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sparkgui.core.attendees import AttendeeResults, results_from_json
 from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import Text
 from sparkgui.core.ids import CheckId, CheckKind, Target
@@ -253,6 +254,7 @@ class Report:
     requirements: tuple[ReportRequirement, ...] = ()
     since: ReportSince | None = None
     watch: ReportWatch | None = None
+    attendees: AttendeeResults | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -300,6 +302,7 @@ class Report:
             ),
             since=ReportSince.parse(data.get("since")),
             watch=ReportWatch.parse(data.get("watch")),
+            attendees=results_from_json(data.get("attendees")),
         )
 
 

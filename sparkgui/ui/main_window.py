@@ -21,6 +21,7 @@ from sparkgui.app.proxy_choice import describe_choice
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.profile import Profile
 from sparkgui.ui.check_list import CheckList
+from sparkgui.ui.controllers.attendee_controller import AttendeeController
 from sparkgui.ui.controllers.export_controller import ExportController
 from sparkgui.ui.controllers.profile_controller import ProfileController
 from sparkgui.ui.controllers.proxy_controller import ProxyController
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from sparkgui.app.session import RunFactory, RunRequest, SessionOutcome
+    from sparkgui.core.attendees import AttendeeResults
     from sparkgui.core.context import NetworkSettings
     from sparkgui.core.model import RunOutcome
     from sparkgui.ui.history_dialog import HistoryDialog
@@ -101,6 +103,9 @@ class MainWindow(QMainWindow):
         self.exports.with_history = keep_history
         self.proxy = ProxyController(self, self.settings, lambda: self.lang, lambda: self.running)
         self.watcher = WatchController(self, self.watch_panel, self.runs, lambda: self.lang)
+        self.attendee = AttendeeController(
+            self, self.runs.engine_thread, lambda: self.lang, self._laptop_address, self._attendees_shown
+        )
         self._connect()
         AfterFirstPaint(self, self.warm_up)
         if demo is not None:
@@ -159,6 +164,7 @@ class MainWindow(QMainWindow):
         self.proxy_button.clicked.connect(self.open_proxy_settings)
         self.action_bar.history_button.clicked.connect(self.open_history)
         self.action_bar.watch_button.clicked.connect(self._watch_pressed)
+        self.action_bar.attendee_button.clicked.connect(self.open_attendee_test)
         self.watcher.stateChanged.connect(self._state_changed)
         self.sign_in_button.clicked.connect(self.open_sign_in)
         self.event_form.changed.connect(self._event_edited)
@@ -255,21 +261,53 @@ class MainWindow(QMainWindow):
         """
         if self.busy:
             return None
-        self.warm_up()
-        if not self.ready or self.network is None:
+        network = self._network_now()
+        if network is None:
             return None
-        from sparkgui.app.network import network_for
         from sparkgui.app.session import RunRequest
 
-        try:
-            network = network_for(self.network, self.proxy.choice, self.proxy.credentials)
-        except ValueError as exc:  # a remembered proxy address that no longer parses
-            self.boxes.show(QMessageBox.Icon.Warning, tr("Proxy settings"), Text(str(exc)))
-            return None
         self.proxy.after_run(None)
         self.export_bar.set_status(None)
         attendees = self.event_form.attendees
         return RunRequest(self.profile, network, demo=self.demo, long_hold=long_hold, attendees=attendees)
+
+    def _network_now(self) -> NetworkSettings | None:
+        """The network settings with the proxy chosen now; None before the engine is ready, or for a bad proxy."""
+        self.warm_up()
+        if not self.ready or self.network is None:
+            return None
+        from sparkgui.app.network import network_for
+
+        try:
+            return network_for(self.network, self.proxy.choice, self.proxy.credentials)
+        except ValueError as exc:  # a remembered proxy address that no longer parses
+            self.boxes.show(QMessageBox.Icon.Warning, tr("Proxy settings"), Text(str(exc)))
+            return None
+
+    # Attendees' phones ------------------------------------------------------------------------------------
+
+    def open_attendee_test(self) -> None:
+        """The QR code of the platform's test link, and the phones' results as they come."""
+        network = self._network_now()
+        if network is None:
+            return
+        from sparkgui.app.attendee_test import attendee_test_for
+
+        profile, demo = self.profile, self.demo is not None
+        self.attendee.open(lambda: attendee_test_for(profile, network, demo))
+
+    def _laptop_address(self) -> str:
+        """This laptop's public address as the probe saw it in the last run (the demo's own in demo mode)."""
+        if self.demo is not None:
+            from sparkgui.app.session import DEMO_NETWORK
+
+            return DEMO_NETWORK.public_address
+        shown = self.runs.session_outcome
+        identity = shown.environment.network if shown is not None else None
+        return identity.public_address if identity is not None else ""
+
+    def _attendees_shown(self, results: AttendeeResults) -> None:
+        self.exports.attendees = results
 
     # The event-day watch -----------------------------------------------------------------------------------
 
@@ -400,6 +438,8 @@ class MainWindow(QMainWindow):
 
     def _profile_changed(self) -> None:
         self.runs.session_outcome = None
+        self.attendee.forget()
+        self.exports.attendees = None
         self._retranslate()
         self.runs.show_idle(self.profile.name)
         self._show_plan()
@@ -515,5 +555,6 @@ class MainWindow(QMainWindow):
             return
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
+        self.attendee.forget()
         self.runs.stop()
         event.accept()

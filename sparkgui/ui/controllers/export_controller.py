@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from sparkgui.core.attendees import AttendeeResults, with_attendees
 from sparkgui.core.event import EventInfo
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.profile import Profile
@@ -53,6 +54,7 @@ class ExportController(QObject):
         self.profile: Callable[[], Profile] | None = None  # set by the window: the profile the rules come from
         self.saved: tuple[Path, str] | None = None  # the last file saved, and its kind (pdf, json, rules)
         self.with_history = True  # the report says what changed since the previous run at the venue
+        self.attendees: AttendeeResults | None = None  # the phones tested with the QR code, for the reports
 
     def current_event(self) -> EventInfo | None:
         """The event as typed now."""
@@ -73,7 +75,7 @@ class ExportController(QObject):
         outcome = self._outcome()
         if outcome is None:
             return None
-        report = outcome.report(self._lang(), self.current_event())
+        report = with_attendees(outcome.report(self._lang(), self.current_event()), self.attendees, self._lang())
         if not self.with_history:
             return report
         from sparkgui.core.history.since import with_since
