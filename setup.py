@@ -17,5 +17,5 @@ RESOURCE_PACKAGES = ["sparkgui_resources"] + [
 setup(
     packages=[*find_packages(include=["sparkgui", "sparkgui.*"]), *RESOURCE_PACKAGES],
     package_dir={"sparkgui_resources": "resources"},
-    package_data={name: ["*.toml", "*.json", "*.svg", "*.png", "*.ts"] for name in RESOURCE_PACKAGES},
+    package_data={name: ["*.toml", "*.json", "*.svg", "*.png", "*.ts", "*.pub"] for name in RESOURCE_PACKAGES},
 )

@@ -55,6 +55,8 @@ class RunRequest:
     part: PlanPart = PlanPart.FULL  # a watch's round (QUICK) or its connection held all along (HOLD)
     hold_stop: StopFlag | None = None  # ends a HOLD part's hold early, judged on what it held
     attendees: int | None = None  # the audience expected: does the link carry it? (`--attendees N`)
+    # Fetch the platform's published profile first (a bundled profile only; never in demo mode).
+    refresh_profile: bool = True
 
     @property
     def scenario(self) -> Scenario | None:
@@ -92,6 +94,7 @@ class Session:
         self._logged = False
         self.network: NetworkSettings = request.network  # the demo's, once its venue is up
         self.identity = DEMO_NETWORK if request.demo is not None else NetworkIdentity()
+        self.profile_notes: tuple[Text, ...] = ()  # why the platform's published profile was not used, if so
 
     def outcome_of(self, outcome: RunOutcome) -> SessionOutcome:
         """What the front ends show of this session's finished run (the window calls it on the run's last event)."""
@@ -120,6 +123,7 @@ class Session:
         reading = None if self.request.demo is not None else asyncio.ensure_future(asyncio.to_thread(local_network))
         if reading is not None:
             reading.add_done_callback(self._identity_read)
+        await self._use_published_profile()
         async with self._prepared() as (run, network):
             self._run, self.network = run, network
             if self._cancelled:
@@ -128,6 +132,21 @@ class Session:
         if reading is not None and not reading.done():  # its commands have deadlines of their own
             await asyncio.wait([reading], timeout=3)
         return self.outcome_of(outcome)
+
+    async def _use_published_profile(self) -> None:
+        """Replace a bundled profile with the platform's current one when its signature verifies."""
+        request = self.request
+        if request.demo is not None or not request.refresh_profile or self._cancelled:
+            return
+        from sparkgui.app.profile_refresh import refresh_profile
+        from sparkgui.core.published_profile import refreshable
+
+        if not refreshable(request.profile) or self._run_factory is not None:
+            return
+        choice = await refresh_profile(request.profile, request.network)
+        self.profile_notes = choice.notes
+        if choice.profile is not request.profile:
+            self.request = replace(request, profile=choice.profile)
 
     def _identity_read(self, reading: asyncio.Future[NetworkIdentity]) -> None:
         if not reading.cancelled() and reading.exception() is None:

@@ -85,12 +85,15 @@ def run_headless(args: argparse.Namespace) -> int:
         return run_watch(request, args.watch, args.watch_rounds, lang, event, keep_history=not args.no_history)
     stopped: list[int] = []
     try:
-        session, phones = asyncio.run(_execute(Session(request, progress), stopped, args.attendee_test, lang))
+        runner = Session(request, progress)
+        session, phones = asyncio.run(_execute(runner, stopped, args.attendee_test, lang))
     except KeyboardInterrupt:  # where the loop cannot catch signals (Windows): nothing finished is kept
         print("\nsparkgui: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
     if stopped:
         print(f"\nsparkgui: {_signal_name(stopped[0])}: cancelled; the reports say what finished.", file=sys.stderr)
+    for note in runner.profile_notes:
+        print(f"sparkgui: {note.render(lang)}", file=sys.stderr)
     report = with_attendees(session.report(lang, event), phones, lang)
     if not args.no_history:  # "since the site visit": the previous run at this venue, from the history
         from sparkgui.core.history.since import with_since

@@ -6,11 +6,12 @@ the key and what was expected.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import stat
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -159,6 +160,7 @@ class Profile:
     requirement_specs: tuple[RequirementSpec, ...] = ()  # as written; `requirements` fills in the defaults
     allow_rules: tuple[AllowRule, ...] = ()  # as written; `allow` fills in the defaults
     version: int = 0  # the platform's revision of its published profile: a newer one replaces an older one
+    digest: str = ""  # SHA-256 of the bytes it was read from: the report says exactly which profile was used
 
     @property
     def probe_endpoint(self) -> Endpoint | None:
@@ -262,9 +264,10 @@ def parse_profile(data: bytes, *, source: str, origin: str | None = None) -> Pro
     except RecursionError:
         raise ProfileError(source, "", "is nested too deeply to be a profile") from None
     try:
-        return _Reader(source).profile(raw, origin or source)
+        profile = _Reader(source).profile(raw, origin or source)
     except RecursionError:
         raise ProfileError(source, "", "is nested too deeply to be a profile") from None
+    return replace(profile, digest=hashlib.sha256(data).hexdigest())
 
 
 class _Reader:

@@ -84,6 +84,9 @@ def build_report(
         "profile": {
             "name": profile.name,
             "source": profile.source,
+            "origin": profile_origin(profile),
+            "version": profile.version,
+            "digest": profile.digest,
             "allowlist": rule_texts(profile, lang),
             "allow": [rule_json(rule, lang) for rule in profile.allow],
         },
@@ -100,6 +103,12 @@ def build_report(
         "problems": [problem_json(problem, lang, environment.proxy) for problem in problems],
     }
     return with_event(report, event)
+
+
+def profile_origin(profile: Profile) -> str:
+    """Which profile was used: the bundled one, the platform's published one, its cached copy, or a file."""
+    prefix = profile.source.split(":", 1)[0] if ":" in profile.source else ""
+    return prefix if prefix in ("bundled", "published", "cache") else "file"
 
 
 def with_event(report: Mapping[str, Any], event: EventInfo | None) -> dict[str, Any]:

@@ -88,7 +88,7 @@ def report_text(report: Mapping[str, Any]) -> str:
 
 def profile_file_name(source: str) -> str:
     """The profile by its file name only: a full local path says more about this laptop than IT needs."""
-    if source.startswith("bundled:"):
+    if source.startswith(("bundled:", "published:", "cache:")):
         return source
     return PurePath(source.replace("\\", "/")).name
 

@@ -57,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--test-heartbeat", metavar="SECONDS", type=_positive, help="the test page's heartbeat (default 25)"
     )
+    parser.add_argument(
+        "--trusted-proxies",
+        metavar="NETWORKS",
+        help="the load balancer's networks (10.0.0.0/8,fd00::/8): the client's address comes from their "
+        "X-Forwarded-For",
+    )
     parser.add_argument("--log-format", choices=LOG_FORMATS, help="text (default) or json: one JSON object a line")
     return parser
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from sparkgui import __version__
+from sparkgui.probe.forwarded import Network, forwarded_middleware
 from sparkgui.probe.logs import masked
 from sparkgui.probe.published import Published, add_published_routes
 from sparkgui.probe.session_routes import SessionRateLimits, add_session_routes
@@ -53,6 +54,7 @@ class ProbeConfig:
     sessions: SessionLimits = field(default_factory=SessionLimits)
     session_rates: SessionRateLimits = field(default_factory=SessionRateLimits)
     redis_url: str | None = None  # sessions in Redis, shared by several probes; in memory when None
+    trusted_proxies: tuple[Network, ...] = ()  # the load balancer's networks: their X-Forwarded-For is believed
 
     def session_store(self) -> SessionStore:
         """Where this probe keeps its attendee sessions: Redis when a URL is set, else its own memory."""
@@ -79,8 +81,9 @@ LIVE_KEY = web.AppKey("live", _Live)
 
 def make_app(config: ProbeConfig | None = None) -> web.Application:
     """Build the probe's application with `config` (the defaults when None)."""
-    app = web.Application()
-    app[CONFIG_KEY] = config or ProbeConfig()
+    config = config or ProbeConfig()
+    app = web.Application(middlewares=[forwarded_middleware(config.trusted_proxies)] if config.trusted_proxies else [])
+    app[CONFIG_KEY] = config
     app[LIVE_KEY] = _Live()
     app.router.add_get("/", index)
     app.router.add_get("/healthz", healthz)

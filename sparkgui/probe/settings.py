@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sparkgui.probe.app import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES, ProbeConfig
+from sparkgui.probe.forwarded import parse_networks
 from sparkgui.probe.published import Published
 from sparkgui.probe.sessions import SessionLimits
 from sparkgui.probe.test_page import TestPageSettings
@@ -45,12 +46,14 @@ class ProbeSettings:
     session_hours: float = 24.0  # how long an attendee session lives
     test_hold: float = TestPageSettings.hold_seconds  # how long the test page holds its WebSocket
     test_heartbeat: float = TestPageSettings.heartbeat_seconds
+    trusted_proxies: str = ""  # the load balancer's networks ("10.0.0.0/8, fd00::/8"): X-Forwarded-For from them
 
     def config(self) -> ProbeConfig:
         """The server's behaviour these settings ask for (ValueError when the profile cannot be read)."""
         return ProbeConfig(
             published=Published.read(self.profile) if self.profile else None,
             redis_url=self.redis_url,
+            trusted_proxies=parse_networks(self.trusted_proxies),
             sessions=SessionLimits(ttl_seconds=self.session_hours * 3600.0),
             test_page=TestPageSettings(hold_seconds=self.test_hold, heartbeat_seconds=self.test_heartbeat),
             heartbeat_seconds=self.heartbeat,
@@ -113,6 +116,13 @@ def _redis_url(value: object) -> str:
     return text
 
 
+def _networks(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f'expected networks like "10.0.0.0/8, fd00::/8", got {value!r}')
+    parse_networks(value)
+    return value.strip()
+
+
 def _log_format(value: object) -> str:
     text = _text(value)
     if text not in LOG_FORMATS:
@@ -135,6 +145,7 @@ READERS: dict[str, Callable[[object], Any]] = {
     "session_hours": _seconds,
     "test_hold": _seconds,
     "test_heartbeat": _seconds,
+    "trusted_proxies": _networks,
 }
 assert set(READERS) == {f.name for f in fields(ProbeSettings)}
 

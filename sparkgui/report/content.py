@@ -424,6 +424,10 @@ class _Builder:
         report = self.report
         resolvers = ", ".join(report.environment.resolvers) or "—"
         source = f" ({report.profile_source})" if report.profile_source else ""
+        if report.profile_version:
+            source += ", " + tr("version {version}", version=report.profile_version).render(self.lang)
+        if report.profile_digest:
+            source += f", SHA-256 {report.profile_digest[:16]}…"
         facts = [
             (tr("Operating system"), report.environment.os),
             (tr("Tool"), f"sparkgui {report.version}"),

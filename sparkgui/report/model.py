@@ -255,6 +255,8 @@ class Report:
     since: ReportSince | None = None
     watch: ReportWatch | None = None
     attendees: AttendeeResults | None = None
+    profile_version: int = 0
+    profile_digest: str = ""
 
     @property
     def problems(self) -> list[Problem]:
@@ -303,7 +305,13 @@ class Report:
             since=ReportSince.parse(data.get("since")),
             watch=ReportWatch.parse(data.get("watch")),
             attendees=results_from_json(data.get("attendees")),
+            profile_version=_whole(profile.get("version")),
+            profile_digest=_text(profile.get("digest")),
         )
+
+
+def _whole(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _list(value: object) -> list[Any]:

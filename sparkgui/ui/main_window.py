@@ -361,6 +361,9 @@ class MainWindow(QMainWindow):
         self.proxy.after_run(self.runs.session_outcome)
         if self.keep_history:
             self._remember()
+        notes = self.runs.session.profile_notes if self.runs.session is not None else ()
+        if notes:  # the platform's published profile was refused or out of reach: said, not hidden
+            self.export_bar.set_status(notes[0])
         self.runDone.emit(outcome)
 
     def _remember(self) -> None:

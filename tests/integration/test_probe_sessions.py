@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from sparkgui.probe import ProbeConfig, start_probe
+from sparkgui.probe.forwarded import client_address, parse_networks
 from sparkgui.probe.rate_limit import RateLimits
 from sparkgui.probe.session_routes import SessionRateLimits
 from sparkgui.probe.sessions import SessionLimits, browser_family, is_code
@@ -164,3 +165,36 @@ def test_the_browser_family_is_named_never_the_whole_user_agent() -> None:
         "": "Other",
     }
     assert {agent: browser_family(agent) for agent in agents} == agents
+
+
+def test_behind_a_trusted_load_balancer_the_client_address_comes_from_x_forwarded_for() -> None:
+    async def body(session: aiohttp.ClientSession, base: str) -> None:
+        forwarded = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7"}  # the client wrote the first part
+        async with session.get(base + "/whoami", headers=forwarded) as response:
+            assert (await response.json())["address"] == "198.51.100.7"
+        code = await _open(session, base)
+        assert await _post(session, base, code, GOOD, **forwarded) == 204
+        async with session.get(f"{base}/sessions/{code}") as response:
+            assert (await response.json())["results"][0]["address"] == "198.51.100.7"
+        async with session.get(base + "/whoami", headers={"X-Forwarded-For": "not an address"}) as response:
+            assert (await response.json())["address"] == "127.0.0.1"
+
+    run(_with_probe(ProbeConfig(trusted_proxies=parse_networks("127.0.0.0/8")), body))
+
+    async def untrusted(session: aiohttp.ClientSession, base: str) -> None:
+        async with session.get(base + "/whoami", headers={"X-Forwarded-For": "198.51.100.7"}) as response:
+            assert (await response.json())["address"] == "127.0.0.1"  # anyone else cannot pose as another network
+
+    run(_with_probe(ProbeConfig(trusted_proxies=parse_networks("10.0.0.0/8")), untrusted))
+
+
+def test_the_forwarded_chain_is_read_from_the_right() -> None:
+    trusted = parse_networks("10.0.0.0/8, fd00::/8")
+    assert client_address("10.0.0.2", ["198.51.100.7"], trusted) == "198.51.100.7"
+    assert client_address("10.0.0.2", ["203.0.113.9, 198.51.100.7, 10.0.0.5"], trusted) == "198.51.100.7"
+    assert client_address("10.0.0.2", ["198.51.100.7", "10.0.0.5"], trusted) == "198.51.100.7"  # two headers
+    assert client_address("10.0.0.2", ["10.0.0.3"], trusted) == "10.0.0.2"  # only proxies: the peer
+    assert client_address("10.0.0.2", ["x, 198.51.100.7"], trusted) == "198.51.100.7"
+    assert client_address("10.0.0.2", ["198.51.100.7, junk"], trusted) == "10.0.0.2"
+    assert client_address("::ffff:10.0.0.2", ["2001:db8::7"], trusted) == "2001:db8::7"
+    assert client_address("192.0.2.1", ["198.51.100.7"], trusted) == "192.0.2.1"
