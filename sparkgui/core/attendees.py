@@ -20,7 +20,7 @@ from sparkgui.core.i18n import Text, tr, trn
 
 MAX_PHONES = 500  # what one session keeps on the probe; anything beyond is not read
 OUTCOMES = ("success", "failed")
-REASONS = ("", "unreachable", "blocked", "cut", "silent", "offline", "other")
+REASONS = ("", "unreachable", "blocked", "cut", "silent", "offline", "interrupted", "other")
 NETWORKS = ("same", "other", "unknown")
 
 
@@ -59,6 +59,8 @@ def failure_words(reason: str, held_seconds: float) -> Text:
         return tr("platform unreachable (DNS or firewall)")
     if reason == "offline":
         return tr("phone offline")
+    if reason == "interrupted":
+        return tr("test interrupted on the phone (screen off or page left)")
     return tr("test did not finish")
 
 

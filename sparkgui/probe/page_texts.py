@@ -30,6 +30,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "silent": "The live connection stopped answering after {n} s: something on this network drops it without "
         "closing it.",
         "offline": "This device is not connected to a network.",
+        "interrupted": "The test stopped when the screen turned off or the page was left: this says nothing about "
+        "the network. Test again, and keep this page open until it ends.",
+        "testing": "Testing…",
         "other": "The test could not finish.",
         "sent": "Your result was sent to the organiser.",
         "not_sent": "Your result could not be sent to the organiser: show them this screen.",
@@ -61,6 +64,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "silent": "La connexion en direct a cessé de répondre au bout de {n}\u00a0s\u00a0: un équipement de ce "
         "réseau l’abandonne sans la fermer.",
         "offline": "Cet appareil n’est connecté à aucun réseau.",
+        "interrupted": "Le test s’est arrêté quand l’écran s’est éteint ou que la page a été quittée\u00a0: cela "
+        "ne dit rien du réseau. Refaites le test, et gardez cette page ouverte jusqu’à la fin.",
+        "testing": "Test en cours…",
         "other": "Le test n’a pas pu aller au bout.",
         "sent": "Votre résultat a été transmis à l’organisateur.",
         "not_sent": "Votre résultat n’a pas pu être transmis à l’organisateur\u00a0: montrez-lui cet écran.",

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 CODE_BYTES = 16  # 128 bits
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")  # token_urlsafe(16): 22 characters, no padding
 OUTCOMES = ("success", "failed")
-REASONS = ("", "unreachable", "blocked", "cut", "silent", "offline", "other")
+REASONS = ("", "unreachable", "blocked", "cut", "silent", "offline", "interrupted", "other")
 BROWSERS = ("Chrome", "Edge", "Firefox", "Safari", "Samsung Internet", "Opera", "Other")
 MAX_HOLD_SECONDS = 24 * 3600.0
 

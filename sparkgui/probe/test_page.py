@@ -30,11 +30,14 @@ class TestPageSettings:
 
 _STYLE = """
 *{box-sizing:border-box}
-body{margin:0;font:17px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;background:#f4f5f8}
+body{margin:0;font:1.0625rem/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2330;
+background:#f4f5f8}
 main{max-width:34rem;margin:0 auto;padding:1.5rem 1.25rem 3rem}
 h1{font-size:1.45rem;margin:.5rem 0 1rem}
 p{margin:.6rem 0}
-.card{background:#fff;border-radius:14px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12);margin-top:1.25rem}
+.card{background:#fff;border-radius:14px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12);margin-top:1.25rem;
+border-left:8px solid transparent}
+#countdown:empty,#detail:empty,#sent:empty{display:none}
 #status{font-size:1.9rem;font-weight:700;margin:0}
 #countdown{font-size:1.1rem;color:#4a5264;min-height:1.5em}
 button{font:inherit;font-weight:600;width:100%;padding:.95rem 1rem;margin-top:1.25rem;border:0;border-radius:12px;
@@ -44,9 +47,9 @@ button:disabled{background:#9aa6c6;cursor:default}
 [data-state=waiting] #status{color:#8a5a00}
 [data-state=success] #status{color:#17773a}
 [data-state=failed] #status{color:#b3261e}
-[data-state=success] .card{border-left:8px solid #17773a}
-[data-state=failed] .card{border-left:8px solid #b3261e}
-[data-state=waiting] .card{border-left:8px solid #d99a00}
+[data-state=success] .card{border-left-color:#17773a}
+[data-state=failed] .card{border-left-color:#b3261e}
+[data-state=waiting] .card{border-left-color:#d99a00}
 """
 
 _SCRIPT = """
@@ -80,7 +83,7 @@ _SCRIPT = """
   }
 
   function finish(outcome, reason, held) {
-    $("countdown").textContent = "";
+    countdown("");
     if (outcome === "success") {
       show("success", t.success, t.success_detail.replace("{n}", secs(held)));
     } else {
@@ -89,6 +92,13 @@ _SCRIPT = """
     send(outcome, reason, Math.round(held * 10) / 10);
     button.disabled = false;
     button.textContent = t.again;
+    if (lock) { lock.release().catch(function () {}); lock = null; }
+  }
+
+  var lock = null;
+  var shown = "";
+  function countdown(text) {
+    if (text !== shown) { shown = text; $("countdown").textContent = text; }
   }
 
   function hold() {
@@ -100,10 +110,16 @@ _SCRIPT = """
       if (done) { return; }
       done = true;
       clearInterval(ticker); clearInterval(beat); clearTimeout(openTimer);
+      document.removeEventListener("visibilitychange", away);
+      document.removeEventListener("freeze", away);
       var seconds = held();
       try { ws.close(1000); } catch (e) { /* already closed */ }
       finish(outcome, reason, seconds);
     };
+    // A locked screen or another app freezes the page: that is no network cut, so it is said as such.
+    var away = function (event) { if (event.type === "freeze" || document.hidden) { end("failed", "interrupted"); } };
+    document.addEventListener("visibilitychange", away);
+    document.addEventListener("freeze", away);
     var openTimer = setTimeout(function () { end("failed", "blocked"); }, cfg.open * 1000);
     try { ws = new WebSocket(scheme + "//" + location.host + "/ws"); } catch (e) { end("failed", "blocked"); return; }
     var ask = function () { if (!asked) { asked = now(); } ws.send("heartbeat"); };
@@ -114,7 +130,7 @@ _SCRIPT = """
       ticker = setInterval(function () {
         if (asked && now() - asked > cfg.answer * 1000) { end("failed", "silent"); return; }
         var left = Math.max(0, Math.ceil(cfg.hold - held()));
-        $("countdown").textContent = t.left.replace("{n}", String(left));
+        countdown(t.left.replace("{n}", String(left)));
         if (held() >= cfg.hold) {
           clearInterval(beat);
           if (!asked) { ask(); }
@@ -131,10 +147,14 @@ _SCRIPT = """
 
   button.addEventListener("click", function () {
     button.disabled = true;
+    button.textContent = t.testing;
     $("sent").textContent = "";
     if (navigator.onLine === false) { finish("failed", "offline", 0); return; }
+    if (navigator.wakeLock) {  // keep the screen on for the minute, where the browser allows it (HTTPS)
+      navigator.wakeLock.request("screen").then(function (l) { lock = l; }, function () { lock = null; });
+    }
     show("waiting", t.waiting, "");
-    $("countdown").textContent = t.left.replace("{n}", secs(cfg.hold));
+    countdown(t.left.replace("{n}", secs(cfg.hold)));
     fetch("/healthz", { cache: "no-store" }).then(function (r) {
       if (r.status === 204 || r.ok) { hold(); } else { finish("failed", "unreachable", 0); }
     }, function () { finish("failed", "unreachable", 0); });
@@ -196,9 +216,10 @@ def render_page(language: str, settings: TestPageSettings) -> str:
         f"<h1>{_escape(texts['title'])}</h1>"
         f"<p>{_escape(texts['intro'].replace('{n}', seconds))}</p>"
         f'<p class="note" id="shared" hidden>{_escape(texts["shared"])}</p>'
-        '<div class="card" role="status" aria-live="polite">'
-        f'<p id="status">{_escape(texts["ready"])}</p><p id="countdown"></p><p id="detail"></p>'
-        '<p class="note" id="sent"></p>'
+        '<div class="card">'
+        f'<p id="status" role="status" aria-live="polite">{_escape(texts["ready"])}</p>'
+        '<p id="countdown" aria-live="off"></p><p id="detail" aria-live="polite"></p>'
+        '<p class="note" id="sent" aria-live="polite"></p>'
         f'<p class="note" id="noscript">{_escape(texts["no_script"])}</p></div>'
         f'<button id="start" type="button" hidden>{_escape(texts["start"])}</button>'
         f'</main><script type="application/json" id="config">{data}</script>'
