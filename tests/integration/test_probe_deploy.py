@@ -8,7 +8,9 @@ import asyncio
 import json
 import os
 import re
+import resource
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -118,3 +120,23 @@ def test_the_service_reads_its_environment_and_logs_json_lines_without_whole_add
     assert events["ws"]["peer"] == "127.0.0.0/24" and events["ws"]["messages"] == "1"
     assert all({"ts", "level", "event"} <= set(entry) for entry in entries)
     assert "127.0.0.1" not in json.dumps([e for e in entries if e["event"] in ("ws", "download")])
+
+
+def test_the_service_raises_its_open_files_limit_and_trims_tls_buffers() -> None:
+    """5,000 WebSockets need 5,000 descriptors (out of them, asyncio's accept loop spins at full CPU) and
+    asyncio's 256 KiB TLS buffer each would take 1.5 GB: bench/probe_capacity.py measured both."""
+    script = (
+        "import asyncio.sslproto, resource, logging\n"
+        "logging.basicConfig(level=logging.WARNING)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))\n"
+        "from sparkgui.probe.server import prepare_process\n"
+        "prepare_process(5000, tls=True)\n"
+        "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], asyncio.sslproto.SSLProtocol.max_size)\n"
+        "prepare_process(10**9, tls=False)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    soft, buffer = map(int, done.stdout.split())
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    assert soft == min(hard, 5064) and buffer == 16 * 1024
+    assert "open files limited to" in done.stderr and "raise LimitNOFILE or ulimit -n" in done.stderr

@@ -83,12 +83,14 @@ class ClosingRunner(web.AppRunner):
         super().__init__(app, **kwargs)  # type: ignore[arg-type]
         self._sockets: list[RecordingSocket] = []
 
-    async def serve(self, host: str | None, port: int = 0, ssl_context: ssl.SSLContext | None = None) -> int:
+    async def serve(
+        self, host: str | None, port: int = 0, ssl_context: ssl.SSLContext | None = None, backlog: int = 128
+    ) -> int:
         """Listen on `host:port` (0: a free port; "" : every interface) and return the (first) port."""
-        sockets = listening_sockets(host, port)
+        sockets = listening_sockets(host, port, backlog)
         try:
             for sock in sockets:
-                await web.SockSite(self, sock, ssl_context=ssl_context).start()
+                await web.SockSite(self, sock, ssl_context=ssl_context, backlog=backlog).start()
         except BaseException:
             for sock in sockets:
                 sock.close()
