@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sparkgui.core.attendees import AttendeeResults, PhoneTest, network_of, parse_phone_tests
-from sparkgui.core.context import NetworkSettings, RunContext
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.net.trust import TrustStores
 from sparkgui.core.profile import Profile
+
+if TYPE_CHECKING:  # the engine (dnspython, aiohttp) loads once a session opens, never with the window
+    from sparkgui.core.context import NetworkSettings
+    from sparkgui.core.net.trust import TrustStores
 
 POLL_SECONDS = 3.0  # how often the desktop asks the probe for new results
 MAX_ANSWER_BYTES = 256 * 1024  # 500 results are about 100 KB
@@ -70,6 +72,8 @@ class ProbeAttendeeTest:
     """A session on the platform's probe."""
 
     def __init__(self, profile: Profile, network: NetworkSettings, trust: TrustStores | None = None) -> None:
+        from sparkgui.core.context import RunContext
+
         self.host, self.port, self.base = probe_base(profile)
         self.test_url = self.base + "/test"
         self._run = RunContext(profile, network, trust)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 
 from sparkgui.core.event import MAX_ATTENDEES, MAX_FIELD_LENGTH, EventInfo
 from sparkgui.core.i18n import tr
@@ -47,6 +47,9 @@ class EventForm(QWidget):
         self.attendees_label.setBuddy(self.attendees_spin)
         layout.addWidget(self.attendees_label)
         layout.addWidget(self.attendees_spin)
+        # Beside the audience it is about: a QR code that attendees scan to test their phones.
+        self.phones_button = QPushButton(self)
+        layout.addWidget(self.phones_button)
         self._readable_placeholders()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -107,4 +110,9 @@ class EventForm(QWidget):
         self.attendees_spin.setAccessibleName(tr("Attendees").render(lang))
         self.attendees_spin.setToolTip(
             tr("How many attendees the event expects: the speed test says whether the link carries them.").render(lang)
+        )
+        self.phones_button.setText(tr("Phones…").render(lang))
+        self.phones_button.setAccessibleName(tr("Test attendees' phones").render(lang))
+        self.phones_button.setToolTip(
+            tr("Test attendees' phones: show a QR code that they scan on the guest Wi-Fi.").render(lang)
         )

@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.proxy_button.clicked.connect(self.open_proxy_settings)
         self.action_bar.history_button.clicked.connect(self.open_history)
         self.action_bar.watch_button.clicked.connect(self._watch_pressed)
-        self.action_bar.attendee_button.clicked.connect(self.open_attendee_test)
+        self.event_form.phones_button.clicked.connect(self.open_attendee_test)
         self.watcher.stateChanged.connect(self._state_changed)
         self.sign_in_button.clicked.connect(self.open_sign_in)
         self.event_form.changed.connect(self._event_edited)

@@ -23,7 +23,7 @@ def test_the_qr_code_opens_a_session_and_a_phone_result_shows_live(
     port, network = wait_for(qtbot, probe.__aenter__())
     try:
         window = open_window(probe_profile(port), network)
-        click(window.action_bar.attendee_button)
+        click(window.event_form.phones_button)
         dialog = window.attendee.dialog
         qtbot.waitUntil(lambda: dialog.link.text().startswith(f"https://probe.test:{port}/test?s="), timeout=10_000)
         assert not dialog.qr.pixmap().isNull() and dialog.qr.pixmap().width() >= 200
@@ -45,7 +45,7 @@ def test_the_qr_code_opens_a_session_and_a_phone_result_shows_live(
 
 def test_the_demo_shows_simulated_phones_marked_as_demo(qtbot: QtBot, open_window: WindowFactory) -> None:
     window = open_window(load_bundled_profile(), demo="ready")
-    click(window.action_bar.attendee_button)
+    click(window.event_form.phones_button)
     dialog = window.attendee.dialog
     qtbot.waitUntil(lambda: dialog.phones.count() >= 1, timeout=10_000)
     assert dialog.link.text().startswith("https://probe.sparkup.app/test?s=DEMO")

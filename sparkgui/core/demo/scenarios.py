@@ -51,6 +51,7 @@ SCENARIOS: dict[str, Scenario] = {
 DEFAULT_SCENARIO = "not-ready"
 DEMO_HOLD_SECONDS = 8.0  # a demo's WebSocket hold: long enough to watch the countdown, short enough to sell
 DEMO_SPEED_SECONDS = 2.0  # a demo's speed test, each way (a real one takes 3 to 10 s)
+DEMO_LATENCY_SAMPLES = 8  # a demo's round trips (the bundled profile asks 20: 4.4 s on the demo's 120 ms link)
 
 
 def scenario_named(name: str | None) -> Scenario:

@@ -50,10 +50,9 @@ class ActionBar(QWidget):
         row.addStretch(1)
         column.addWidget(self.progress)
         # Not steps of the check, so at the row's end: the event-day watch and every run kept.
-        self.attendee_button = QPushButton(self)
         self.watch_button = QPushButton(self)
         self.history_button = QPushButton(self)
-        for widget in (self.attendee_button, self.watch_button, self.history_button):
+        for widget in (self.watch_button, self.history_button):
             widget.setMinimumHeight(BUTTON_HEIGHT)
             row.addWidget(widget)
 
@@ -72,11 +71,6 @@ class ActionBar(QWidget):
             (
                 watch,
                 (self.check_button, tr("Check this network"), tr("Run every check now (F5).")),
-                (
-                    self.attendee_button,
-                    tr("Test attendees' phones…"),
-                    tr("Show a QR code that attendees scan to test their phones on the guest Wi-Fi."),
-                ),
                 (
                     self.long_button,
                     tr("Run the 10-minute test"),
