@@ -237,9 +237,7 @@ def test_a_middlebox_that_refuses_the_upgrade_is_reported_as_blocked(
 
 
 @pytest.mark.timeout(30)
-def test_a_phone_that_locks_its_screen_mid_test_is_not_blamed_on_the_network(
-    browser: WebDriver, probe: Probe
-) -> None:
+def test_a_phone_that_locks_its_screen_mid_test_is_not_blamed_on_the_network(browser: WebDriver, probe: Probe) -> None:
     """A locked screen or another app freezes the page; the WebSocket then looks cut, but the network is fine."""
     code = probe.open_session()["code"]
     open_page(browser, probe.url(f"/test?s={code}"))
