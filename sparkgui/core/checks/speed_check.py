@@ -61,12 +61,18 @@ class SpeedCheck(Check):
             measure_download,
             measure_upload,
         )
-        from sparkgui.core.transport import platform_session
+        from sparkgui.core.transport import platform_session, route_to
 
         host, port, spec = self.probe.host, self.probe.port, self.spec
         timeouts = scope.run.profile.timeouts
         seconds = spec.max_seconds * (PHOTO_TIME_FACTOR if self.name == PHOTO else 1)
-        limits = TransferLimits(spec.max_bytes, seconds, stall_seconds=max(3.0, timeouts.http / 2))
+        via_proxy = (await route_to(scope, host, port)).via_proxy
+        limits = TransferLimits(
+            spec.max_bytes,
+            seconds,
+            stall_seconds=max(3.0, timeouts.http / 2),
+            drain_seconds=seconds if via_proxy else 0.0,
+        )
         base = f"https://{host}" if port == 443 else f"https://{host}:{port}"
         session_timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeouts.connect, sock_read=None)
         send_buffer = None if self.name == DOWNLOAD else UPLOAD_SEND_BUFFER
@@ -106,6 +112,7 @@ class SpeedCheck(Check):
     def _photo(self, moved: int, seconds: float, evidence: dict[str, Any]) -> CheckResult:
         size, slowest = self.spec.photo_bytes, self.spec.photo_max_seconds
         evidence["photo_max_seconds"] = slowest
+        evidence["photo_size_bytes"] = size
         remedy = tr("Ask the venue's IT for more upload capacity for the event, or a link reserved for it.")
         if moved < size:
             return warned(

@@ -44,6 +44,10 @@ class TransferLimits:
     max_bytes: int = 25_000_000
     max_seconds: float = 10.0
     stall_seconds: float = 3.0
+    # After an upload stops sending, what a proxy's buffers still hold must reach the probe. This side sees only
+    # its own socket, so through a proxy the answer may take this much longer (squid on a fast LAN in front of
+    # a slow uplink holds megabytes: seen as a false "stood still" at 8 Mbit/s under load).
+    drain_seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -256,7 +260,7 @@ async def measure_upload(
 
     payload = _UploadBody(chunks())
     try:
-        async with asyncio.timeout(limits.max_seconds + 3 * limits.stall_seconds):
+        async with asyncio.timeout(limits.max_seconds + limits.drain_seconds + 3 * limits.stall_seconds):
             async with session.post(f"{base_url}/upload", data=payload) as response:
                 _refused(response.status, "upload")
                 answer = await asyncio.wait_for(response.json(content_type=None), limits.stall_seconds)
