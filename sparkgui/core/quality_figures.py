@@ -31,7 +31,8 @@ class QualityFigures:
     download_samples: tuple[Point, ...] = ()
     upload_samples: tuple[Point, ...] = ()
     photo_seconds: float | None = None
-    photo_bytes: int | None = None
+    photo_bytes: int | None = None  # what moved
+    photo_size: int | None = None  # the photo's size: more than what moved when it did not finish
     latency_ms: float | None = None
     p95_ms: float | None = None
     jitter_ms: float | None = None
@@ -63,6 +64,7 @@ def figures_of(evidence: Mapping[str, Mapping[str, Any]]) -> QualityFigures | No
         upload_samples=_points(up.get("samples")),
         photo_seconds=_number(photo.get("seconds")) if _whole(photo.get("bytes")) else None,
         photo_bytes=_whole(photo.get("bytes")),
+        photo_size=_whole(photo.get("photo_size_bytes")),
         latency_ms=_number(latency.get("latency_ms")),
         p95_ms=_number(latency.get("p95_ms")),
         jitter_ms=_number(latency.get("jitter_ms")),

@@ -24,6 +24,8 @@ UPLOAD_COLOUR = "#b3541e"
 RTT_COLOUR = "#1d5fa8"
 MEDIAN_COLOUR = "#1e7b34"
 P95_COLOUR = "#8a5a00"
+# The axis runs this far above the highest value: the legend, top right, sits over empty plot, not the lines.
+LEGEND_HEADROOM = 1.45
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def paint_rates(painter: QPainter, area: QRectF, figures: QualityFigures, style:
     top = max((rate for _, points, _, _ in drawn for _, rate in points), default=1e6) / 1e6
     seconds = max((at for _, points, _, _ in drawn for at, _ in points), default=1.0)
     title = tr("Speed over time (Mbit/s)").render(lang)
-    plot, axis_top = _frame(painter, area, style, title, top * 1.1, seconds, tr("s").render(lang), lang)
+    plot, axis_top = _frame(painter, area, style, title, top * LEGEND_HEADROOM, seconds, tr("s").render(lang), lang)
     for label_index, (label, points, colour, dash) in enumerate(drawn):
         _polyline(painter, plot, points, axis_top, seconds, QColor(colour), dash, style.line_width)
         _legend(painter, plot, label_index, label, QColor(colour), dash, style)
@@ -64,7 +66,7 @@ def paint_rates(painter: QPainter, area: QRectF, figures: QualityFigures, style:
 def paint_round_trips(painter: QPainter, area: QRectF, figures: QualityFigures, style: ChartStyle, lang: str) -> None:
     """Each round trip in ms, in the order sent, with the median (solid) and the 95th percentile (dotted)."""
     samples = figures.rtt_samples_ms
-    top = max(max(samples, default=1.0), figures.p95_ms or 0.0) * 1.15
+    top = max(max(samples, default=1.0), figures.p95_ms or 0.0) * LEGEND_HEADROOM
     count = max(1, len(samples))
     title = tr("Round trips (ms)").render(lang)
     plot, top = _frame(painter, area, style, title, top, float(count), tr("samples").render(lang), lang)
@@ -149,7 +151,7 @@ def _frame(
     painter.drawText(
         QRectF(plot.left(), plot.bottom() + line * 0.2, plot.width(), line),
         Qt.AlignmentFlag.AlignRight,
-        f"{number(right, 0 if right >= 10 else 1).render(lang)} {unit}",
+        f"{number(right, 0 if right >= 10 or right == int(right) else 1).render(lang)} {unit}",
     )
     painter.drawText(
         QRectF(plot.left(), plot.bottom() + line * 0.2, plot.width(), line), Qt.AlignmentFlag.AlignLeft, "0"

@@ -23,13 +23,23 @@ def speed_lines(figures: QualityFigures) -> list[Text]:
     """The section's sentences: the capacity verdict first, then the speeds, the photo, the round trips."""
     lines = [line for line in (capacity_words(figures), rate_words(figures)) if line is not None]
     if figures.photo_seconds is not None and figures.photo_bytes:
-        lines.append(
-            tr(
-                "One {size} MB photo took {seconds} s to upload.",
-                size=number(figures.photo_bytes / 1e6, 1),
-                seconds=number(figures.photo_seconds, 1),
+        if figures.photo_size and figures.photo_bytes < figures.photo_size:
+            lines.append(
+                tr(
+                    "One {size} MB photo did not finish uploading: {moved} MB in {seconds} s.",
+                    size=number(figures.photo_size / 1e6, 1),
+                    moved=number(figures.photo_bytes / 1e6, 1),
+                    seconds=number(figures.photo_seconds, 1),
+                )
             )
-        )
+        else:
+            lines.append(
+                tr(
+                    "One {size} MB photo took {seconds} s to upload.",
+                    size=number(figures.photo_bytes / 1e6, 1),
+                    seconds=number(figures.photo_seconds, 1),
+                )
+            )
     latency = latency_words(figures)
     if latency is not None:
         lines.append(latency)

@@ -50,6 +50,12 @@ def test_the_words_in_english_and_french() -> None:
     assert latency.render("fr").startswith("Allers-retours 42 ms") and "3,2 ms" in latency.render("fr")
     lines = [line.render("en") for line in speed_lines(figures)]
     assert lines[0].startswith("Not enough") and "One 3.0 MB photo took 8.2 s to upload." in lines
+    # A photo that did not finish is never said to have "taken" what moved.
+    unfinished = figures_of({**EVIDENCE, "quality:photo_upload": {"bytes": 2_000_000, "seconds": 5.4,
+                                                                  "photo_size_bytes": 3_000_000}})  # fmt: skip
+    assert unfinished is not None
+    lines = [line.render("en") for line in speed_lines(unfinished)]
+    assert "One 3.0 MB photo did not finish uploading: 2.0 MB in 5.4 s." in lines
 
 
 def test_the_pdf_section_references_its_charts_and_escapes_nothing_unsafe() -> None:
