@@ -64,8 +64,7 @@ def probe_base(profile: Profile) -> tuple[str, int, str]:
         raise AttendeeTestError(
             tr("This profile names no platform probe (probe = true), so phones cannot be tested with it.")
         )
-    netloc = probe.host if probe.port == 443 else f"{probe.host}:{probe.port}"
-    return probe.host, probe.port, f"https://{netloc}"
+    return probe.host, probe.port, probe.base_url
 
 
 class ProbeAttendeeTest:

@@ -43,8 +43,7 @@ async def refresh_profile(
         return ProfileChoice(profile, "file" if not profile.source.startswith("bundled:") else "bundled")
     probe = profile.probe_endpoint
     assert probe is not None  # refreshable
-    netloc = probe.host if probe.port == 443 else f"{probe.host}:{probe.port}"
-    base = f"https://{netloc}"
+    base = probe.base_url
     run = RunContext(profile, network, trust)
     loop = asyncio.get_running_loop()
     ends = loop.time() + deadline_seconds

@@ -52,6 +52,11 @@ class Endpoint:
         """The host as the profile wrote it, for people (else its ASCII form)."""
         return self.display_host or self.host
 
+    @property
+    def base_url(self) -> str:
+        """`https://host`, with the port only when it is not 443: every URL on this endpoint starts so."""
+        return f"https://{self.host}" if self.port == 443 else f"https://{self.host}:{self.port}"
+
 
 @dataclass(frozen=True)
 class WebSocketSpec:

@@ -169,8 +169,7 @@ def _published_url(profile: Profile) -> str:
     probe = profile.probe_endpoint
     if probe is None:
         return "?"
-    netloc = probe.host if probe.port == 443 else f"{probe.host}:{probe.port}"
-    return f"https://{netloc}/profile.toml"
+    return probe.base_url + "/profile.toml"
 
 
 def refreshable(profile: Profile) -> bool:

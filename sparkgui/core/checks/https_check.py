@@ -57,8 +57,7 @@ class HttpsCheck(Check):
     @property
     def url(self) -> str:
         """The URL requested, with the port only when it is not 443."""
-        e = self.endpoint
-        return f"https://{e.host}{'' if e.port == 443 else f':{e.port}'}{e.path}"
+        return self.endpoint.base_url + self.endpoint.path
 
     async def run(self, scope: CheckScope) -> CheckResult:
         """GET the URL over the run's route and judge the answer; no answer or a cut connection fails."""

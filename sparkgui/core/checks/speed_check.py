@@ -73,7 +73,7 @@ class SpeedCheck(Check):
             stall_seconds=max(3.0, timeouts.http / 2),
             drain_seconds=seconds if via_proxy else 0.0,
         )
-        base = f"https://{host}" if port == 443 else f"https://{host}:{port}"
+        base = self.probe.base_url
         session_timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeouts.connect, sock_read=None)
         send_buffer = None if self.name == DOWNLOAD else UPLOAD_SEND_BUFFER
         progress = self._progress(scope)
