@@ -40,7 +40,7 @@ async def refresh_profile(
     A profile given by hand is used as it is (origin `file`).
     """
     if not refreshable(profile):
-        return ProfileChoice(profile, "file" if not profile.source.startswith("bundled:") else "bundled")
+        return ProfileChoice(profile)
     probe = profile.probe_endpoint
     assert probe is not None  # refreshable
     base = probe.base_url

@@ -168,6 +168,12 @@ class Profile:
     digest: str = ""  # SHA-256 of the bytes it was read from: the report says exactly which profile was used
 
     @property
+    def origin(self) -> str:
+        """Where it came from, as `source` says: bundled, published (verified), cache (its copy) or file."""
+        prefix = self.source.split(":", 1)[0] if ":" in self.source else ""
+        return prefix if prefix in ("bundled", "published", "cache") else "file"
+
+    @property
     def probe_endpoint(self) -> Endpoint | None:
         """The platform's probe (`probe = true`), which also serves the speed test."""
         return next((endpoint for endpoint in self.endpoints if endpoint.probe), None)

@@ -34,11 +34,15 @@ Fetcher = Callable[[str], Awaitable[bytes | None]]
 
 @dataclass(frozen=True)
 class ProfileChoice:
-    """The profile to use, where it came from, and what was refused on the way (for a note and the log)."""
+    """The profile to use, and what was refused on the way (for a note and the log)."""
 
     profile: Profile
-    origin: str  # published | cache | bundled
     notes: tuple[Text, ...] = ()
+
+    @property
+    def origin(self) -> str:
+        """published, cache, bundled (or file, for a profile given by hand)."""
+        return self.profile.origin
 
 
 def shipped_keys(environ: Mapping[str, str] | None = None) -> tuple[PublicKey, ...]:
@@ -71,7 +75,7 @@ def _verified(body: bytes, signature: bytes | None, keys: Iterable[PublicKey], o
     return parse_profile(body, source="profile.toml", origin=origin)
 
 
-def _read_cache(folder: Path, name: str, keys: Iterable[PublicKey]) -> tuple[Profile, bytes, bytes] | None:
+def _read_cache(folder: Path, name: str, keys: Iterable[PublicKey]) -> Profile | None:
     body_file = folder / f"{name}.toml"
     try:
         body = body_file.read_bytes()[: MAX_PROFILE_BYTES + 1]
@@ -79,7 +83,7 @@ def _read_cache(folder: Path, name: str, keys: Iterable[PublicKey]) -> tuple[Pro
     except OSError:
         return None
     try:
-        return _verified(body, signature, keys, f"cache:{body_file.name}"), body, signature
+        return _verified(body, signature, keys, f"cache:{body_file.name}")
     except (SignatureError, ProfileError):
         return None  # changed on disk, or signed by a key no longer trusted: as if there were none
 
@@ -103,51 +107,42 @@ async def choose_profile(
     """
     trusted = tuple(keys)
     name = _cache_name(bundled)
-    notes: list[Text] = []
-    best, origin = bundled, "bundled"
     cached = _read_cache(folder, name, trusted)
-    if cached is not None and cached[0].version >= bundled.version:
-        best, origin = cached[0], "cache"
+    best = cached if cached is not None and cached.version >= bundled.version else bundled
     if fetch is None or not trusted:
-        return ProfileChoice(best, origin, tuple(notes))
+        return ProfileChoice(best)
     try:
         body = await fetch("/profile.toml")
         signature = await fetch("/profile.toml.sig") if body is not None else None
     except (ConnectionError, OSError, TimeoutError) as exc:
-        notes.append(
-            tr(
-                "The platform's current profile could not be fetched ({reason}); using the {origin} one.",
-                reason=str(exc) or type(exc).__name__,
-                origin=origin_word(origin),
-            )
+        note = tr(
+            "The platform's current profile could not be fetched ({reason}); using the {origin} one.",
+            reason=str(exc) or type(exc).__name__,
+            origin=origin_word(best.origin),
         )
-        return ProfileChoice(best, origin, tuple(notes))
+        return ProfileChoice(best, (note,))
     if body is None:
-        return ProfileChoice(best, origin, tuple(notes))  # this probe publishes no profile: nothing to refuse
+        return ProfileChoice(best)  # this probe publishes no profile: nothing to refuse
     if len(body) > MAX_PROFILE_BYTES or (signature is not None and len(signature) > MAX_SIGNATURE_BYTES):
-        notes.append(tr("The platform's published profile was refused: it is too big to be a profile."))
-        return ProfileChoice(best, origin, tuple(notes))
+        return ProfileChoice(
+            best, (tr("The platform's published profile was refused: it is too big to be a profile."),)
+        )
     try:
         published = _verified(body, signature, trusted, "published:" + _published_url(bundled))
     except (SignatureError, ProfileError) as exc:
-        notes.append(tr("The platform's published profile was refused: {reason}.", reason=str(exc)))
-        return ProfileChoice(best, origin, tuple(notes))
+        return ProfileChoice(best, (tr("The platform's published profile was refused: {reason}.", reason=str(exc)),))
     if published.version < best.version:
-        notes.append(
-            tr(
-                "The platform's published profile was refused: its version {version} is older than the {origin} "
-                "one (version {current}).",
-                version=published.version,
-                origin=origin_word(origin),
-                current=best.version,
-            )
+        note = tr(
+            "The platform's published profile was refused: its version {version} is older than the {origin} "
+            "one (version {current}).",
+            version=published.version,
+            origin=origin_word(best.origin),
+            current=best.version,
         )
-        return ProfileChoice(best, origin, tuple(notes))
+        return ProfileChoice(best, (note,))
     assert signature is not None  # verified above
     problem = _write_cache(folder, name, body, signature)
-    if problem is not None:
-        notes.append(problem)
-    return ProfileChoice(published, "published", tuple(notes))
+    return ProfileChoice(published, (problem,) if problem is not None else ())
 
 
 def origin_word(origin: str) -> Text:

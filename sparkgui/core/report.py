@@ -84,7 +84,7 @@ def build_report(
         "profile": {
             "name": profile.name,
             "source": profile.source,
-            "origin": profile_origin(profile),
+            "origin": profile.origin,
             "version": profile.version,
             "digest": profile.digest,
             "allowlist": rule_texts(profile, lang),
@@ -103,12 +103,6 @@ def build_report(
         "problems": [problem_json(problem, lang, environment.proxy) for problem in problems],
     }
     return with_event(report, event)
-
-
-def profile_origin(profile: Profile) -> str:
-    """Which profile was used: the bundled one, the platform's published one, its cached copy, or a file."""
-    prefix = profile.source.split(":", 1)[0] if ":" in profile.source else ""
-    return prefix if prefix in ("bundled", "published", "cache") else "file"
 
 
 def with_event(report: Mapping[str, Any], event: EventInfo | None) -> dict[str, Any]:
