@@ -7,13 +7,14 @@ touches the network: its phones are simulated, and marked so.
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sparkgui.core.attendees import AttendeeResults, PhoneTest, network_of, parse_phone_tests
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.profile import Profile
+from sparkgui.core.profile import Endpoint, Profile
 
 if TYPE_CHECKING:  # the engine (dnspython, aiohttp) loads once a session opens, never with the window
     from sparkgui.core.context import NetworkSettings
@@ -57,14 +58,14 @@ def _now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def probe_base(profile: Profile) -> tuple[str, int, str]:
-    """The probe's host, port and base URL, from the profile (AttendeeTestError when it names none)."""
+def probe_of(profile: Profile) -> Endpoint:
+    """The profile's probe (AttendeeTestError when it names none)."""
     probe = profile.probe_endpoint
     if probe is None:
         raise AttendeeTestError(
             tr("This profile names no platform probe (probe = true), so phones cannot be tested with it.")
         )
-    return probe.host, probe.port, probe.base_url
+    return probe
 
 
 class ProbeAttendeeTest:
@@ -73,39 +74,28 @@ class ProbeAttendeeTest:
     def __init__(self, profile: Profile, network: NetworkSettings, trust: TrustStores | None = None) -> None:
         from sparkgui.core.context import RunContext
 
-        self.host, self.port, self.base = probe_base(profile)
-        self.test_url = self.base + "/test"
+        self.probe = probe_of(profile)
+        self.test_url = self.probe.base_url + "/test"
         self._run = RunContext(profile, network, trust)
         self._code: str | None = None
         self._opened_at = ""
         self._answer: dict[str, Any] = {"results": []}
 
     async def _request(self, method: str, path: str) -> tuple[int, Any]:
-        import aiohttp
-
-        from sparkgui.core.net.http_client import read_at_most
-        from sparkgui.core.transport import side_session
+        from sparkgui.core.transport import side_request
 
         deadline = self._run.profile.timeouts.http
-        timeout = aiohttp.ClientTimeout(total=deadline)
         try:
-            async with (
-                side_session(self._run, self.host, self.port, timeout) as session,
-                session.request(method, self.base + path, allow_redirects=False) as response,
-            ):
-                body = await read_at_most(response.content, MAX_ANSWER_BYTES)
-                status = response.status
-        except (aiohttp.ClientError, ConnectionError, OSError, TimeoutError) as exc:
+            status, body = await side_request(self._run, self.probe, method, path, MAX_ANSWER_BYTES, deadline)
+        except (ConnectionError, TimeoutError) as exc:
             raise AttendeeTestError(
                 tr(
                     "The platform's probe ({host}) could not be reached from this laptop: {reason}. Run the "
                     "check first: it says what blocks it.",
-                    host=self.host,
+                    host=self.probe.host,
                     reason=str(exc) or type(exc).__name__,
                 )
             ) from None
-        import json
-
         try:
             return status, json.loads(body.decode("utf-8")) if body else None
         except (UnicodeDecodeError, ValueError, RecursionError):
@@ -120,7 +110,7 @@ class ProbeAttendeeTest:
                 tr(
                     "The platform's probe ({host}) did not open a session (HTTP {status}). It may not offer the "
                     "attendee test yet; try again later.",
-                    host=self.host,
+                    host=self.probe.host,
                     status=status,
                 )
             )

@@ -43,32 +43,22 @@ async def refresh_profile(
         return ProfileChoice(profile)
     probe = profile.probe_endpoint
     assert probe is not None  # refreshable
-    base = probe.base_url
     run = RunContext(profile, network, trust)
-    loop = asyncio.get_running_loop()
-    ends = loop.time() + deadline_seconds
+    ends = asyncio.get_running_loop().time() + deadline_seconds
 
     async def fetch(path: str) -> bytes | None:
-        import aiohttp
-
-        from sparkgui.core.net.http_client import read_at_most
-        from sparkgui.core.transport import side_session
+        from sparkgui.core.transport import side_request
 
         try:
-            async with (
-                asyncio.timeout_at(ends),
-                side_session(run, probe.host, probe.port, aiohttp.ClientTimeout(total=deadline_seconds)) as session,
-                session.get(base + path, allow_redirects=False) as response,
-            ):
-                if response.status == 404:
-                    return None
-                if response.status != 200:
-                    raise ConnectionError(f"HTTP {response.status} for {path}")
-                return await read_at_most(response.content, MAX_PROFILE_BYTES + 1)
-        except aiohttp.ClientError as exc:
-            raise ConnectionError(str(exc) or type(exc).__name__) from None
+            async with asyncio.timeout_at(ends):
+                status, body = await side_request(run, probe, "GET", path, MAX_PROFILE_BYTES + 1, deadline_seconds)
         except TimeoutError:
             raise TimeoutError(f"no answer within {deadline_seconds:g} s") from None
+        if status == 404:
+            return None
+        if status != 200:
+            raise ConnectionError(f"HTTP {status} for {path}")
+        return body
 
     try:
         choice = await choose_profile(profile, fetch, shipped_keys(environ), cache_folder(environ))

@@ -17,7 +17,7 @@ from sparkgui.core.context import CheckScope, RunContext
 from sparkgui.core.net.connector import Connection, happy_eyeballs
 from sparkgui.core.net.proxy_tunnel import Tunnel, TunnelOutcome, open_tunnel
 from sparkgui.core.net.routes import Route, RouteTable, discover_routes, platform_url
-from sparkgui.core.profile import Profile
+from sparkgui.core.profile import Endpoint, Profile
 
 if TYPE_CHECKING:
     import aiohttp
@@ -139,6 +139,28 @@ async def side_session(
             raise ConnectionError(f"{host}: the name does not resolve")
     async with routed_platform_session(run, host, addresses, timeout) as session:
         yield session
+
+
+async def side_request(
+    run: RunContext, endpoint: Endpoint, method: str, path: str, limit: int, timeout_seconds: float
+) -> tuple[int, bytes]:
+    """One request to `endpoint` outside any check, on the checks' route: its status and at most `limit` bytes.
+
+    No redirect is followed. ConnectionError says why it could not be made; TimeoutError past the deadline.
+    """
+    import aiohttp
+
+    from sparkgui.core.net.http_client import read_at_most
+
+    timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+    try:
+        async with (
+            side_session(run, endpoint.host, endpoint.port, timeout) as session,
+            session.request(method, endpoint.base_url + path, allow_redirects=False) as response,
+        ):
+            return response.status, await read_at_most(response.content, limit)
+    except (aiohttp.ClientError, OSError) as exc:
+        raise ConnectionError(str(exc) or type(exc).__name__) from None
 
 
 @asynccontextmanager
