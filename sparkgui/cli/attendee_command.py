@@ -11,9 +11,10 @@ import contextlib
 import time
 from typing import TextIO
 
-from sparkgui.app.attendee_test import POLL_SECONDS, AttendeeSource, AttendeeTestError
+from sparkgui.app.attendee_test import POLL_SECONDS, AttendeeSource, AttendeeTestError, attendee_test_for
+from sparkgui.app.session import RunRequest
 from sparkgui.core.attendees import AttendeeResults
-from sparkgui.core.i18n import tr
+from sparkgui.core.i18n import Text, tr
 
 
 def print_qr(url: str, stream: TextIO) -> None:
@@ -25,17 +26,22 @@ def print_qr(url: str, stream: TextIO) -> None:
     print(url, file=stream)
 
 
-async def open_attendee_test(source: AttendeeSource, stream: TextIO, lang: str) -> bool:
-    """Open the session and show its QR code; say why when it cannot be opened (the run goes on)."""
+def _say_problem(text: Text, stream: TextIO, lang: str) -> None:
+    print(tr("Attendee test: {reason}", reason=text).render(lang), file=stream)
+
+
+async def open_attendee_test(request: RunRequest, stream: TextIO, lang: str) -> AttendeeSource | None:
+    """Open the session for `request` and show its QR code; None, said why, when it cannot be (the run goes on)."""
     try:
+        source = attendee_test_for(request.profile, request.network, request.demo is not None)
         url = await source.open()
     except AttendeeTestError as exc:
-        print(tr("Attendee test: {reason}", reason=exc.text).render(lang), file=stream)
-        return False
+        _say_problem(exc.text, stream, lang)
+        return None
     intro = tr("Attendee test: ask attendees to scan this code on the guest Wi-Fi, or to open the link.")
     print(intro.render(lang), file=stream)
     print_qr(url, stream)
-    return True
+    return source
 
 
 async def collect_phones(
@@ -55,7 +61,7 @@ async def collect_phones(
             problem = None
         except AttendeeTestError as exc:
             if problem is None:
-                print(tr("Attendee test: {reason}", reason=exc.text).render(lang), file=stream)
+                _say_problem(exc.text, stream, lang)
             problem = exc.text
         results = source.results(laptop_address)
         for phone in results.phones[shown:]:

@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from sparkgui.app.attendee_test import AttendeeSource
 from sparkgui.app.session import RunRequest, Session, SessionOutcome
 from sparkgui.cli.args import (
     EXIT_INTERNAL,
@@ -167,7 +166,11 @@ async def _execute(
         except (NotImplementedError, RuntimeError, ValueError):  # Windows' loops take no signal handlers
             pass
     try:
-        source = await _attendee_source(session.request, lang) if attendee_minutes is not None else None
+        source = None
+        if attendee_minutes is not None:
+            from sparkgui.cli.attendee_command import open_attendee_test
+
+            source = await open_attendee_test(session.request, sys.stderr, lang)
         outcome = await session.execute()
         checked.append(True)
         if source is None or stopped or attendee_minutes is None:
@@ -184,19 +187,6 @@ async def _execute(
     finally:
         for handled in caught:
             loop.remove_signal_handler(handled)
-
-
-async def _attendee_source(request: RunRequest, lang: str) -> AttendeeSource | None:
-    """The attendee session, opened and shown; None (said on stderr) when it cannot be."""
-    from sparkgui.app.attendee_test import AttendeeTestError, attendee_test_for
-    from sparkgui.cli.attendee_command import open_attendee_test
-
-    try:
-        source = attendee_test_for(request.profile, request.network, request.demo is not None)
-    except AttendeeTestError as exc:
-        print(tr("Attendee test: {reason}", reason=exc.text).render(lang), file=sys.stderr)
-        return None
-    return source if await open_attendee_test(source, sys.stderr, lang) else None
 
 
 def _signal_name(number: int) -> str:
