@@ -30,6 +30,7 @@ class Ep:
     host: str
     port: int
     path: str = "/"
+    probe: bool = False  # the platform's probe (`probe = true`)
 
 
 def profile_toml(
@@ -40,10 +41,12 @@ def profile_toml(
     extra: str = "",
     name: str = "Test platform",
     allowlist: Iterable[str] = ("*.test — TCP 443 (HTTPS and WebSocket)",),
+    version: int | None = None,
 ) -> str:
-    lines = ["schema = 1", f"name = {json.dumps(name)}", ""]
+    lines = ["schema = 1", *([f"version = {version}"] if version is not None else []), f"name = {json.dumps(name)}", ""]
     for ep in endpoints:
-        lines += ["[[endpoint]]", f'host = "{ep.host}"', f"port = {ep.port}", f'path = "{ep.path}"', ""]
+        lines += ["[[endpoint]]", f'host = "{ep.host}"', f"port = {ep.port}", f'path = "{ep.path}"']
+        lines += ["probe = true", ""] if ep.probe else [""]
     lines += ["[tls]", f"expected_issuers = {json.dumps(list(expected_issuers))}", ""]
     t = {"dns": 1.0, "connect": 1.0, "tls": 1.5, "http": 2.0, **(timeouts or {})}
     lines += ["[timeouts]"] + [f"{k} = {v}" for k, v in t.items()] + [""]
@@ -53,6 +56,23 @@ def profile_toml(
 
 def make_profile(endpoints: Iterable[Ep], **kwargs: Any) -> Profile:
     return parse_profile(profile_toml(endpoints, **kwargs).encode(), source="test.toml")
+
+
+def minimal_report(**fields: Any) -> dict[str, Any]:
+    """The smallest report the schema accepts, with `fields` replacing or adding parts."""
+    return {
+        "schema": "sparkgui.report/1",
+        "tool": {"name": "sparkgui", "version": "0"},
+        "profile": {"name": "Test platform", "source": "test.toml"},
+        "demo": False,
+        "started_at": "2026-12-03T09:00:00Z",
+        "finished_at": "2026-12-03T09:00:10Z",
+        "duration_ms": 10000,
+        "environment": {"os": "Linux", "route": {"mode": "direct", "proxy": None}, "resolvers": []},
+        "verdict": "ready",
+        "checks": [],
+        **fields,
+    }
 
 
 def loopback_network(dns_port: int, **kwargs: Any) -> NetworkSettings:

@@ -24,28 +24,13 @@ from sparkgui.core.profile import Profile, parse_profile
 from sparkgui.probe import start_probe
 from tests.servers.dns_server import DnsServer
 from tests.servers.tls_servers import Handler, LoopbackPki, closed_port, start_https
-from tests.support import TEST_CA_NAME, loopback_network, run, validate_report
+from tests.support import Ep, loopback_network, make_profile, minimal_report, run, validate_report
 
 PHONE = {"outcome": "failed", "reason": "cut", "held_seconds": 42, "language": "en"}
 
 
 def probe_profile(port: int) -> Profile:
-    text = f"""schema = 1
-name = "Test platform"
-[[endpoint]]
-host = "probe.test"
-port = {port}
-path = "/healthz"
-probe = true
-[tls]
-expected_issuers = ["{TEST_CA_NAME}"]
-[timeouts]
-dns = 1
-connect = 1
-tls = 1.5
-http = 2
-"""
-    return parse_profile(text.encode(), source="probe.toml")
+    return make_profile([Ep("probe.test", port, "/healthz", probe=True)])
 
 
 @asynccontextmanager
@@ -89,7 +74,7 @@ def test_a_phone_result_reaches_the_desktop_and_is_placed_on_a_network(pki: Loop
             line = other.network_line()
             assert line is not None and line.render().startswith("0 on the same network as this laptop, 2 on another")
             assert "?s=" not in other.test_link  # the code stays with the organiser, out of the reports
-            report = with_attendees(_minimal_report(), other, "fr")
+            report = with_attendees(minimal_report(), other, "fr")
             validate_report(report)
             assert report["attendees"]["networks"] == {"same": 0, "other": 2, "unknown": 0}
             assert report["attendees"]["phones"][0]["reason_text"] == "connexion en direct coupée au bout de 42 s"
@@ -182,18 +167,3 @@ def _env() -> dict[str, str]:
     import os
 
     return {**os.environ, "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen"}
-
-
-def _minimal_report() -> dict[str, Any]:
-    return {
-        "schema": "sparkgui.report/1",
-        "tool": {"name": "sparkgui", "version": "0"},
-        "profile": {"name": "Test platform", "source": "probe.toml"},
-        "demo": False,
-        "started_at": "2026-12-03T09:00:00Z",
-        "finished_at": "2026-12-03T09:00:10Z",
-        "duration_ms": 10000,
-        "environment": {"os": "Linux", "route": {"mode": "direct", "proxy": None}, "resolvers": []},
-        "verdict": "ready",
-        "checks": [],
-    }

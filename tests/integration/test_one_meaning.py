@@ -13,7 +13,7 @@ import pytest
 from sparkgui.report.content import build_document
 from tests.integration.test_cli import _cli_against, sparkgui
 from tests.servers.tls_servers import LoopbackPki
-from tests.support import Ep, profile_toml, run, validate_report
+from tests.support import Ep, minimal_report, profile_toml, run, validate_report
 
 
 @pytest.fixture
@@ -54,17 +54,13 @@ def test_failures_come_before_warnings_in_the_terminal_summary(tmp_path: Path, p
 
 def _report_with_a_checker_error() -> dict[str, object]:
     check = {"status": "pass", "cause": "ok", "summary": "Fine.", "remedy": "", "evidence": {}, "duration_ms": 1}
-    return {
-        "schema": "sparkgui.report/1",
-        "tool": {"name": "sparkgui", "version": "0"},
-        "profile": {"name": "Sparkup", "source": "sparkup.toml"},
-        "demo": False,
-        "started_at": "2025-05-01T09:30:00+00:00",
-        "finished_at": "2025-05-01T09:30:02+00:00",
-        "duration_ms": 2000,
-        "environment": {"os": "Linux", "route": {"mode": "direct", "proxy": None}, "resolvers": []},
-        "verdict": "incomplete",
-        "checks": [
+    return minimal_report(
+        profile={"name": "Sparkup", "source": "sparkup.toml"},
+        started_at="2025-05-01T09:30:00+00:00",
+        finished_at="2025-05-01T09:30:02+00:00",
+        duration_ms=2000,
+        verdict="incomplete",
+        checks=[
             {**check, "id": "dns:app.sparkup.app", "kind": "dns", "target": "app.sparkup.app"},
             {
                 **check,
@@ -76,7 +72,7 @@ def _report_with_a_checker_error() -> dict[str, object]:
                 "summary": "The checker itself failed.",
             },
         ],
-    }
+    )
 
 
 def test_a_checker_error_has_one_word_and_its_own_count_in_the_pdf() -> None:

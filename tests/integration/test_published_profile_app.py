@@ -26,27 +26,14 @@ from sparkgui.probe.published import Published
 from tests.servers.blackhole import BlackholePort
 from tests.servers.dns_server import DnsServer
 from tests.servers.tls_servers import LoopbackPki, closed_port
-from tests.support import TEST_CA_NAME, loopback_network, run, validate_report
+from tests.support import Ep, loopback_network, profile_toml, run, validate_report
 
 
 def platform_toml(port: int, version: int, extra_host: str = "") -> bytes:
-    extra = f'[[endpoint]]\nhost = "{extra_host}"\nport = {port}\npath = "/healthz"\n' if extra_host else ""
-    return f"""schema = 1
-version = {version}
-name = "Test platform"
-[[endpoint]]
-host = "probe.test"
-port = {port}
-path = "/healthz"
-probe = true
-{extra}[tls]
-expected_issuers = ["{TEST_CA_NAME}"]
-[timeouts]
-dns = 1
-connect = 1
-tls = 1.5
-http = 2
-""".encode()
+    endpoints = [Ep("probe.test", port, "/healthz", probe=True)] + (
+        [Ep(extra_host, port, "/healthz")] if extra_host else []
+    )
+    return profile_toml(endpoints, version=version).encode()
 
 
 def bundled(port: int, version: int = 1) -> Profile:
