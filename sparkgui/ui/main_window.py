@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     import asyncio
 
     from sparkgui.app.session import RunFactory, RunRequest, SessionOutcome
-    from sparkgui.core.attendees import AttendeeResults
     from sparkgui.core.context import NetworkSettings
     from sparkgui.core.model import RunOutcome
     from sparkgui.ui.history_dialog import HistoryDialog
@@ -103,9 +102,8 @@ class MainWindow(QMainWindow):
         self.exports.with_history = keep_history
         self.proxy = ProxyController(self, self.settings, lambda: self.lang, lambda: self.running)
         self.watcher = WatchController(self, self.watch_panel, self.runs, lambda: self.lang)
-        self.attendee = AttendeeController(
-            self, self.runs.engine_thread, lambda: self.lang, self._laptop_address, self._attendees_shown
-        )
+        self.attendee = AttendeeController(self, self.runs.engine_thread, lambda: self.lang, self._laptop_address)
+        self.exports.attendees_of = lambda: self.attendee.results
         self._connect()
         AfterFirstPaint(self, self.warm_up)
         if demo is not None:
@@ -306,9 +304,6 @@ class MainWindow(QMainWindow):
         identity = shown.environment.network if shown is not None else None
         return identity.public_address if identity is not None else ""
 
-    def _attendees_shown(self, results: AttendeeResults) -> None:
-        self.exports.attendees = results
-
     # The event-day watch -----------------------------------------------------------------------------------
 
     @property
@@ -442,7 +437,6 @@ class MainWindow(QMainWindow):
     def _profile_changed(self) -> None:
         self.runs.session_outcome = None
         self.attendee.forget()
-        self.exports.attendees = None
         self._retranslate()
         self.runs.show_idle(self.profile.name)
         self._show_plan()

@@ -1,6 +1,6 @@
 """The attendee test in the window: opens a session on the engine's thread, polls it, shows the phones live.
 
-Thin: the session itself is `sparkgui.app.attendee_test`, shared with the CLI. The results reach the exports,
+Thin: the session itself is `sparkgui.app.attendee_test`, shared with the CLI. The exports read `results`,
 so the PDF and JSON of the run carry them.
 """
 
@@ -29,14 +29,12 @@ class AttendeeController(QObject):
         engine: Any,
         lang: Callable[[], str],
         laptop_address: Callable[[], str],
-        shown: Callable[[AttendeeResults], None],
     ) -> None:
         super().__init__(parent)
         self._parent = parent
         self._engine = engine
         self._lang = lang
         self._laptop_address = laptop_address
-        self._shown = shown
         self.dialog: Any = None
         self.source: AttendeeSource | None = None
         self.results: AttendeeResults | None = None
@@ -94,7 +92,6 @@ class AttendeeController(QObject):
         self.results = source.results(self._laptop_address())
         if self.dialog is not None:
             self.dialog.show_results(self.results)
-        self._shown(self.results)
 
     def forget(self) -> None:
         """A new profile or demo, or the window closing: the session belonged to the old one."""

@@ -54,7 +54,8 @@ class ExportController(QObject):
         self.profile: Callable[[], Profile] | None = None  # set by the window: the profile the rules come from
         self.saved: tuple[Path, str] | None = None  # the last file saved, and its kind (pdf, json, rules)
         self.with_history = True  # the report says what changed since the previous run at the venue
-        self.attendees: AttendeeResults | None = None  # the phones tested with the QR code, for the reports
+        # The phones tested with the QR code, for the reports: the attendee controller's, read when exporting.
+        self.attendees_of: Callable[[], AttendeeResults | None] = lambda: None
 
     def current_event(self) -> EventInfo | None:
         """The event as typed now."""
@@ -69,6 +70,11 @@ class ExportController(QObject):
 
         QGuiApplication.clipboard().setText(it_text(outcome, self._lang()))
         self.bar.set_status(tr("Copied: paste it into a message to the venue's IT."))
+
+    @property
+    def attendees(self) -> AttendeeResults | None:
+        """The attendees' phones the reports carry now."""
+        return self.attendees_of()
 
     def build_report(self) -> dict[str, Any] | None:
         """The report of the last run, in the window's language, with the event as typed now."""
