@@ -1,0 +1,301 @@
+"""Validating a profile's TOML tree into its dataclasses.
+
+Unknown keys are errors so that a typo never silently drops a check, and every error names the file,
+the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from sparkgui.core.hostnames import HostNameError, to_ascii_host
+from sparkgui.core.profile_model import (
+    SCHEMA_VERSION,
+    AllowRule,
+    CapacitySpec,
+    Endpoint,
+    Profile,
+    ProfileError,
+    QualitySpec,
+    RequirementKind,
+    RequirementSpec,
+    Timeouts,
+    WebSocketSpec,
+)
+
+T = TypeVar("T")
+
+
+def read_profile_tree(raw: Any, *, source: str, origin: str) -> Profile:
+    """Check a parsed TOML tree key by key and build the Profile; errors name `source` and the key."""
+    return _Reader(source).profile(raw, origin)
+
+
+class _Reader:
+    """Walks the TOML tree, checking each key and remembering where it is for error messages."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def fail(self, key: str, problem: str) -> ProfileError:
+        return ProfileError(self.source, key, problem)
+
+    def table(self, raw: Any, key: str, allowed: set[str]) -> Mapping[str, Any]:
+        if not isinstance(raw, dict):
+            raise self.fail(key, f"expected a table, got {_kind(raw)}")
+        for name in raw:
+            if name not in allowed:
+                where = f"{key}.{name}" if key else name
+                raise self.fail(where, f"unknown key; expected one of {', '.join(sorted(allowed))}")
+        return raw
+
+    def value(self, table: Mapping[str, Any], key: str, where: str, kind: type[T], default: T | None = None) -> T:
+        if key not in table:
+            if default is None:
+                raise self.fail(where, f"is required ({kind.__name__})")
+            return default
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(where, f"expected {_kind_name(kind)}, got {_kind(value)}")
+        return value
+
+    def seconds(self, table: Mapping[str, Any], key: str, where: str, default: float) -> float:
+        value = self.value(table, key, where, float, default)
+        if not 0 < value <= 3600:
+            raise self.fail(where, f"expected a number of seconds above 0 and at most 3600, got {value:g}")
+        return value
+
+    def strings(self, table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+        items = self.value(table, key, where, list, [])
+        for index, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{where}[{index}]", f"expected a non-empty string, got {_kind(item)}")
+        return tuple(item.strip() for item in items)
+
+    def profile(self, raw: Any, origin: str) -> Profile:
+        top = self.table(
+            raw,
+            "",
+            {
+                "schema",
+                "version",
+                "name",
+                "description",
+                "endpoint",
+                "websocket",
+                "tls",
+                "timeouts",
+                "allowlist",
+                "quality",
+                "capacity",
+                "requirement",
+                "allow",
+            },
+        )
+        schema = self.value(top, "schema", "schema", int)
+        if schema != SCHEMA_VERSION:
+            raise self.fail("schema", f"expected {SCHEMA_VERSION}, got {schema}; this sparkgui reads schema 1")
+        name = self.value(top, "name", "name", str).strip()
+        if not name:
+            raise self.fail("name", "must not be empty")
+        version = self.value(top, "version", "version", int, 0)
+        if not 0 <= version <= 2**31:
+            raise self.fail("version", f"expected a whole number from 0, got {version}")
+        endpoints_raw = self.value(top, "endpoint", "endpoint", list)
+        if not endpoints_raw:
+            raise self.fail("endpoint", "expected at least one [[endpoint]]")
+        endpoints = tuple(self.endpoint(item, f"endpoint[{i + 1}]") for i, item in enumerate(endpoints_raw))
+        seen: set[tuple[str, int]] = set()
+        for index, endpoint in enumerate(endpoints):
+            if (endpoint.host, endpoint.port) in seen:
+                raise self.fail(f"endpoint[{index + 1}].host", f"{_quote(endpoint.host)} is listed twice")
+            seen.add((endpoint.host, endpoint.port))
+        tls = self.table(top.get("tls", {}), "tls", {"expected_issuers"})
+        allowlist = self.table(top.get("allowlist", {}), "allowlist", {"rules"})
+        websocket = self.websocket(top["websocket"]) if "websocket" in top else None
+        requirements = tuple(
+            self.requirement(item, f"requirement[{i + 1}]", websocket)
+            for i, item in enumerate(self.value(top, "requirement", "requirement", list, []))
+        )
+        ids = [r.id for r in requirements]
+        if len(set(ids)) != len(ids):
+            raise self.fail("requirement", "two requirements have the same id; give each its own")
+        allow_raw = self.value(top, "allow", "allow", list, [])
+        allow = tuple(self.allow_rule(item, f"allow[{i + 1}]") for i, item in enumerate(allow_raw))
+        return Profile(
+            requirement_specs=requirements,
+            allow_rules=allow,
+            name=name,
+            description=self.value(top, "description", "description", str, "").strip(),
+            endpoints=endpoints,
+            websocket=websocket,
+            expected_issuers=self.strings(tls, "expected_issuers", "tls.expected_issuers"),
+            timeouts=self.timeouts(top.get("timeouts", {})),
+            allowlist=self.strings(allowlist, "rules", "allowlist.rules"),
+            source=origin,
+            quality=self.quality(top["quality"]) if "quality" in top else None,
+            capacity=self.capacity(top["capacity"], endpoints) if "capacity" in top else None,
+            version=version,
+        )
+
+    def requirement(self, raw: Any, where: str, websocket: WebSocketSpec | None) -> RequirementSpec:
+        table = self.table(raw, where, {"id", "kind", "title", "min_seconds"})
+        ident = self.value(table, "id", f"{where}.id", str).strip()
+        if not ident or len(ident) > 64 or any(ch.isspace() for ch in ident):
+            raise self.fail(f"{where}.id", f"expected a short id without spaces, got {_quote(ident)}")
+        written = self.value(table, "kind", f"{where}.kind", str)
+        try:
+            kind = RequirementKind(written)
+        except ValueError:
+            known = ", ".join(k.value for k in RequirementKind)
+            raise self.fail(f"{where}.kind", f"expected one of {known}, got {_quote(written)}") from None
+        default = websocket.long_hold_seconds if websocket is not None and kind is RequirementKind.WEBSOCKET else 0
+        minimum = self.value(table, "min_seconds", f"{where}.min_seconds", float, default)
+        if not 0 <= minimum <= 24 * 3600:
+            raise self.fail(f"{where}.min_seconds", f"expected seconds from 0 to 86400, got {minimum:g}")
+        title = self.value(table, "title", f"{where}.title", str, "").strip()
+        return RequirementSpec(ident, kind, title, minimum)
+
+    def allow_rule(self, raw: Any, where: str) -> AllowRule:
+        table = self.table(raw, where, {"host", "port", "protocol", "purpose", "idle_timeout_s", "no_inspection"})
+        written = self.value(table, "host", f"{where}.host", str).strip()
+        wildcard, bare = written.startswith("*."), written.removeprefix("*.")
+        try:
+            host = ("*." if wildcard else "") + to_ascii_host(bare)
+        except HostNameError as exc:
+            raise self.fail(f"{where}.host", f"{_quote(written)} is not a host name or *.domain: it {exc}") from None
+        port = self.value(table, "port", f"{where}.port", int, 443)
+        if not 1 <= port <= 65535:
+            raise self.fail(f"{where}.port", f"expected a TCP port from 1 to 65535, got {port}")
+        protocol = self.value(table, "protocol", f"{where}.protocol", str, "tcp").strip().lower()
+        if protocol not in ("tcp", "udp"):
+            raise self.fail(f"{where}.protocol", f'expected "tcp" or "udp", got {_quote(protocol)}')
+        idle = self.value(table, "idle_timeout_s", f"{where}.idle_timeout_s", float, 0)
+        if not 0 <= idle <= 24 * 3600:
+            raise self.fail(f"{where}.idle_timeout_s", f"expected seconds from 0 to 86400, got {idle:g}")
+        return AllowRule(
+            host=host,
+            port=port,
+            protocol=protocol,
+            purpose=self.value(table, "purpose", f"{where}.purpose", str, "").strip(),
+            idle_timeout_s=idle,
+            no_inspection=self.value(table, "no_inspection", f"{where}.no_inspection", bool, False),
+        )
+
+    def endpoint(self, raw: Any, where: str) -> Endpoint:
+        table = self.table(raw, where, {"host", "purpose", "path", "port", "probe"})
+        written = self.value(table, "host", f"{where}.host", str)
+        try:
+            host = to_ascii_host(written)
+        except HostNameError as exc:
+            raise self.fail(f"{where}.host", f"{_quote(written)} is not a valid host name: it {exc}") from None
+        path = self.value(table, "path", f"{where}.path", str, "/")
+        if not path.startswith("/") or any(ch.isspace() for ch in path):
+            raise self.fail(
+                f"{where}.path", f"expected a path starting with '/' and without spaces, got {_quote(path)}"
+            )
+        port = self.value(table, "port", f"{where}.port", int, 443)
+        if not 1 <= port <= 65535:
+            raise self.fail(f"{where}.port", f"expected a TCP port from 1 to 65535, got {port}")
+        return Endpoint(
+            host=host,
+            purpose=self.value(table, "purpose", f"{where}.purpose", str, "").strip(),
+            path=path,
+            port=port,
+            display_host=written.strip().rstrip(".").lower(),
+            probe=self.value(table, "probe", f"{where}.probe", bool, False),
+        )
+
+    def websocket(self, raw: Any) -> WebSocketSpec:
+        table = self.table(raw, "websocket", {"url", "hold_seconds", "long_hold_seconds", "heartbeat_seconds"})
+        url = self.value(table, "url", "websocket.url", str).strip()
+        parts = urlsplit(url)
+        if parts.scheme not in ("wss", "ws") or not parts.hostname:
+            raise self.fail("websocket.url", f"expected a wss:// URL with a host, got {_quote(url)}")
+        try:
+            host = to_ascii_host(parts.hostname)
+            port = parts.port
+        except (HostNameError, ValueError) as exc:
+            raise self.fail("websocket.url", f"{_quote(url)} has an invalid host or port ({exc})") from None
+        netloc = host if port is None else f"{host}:{port}"
+        normalised = parts._replace(netloc=netloc, path=parts.path or "/").geturl()
+        return WebSocketSpec(
+            url=normalised,
+            hold_seconds=self.seconds(table, "hold_seconds", "websocket.hold_seconds", 60),
+            long_hold_seconds=self.seconds(table, "long_hold_seconds", "websocket.long_hold_seconds", 600),
+            heartbeat_seconds=self.seconds(table, "heartbeat_seconds", "websocket.heartbeat_seconds", 25),
+        )
+
+    def capacity(self, raw: Any, endpoints: tuple[Endpoint, ...]) -> CapacitySpec:
+        numbers = {
+            "download_kbps_per_attendee": (0.1, 100_000.0),
+            "upload_kbps_per_attendee": (0.0, 100_000.0),
+            "photos_per_minute_per_100": (0.0, 10_000.0),
+            "photo_max_seconds": (0.5, 600.0),
+            "max_seconds": (2.0, 60.0),
+        }
+        table = self.table(raw, "capacity", {*numbers, "photo_bytes", "max_bytes"})
+        if not any(endpoint.probe for endpoint in endpoints):
+            raise self.fail("capacity", "the speed test needs the platform's probe: mark its [[endpoint]] probe = true")
+        values: dict[str, Any] = {}
+        for key, (low, high) in numbers.items():
+            value = self.value(table, key, f"capacity.{key}", float, getattr(CapacitySpec, key))
+            if not low <= value <= high:
+                raise self.fail(f"capacity.{key}", f"expected a number from {low:g} to {high:g}, got {value:g}")
+            values[key] = value
+        for key, (low, high) in {"photo_bytes": (1_000, 50_000_000), "max_bytes": (100_000, 100_000_000)}.items():
+            count = self.value(table, key, f"capacity.{key}", int, getattr(CapacitySpec, key))
+            if not low <= count <= high:
+                raise self.fail(
+                    f"capacity.{key}", f"expected a whole number of bytes from {low} to {high}, got {count}"
+                )
+            values[key] = count
+        return CapacitySpec(**values)
+
+    def quality(self, raw: Any) -> QualitySpec:
+        table = self.table(raw, "quality", {"max_latency_ms", "max_jitter_ms", "samples", "max_dns_ms"})
+        latency = self.value(table, "max_latency_ms", "quality.max_latency_ms", float, QualitySpec.max_latency_ms)
+        jitter = self.value(table, "max_jitter_ms", "quality.max_jitter_ms", float, QualitySpec.max_jitter_ms)
+        dns_ms = self.value(table, "max_dns_ms", "quality.max_dns_ms", float, QualitySpec.max_dns_ms)
+        for key, value in (("max_latency_ms", latency), ("max_jitter_ms", jitter), ("max_dns_ms", dns_ms)):
+            if not 0 < value <= 60_000:
+                raise self.fail(f"quality.{key}", f"expected milliseconds above 0 and at most 60000, got {value:g}")
+        samples = self.value(table, "samples", "quality.samples", int, QualitySpec.samples)
+        if not 5 <= samples <= 200:
+            raise self.fail("quality.samples", f"expected a whole number from 5 to 200, got {samples}")
+        return QualitySpec(latency, jitter, samples, dns_ms)
+
+    def timeouts(self, raw: Any) -> Timeouts:
+        table = self.table(raw, "timeouts", {"dns", "connect", "tls", "http"})
+        return Timeouts(
+            dns=self.seconds(table, "dns", "timeouts.dns", Timeouts.dns),
+            connect=self.seconds(table, "connect", "timeouts.connect", Timeouts.connect),
+            tls=self.seconds(table, "tls", "timeouts.tls", Timeouts.tls),
+            http=self.seconds(table, "http", "timeouts.http", Timeouts.http),
+        )
+
+
+def _quote(text: str) -> str:
+    """Quote a value as TOML writes it, so the message shows what to look for in the file."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _kind(value: Any) -> str:
+    return {
+        bool: "a boolean",
+        int: "a whole number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _kind_name(kind: type) -> str:
+    names = {bool: "true or false", int: "a whole number", float: "a number", str: "a string", list: "a list"}
+    return names.get(kind, kind.__name__)
