@@ -8,8 +8,10 @@ import sys
 
 from sparkgui.cli.args import EXIT_USAGE, UsageError
 from sparkgui.core.history.compare import compare
-from sparkgui.core.history.store import History, HistoryError
-from sparkgui.core.i18n import system_language
+from sparkgui.core.history.store import History, HistoryError, RunSummary
+from sparkgui.core.i18n import system_language, tr, trn
+from sparkgui.core.model import Verdict
+from sparkgui.core.presentation import VERDICT_TITLES
 
 
 def history_command(args: argparse.Namespace) -> int:
@@ -33,24 +35,34 @@ def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
             sys.stdout.write(json.dumps([run.as_json() for run in runs], ensure_ascii=False, indent=2) + "\n")
             return 0
         if not runs:
-            print(f"No run kept yet in {history.path}.")
+            print(tr("No run kept yet in {path}.", path=str(history.path)).render(lang))
+        width = max((len(VERDICT_TITLES[Verdict(run.verdict)].render(lang)) for run in runs), default=0)
         for run in runs:
-            mark = " DEMO" if run.demo else ""
-            place = " · ".join(part for part in (run.venue, run.event) if part) or "—"
-            print(f"{run.id:>5}  {run.started_at[:16].replace('T', ' ')}  {run.verdict:<19} {run.problems:>2} "
-                  f"problem(s)  {run.platform} · {place}{mark}")  # fmt: skip
+            print(_run_line(run, lang, width))
         return 0
     if args.forget is not None:
         if not history.forget(args.forget):
             raise HistoryError(f"there is no run {args.forget} in the history; --history lists them")
-        print(f"Run {args.forget} deleted from the history.", file=sys.stderr)
+        print(tr("Run {id} deleted from the history.", id=args.forget).render(lang), file=sys.stderr)
         return 0
     if args.forget_all:
-        print(f"{history.forget_all()} run(s) deleted from the history.", file=sys.stderr)
+        count = history.forget_all()
+        deleted = trn("{count} run deleted from the history.", "{count} runs deleted from the history.", count)
+        print(deleted.render(lang), file=sys.stderr)
         return 0
     if args.compare:
         return _compare(history, args, lang)
     return _show(history, args, lang)
+
+
+def _run_line(run: RunSummary, lang: str, width: int) -> str:
+    """One kept run on one line: id, date, result, problems, platform and place; DEMO when it was a demo."""
+    verdict = VERDICT_TITLES[Verdict(run.verdict)].render(lang)
+    problems = trn("{count} problem", "{count} problems", run.problems).render(lang)
+    place = " · ".join(part for part in (run.venue, run.event) if part) or "—"
+    mark = " " + tr("DEMO").render(lang) if run.demo else ""
+    when = run.started_at[:16].replace("T", " ")
+    return f"{run.id:>5}  {when}  {verdict:<{width}}  {problems:<14}  {run.platform} · {place}{mark}"
 
 
 def _compare(history: History, args: argparse.Namespace, lang: str) -> int:

@@ -146,6 +146,13 @@ def _seconds(seconds: float) -> Text:
     return number(seconds, 1)
 
 
+VERDICT_TITLES = {  # a verdict on its own: a column of the history, in the window or the terminal
+    Verdict.READY: tr("Ready"),
+    Verdict.READY_WITH_WARNINGS: tr("Ready, with warnings"),
+    Verdict.NOT_READY: tr("Not ready"),
+    Verdict.INCOMPLETE: tr("Incomplete"),
+}
+
 ROUND_VERDICTS = {  # a verdict inside a sentence: a watch's round in the terminal or a tooltip
     Verdict.READY: tr("ready"),
     Verdict.READY_WITH_WARNINGS: tr("ready, with warnings"),

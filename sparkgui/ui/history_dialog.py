@@ -30,15 +30,10 @@ from sparkgui.core.history.compare import compare
 from sparkgui.core.history.store import History, HistoryError, RunSummary
 from sparkgui.core.i18n import Text, tr, trn
 from sparkgui.core.model import Verdict
+from sparkgui.core.presentation import VERDICT_TITLES
 from sparkgui.ui.views.buttons import label_buttons
 
 COLUMNS = (tr("Date"), tr("Venue"), tr("Event"), tr("Result"), tr("Problems"))
-VERDICT_WORDS = {
-    Verdict.READY: tr("Ready"),
-    Verdict.READY_WITH_WARNINGS: tr("Ready, with warnings"),
-    Verdict.NOT_READY: tr("Not ready"),
-    Verdict.INCOMPLETE: tr("Incomplete"),
-}
 
 
 class HistoryDialog(QDialog):
@@ -294,6 +289,6 @@ class HistoryDialog(QDialog):
 
 def _verdict_word(verdict: str) -> Text:
     try:
-        return VERDICT_WORDS[Verdict(verdict)]
+        return VERDICT_TITLES[Verdict(verdict)]
     except (ValueError, KeyError):
         return Text(verdict)

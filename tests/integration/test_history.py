@@ -70,6 +70,10 @@ def test_the_cli_keeps_lists_compares_exports_and_forgets(tmp_path: Path, pki: L
     )
     assert "Since the run of" in pdf_words and "1 fixed, 0 new problems, 0 still to fix." in pdf_words
 
+    french = _cli("--history", "--lang", "fr").stdout.splitlines()  # the terminal's list speaks the reader's language
+    assert "Prêt" in french[0] and "0 problème " in french[0]
+    assert "Pas prêt" in french[1] and "Palais · Summit" in french[1]
+    assert "Ready" in _cli("--history", "--lang", "en").stdout.splitlines()[0]
     listed = json.loads(_cli("--history", "--json", "-").stdout)
     assert [(r["id"], r["verdict"], r["venue"], r["event"]) for r in listed] == [
         (2, "ready", "Palais", "Summit"),
@@ -92,7 +96,7 @@ def test_the_cli_keeps_lists_compares_exports_and_forgets(tmp_path: Path, pki: L
     assert _cli("--forget", "1").returncode == 0
     missing = _cli("--show", "1", "--json", "-")
     assert missing.returncode == 3 and "there is no run 1" in missing.stderr
-    assert "1 run(s) deleted" in _cli("--forget-all").stderr
+    assert "1 run deleted from the history." in _cli("--forget-all", "--lang", "en").stderr
     assert json.loads(_cli("--history", "--json", "-").stdout) == []
 
 
