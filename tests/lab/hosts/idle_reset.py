@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import signal
 import socket
 import struct
 import time
 
-from sni_filter import original_destination  # run as a script: its own folder is on sys.path
+from sni_filter import original_destination, serve_until_stopped  # run as a script: its own folder is on sys.path
 
 CONNECT_TIMEOUT = 5.0
 
@@ -70,16 +69,7 @@ class IdleReset:
 
 
 async def serve(port: int, idle_s: float) -> None:
-    relay = IdleReset(idle_s)
-    servers = [await asyncio.start_server(relay.handle, host, port) for host in ("0.0.0.0", "::")]
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    print("ready", flush=True)
-    await stop.wait()
-    for server in servers:
-        server.close()
+    await serve_until_stopped(IdleReset(idle_s).handle, port)
 
 
 def main() -> None:

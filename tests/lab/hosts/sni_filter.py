@@ -14,10 +14,13 @@ import ipaddress
 import signal
 import socket
 import struct
+from collections.abc import Awaitable, Callable
 
 SO_ORIGINAL_DST = 80  # linux/netfilter_ipv4.h; IP6T_SO_ORIGINAL_DST has the same value
 HELLO_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 5.0
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
 def server_name(hello: bytes) -> str | None:
@@ -100,8 +103,12 @@ class SniFilter:
 
 
 async def serve(port: int, blocked: set[str]) -> None:
-    relay = SniFilter(blocked)
-    servers = [await asyncio.start_server(relay.handle, host, port) for host in ("0.0.0.0", "::")]
+    await serve_until_stopped(SniFilter(blocked).handle, port)
+
+
+async def serve_until_stopped(handle: Handler, port: int) -> None:
+    """Serve `handle` on every address of this namespace, say "ready", and stop on SIGTERM or SIGINT."""
+    servers = [await asyncio.start_server(handle, host, port) for host in ("0.0.0.0", "::")]
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
