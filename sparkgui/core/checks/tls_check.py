@@ -209,7 +209,7 @@ class TlsCheck(Check):
                     tr(
                         "The certificate presented for {host} is outside its validity dates (valid until {date}).",
                         host=host,
-                        date=cert.not_after.date().isoformat(),
+                        date=cert.not_after.date().isoformat() if cert.not_after else "?",
                     ),
                     tr(
                         "Check this computer's date and time. If they are right, the certificate comes from a "
@@ -221,7 +221,7 @@ class TlsCheck(Check):
         sign = portal_sign(answer.get("status", 0), answer.get("location", ""), host) if answer else ""
         if sign:
             return portal_result(host, {**evidence, "portal": sign, "plain_http": answer})
-        if cert is not None and not cert.covers(host):
+        if cert is not None and (cert.sans or cert.subject_cn) and not cert.covers(host):  # unreadable: no claim
             return failed(
                 Cause.TLS_HOSTNAME_MISMATCH,
                 tr(

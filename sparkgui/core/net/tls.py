@@ -32,32 +32,34 @@ class CertificateInfo:
     issuer_cn: str
     issuer_org: str
     sans: tuple[str, ...]
-    not_before: dt.datetime
-    not_after: dt.datetime
+    not_before: dt.datetime | None  # None: the dates could not be read
+    not_after: dt.datetime | None
     anomaly: str = ""  # what in the certificate could not be read, though the TLS library accepted it
 
     @classmethod
     def from_der(cls, der: bytes) -> CertificateInfo:
-        """Read the names, issuer and validity dates from a DER certificate."""
-        cert = x509.load_der_x509_certificate(der)
+        """Read the names, issuer and validity dates from a DER certificate.
+
+        OpenSSL accepts certificates that cryptography will not parse (a field in the wrong string type, an
+        extension present twice): what cannot be read is left empty and named in `anomaly`, never raised.
+        """
+        try:
+            cert = x509.load_der_x509_certificate(der)
+            subject_cn = _name_attr(cert.subject, NameOID.COMMON_NAME)
+            issuer_cn = _name_attr(cert.issuer, NameOID.COMMON_NAME)
+            issuer_org = _name_attr(cert.issuer, NameOID.ORGANIZATION_NAME)
+            not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
+        except ValueError as exc:
+            return cls("", "", "", (), None, None, anomaly=_unreadable("it cannot be read", exc))
+        anomaly = ""
         try:
             san_ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
             sans = tuple(san_ext.get_values_for_type(x509.DNSName))
         except x509.ExtensionNotFound:
             sans = ()
         except (x509.DuplicateExtension, ValueError) as exc:  # OpenSSL accepted what cryptography will not parse
-            sans, anomaly = (), f"its extensions cannot be read ({type(exc).__name__}: {str(exc)[:120]})"
-        else:
-            anomaly = ""
-        return cls(
-            subject_cn=_name_attr(cert.subject, NameOID.COMMON_NAME),
-            issuer_cn=_name_attr(cert.issuer, NameOID.COMMON_NAME),
-            issuer_org=_name_attr(cert.issuer, NameOID.ORGANIZATION_NAME),
-            sans=sans,
-            not_before=cert.not_valid_before_utc,
-            not_after=cert.not_valid_after_utc,
-            anomaly=anomaly,
-        )
+            sans, anomaly = (), _unreadable("its extensions cannot be read", exc)
+        return cls(subject_cn, issuer_cn, issuer_org, sans, not_before, not_after, anomaly=anomaly)
 
     @property
     def issuer(self) -> str:
@@ -67,6 +69,8 @@ class CertificateInfo:
 
     def is_current(self, now: dt.datetime | None = None) -> bool:
         """Return True when `now` (by default the present) is within the validity dates."""
+        if self.not_before is None or self.not_after is None:
+            return True  # unknown dates are not called expired: the names and the issuer still tell
         now = now or dt.datetime.now(dt.UTC)
         return self.not_before <= now <= self.not_after
 
@@ -86,8 +90,8 @@ class CertificateInfo:
             "issuer": self.issuer,
             "subject": self.subject_cn,
             "sans": list(self.sans[:20]),
-            "not_before": self.not_before.isoformat(),
-            "not_after": self.not_after.isoformat(),
+            **({"not_before": self.not_before.isoformat()} if self.not_before else {}),
+            **({"not_after": self.not_after.isoformat()} if self.not_after else {}),
             **({"anomaly": self.anomaly} if self.anomaly else {}),
         }
 
@@ -154,16 +158,23 @@ async def handshake(sock: socket.socket, host: str, context: ssl.SSLContext, tim
         writer.transport.abort()
 
 
+def _unreadable(what: str, exc: Exception) -> str:
+    return f"{what} ({type(exc).__name__}: {str(exc)[:120]})"
+
+
 def _name_attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
     values = name.get_attributes_for_oid(oid)
     return str(values[0].value) if values else ""
 
 
 def _name_matches(pattern: str, host: str) -> bool:
-    """RFC 6125 matching: exact, or a wildcard standing for exactly one left-most label."""
+    """RFC 6125 matching: exact, or a wildcard standing for exactly one left-most label.
+
+    As in browsers, a wildcard over a single label (`*.test`, `*.com`) matches nothing.
+    """
     if pattern == host:
         return True
-    if pattern.startswith("*."):
+    if pattern.startswith("*.") and "." in pattern[2:]:
         head, _, rest = host.partition(".")
         return bool(head) and rest == pattern[2:]
     return False
