@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
+import traceback
 
-from sparkgui.cli.args import EXIT_USAGE, UsageError, parse
+from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError, parse
 
 
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the PAC worker, --version, the headless run or the window; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _never_fail_on_output()
     if argv[:1] == ["--pac-worker"]:  # internal: evaluate a PAC file in a killable child process
         from sparkgui.core.net.pac_worker import main as pac_worker
 
@@ -60,9 +63,18 @@ def main(argv: list[str] | None = None) -> int:
         from sparkgui.cli.gui_launcher import launch_gui
 
         return launch_gui(args)
-    except Exception:  # a bug: Python still prints it, and the log keeps it for the report to support
+    except Exception:  # a bug: the traceback goes to stderr and the log, for support; the status says so
         logging.getLogger("sparkgui").exception("unexpected error")
-        raise
+        traceback.print_exc()
+        print("sparkgui: internal error (a bug): please send the lines above to support.", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _never_fail_on_output() -> None:
+    """Text that cannot be encoded (a hostile peer's bytes, a terminal in ASCII) prints as `?`, never raises."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def _headless_only(args: argparse.Namespace) -> list[tuple[str, bool]]:

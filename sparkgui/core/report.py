@@ -153,8 +153,12 @@ def problem_json(problem: Problem, lang: str = "en", proxy: str | None = None) -
 
 
 def dumps(report: Mapping[str, Any]) -> bytes:
-    """Serialise the report to the exact bytes that are written and hashed (indented UTF-8, final newline)."""
-    return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """Serialise the report to the exact bytes that are written and hashed (indented UTF-8, final newline).
+
+    A lone surrogate (a header's byte that was not UTF-8, a PAC file's broken string) becomes `?`: the report
+    is always valid UTF-8, and always written.
+    """
+    return (json.dumps(report, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "replace")
 
 
 def sha256_of(data: bytes) -> str:
@@ -174,6 +178,17 @@ def _jsonable(value: Any) -> Any:
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, bool | int | float | str):
+    if isinstance(value, str):
+        return _valid_text(value)
+    if value is None or isinstance(value, bool | int | float):
         return value
-    return str(value)
+    return _valid_text(str(value))
+
+
+def _valid_text(text: str) -> str:
+    """`text` without lone surrogates (from bytes that were not UTF-8), so every front end can show it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text

@@ -157,13 +157,16 @@ async def run_against_peer(
     websocket: bool = False,
     hold: float = 2,
     extra_args: Sequence[str] = (),
+    probe: bool = False,
 ) -> HostileRun:
     """Serve `behaviour` on loopback as the platform's only host (TLS first when `ssl_context` is given), and
-    run the CLI against it."""
+    run the CLI against it; `probe`: that host is the platform's probe (it is also asked `/whoami`)."""
     listener = Listener(behaviour, ssl_context=ssl_context)
     port = await listener.start()
     try:
-        return await run_against_port(folder, port, host=host, websocket=websocket, hold=hold, extra_args=extra_args)
+        return await run_against_port(
+            folder, port, host=host, websocket=websocket, hold=hold, extra_args=extra_args, probe=probe
+        )
     finally:
         await listener.stop()
 
@@ -176,12 +179,14 @@ async def run_against_port(
     websocket: bool = False,
     hold: float = 2,
     extra_args: Sequence[str] = (),
+    probe: bool = False,
 ) -> HostileRun:
     """Run the CLI against a peer already listening on `port`, named `host` by a loopback DNS server."""
     dns = await DnsServer({host: ["127.0.0.1"]}).start()
     try:
         path = "/healthz" if websocket else "/"
-        text = hostile_profile([Ep(host, port, path)], websocket_port=port if websocket else None, hold=hold)
+        endpoint = Ep(host, port, path, probe=probe)
+        text = hostile_profile([endpoint], websocket_port=port if websocket else None, hold=hold)
         return await run_cli(folder, text, dns.port, *extra_args, hold=hold)
     finally:
         await dns.stop()

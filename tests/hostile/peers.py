@@ -119,6 +119,28 @@ def pour_after(first: Callable[[asyncio.StreamReader], Awaitable[bytes]], head: 
     return behaviour
 
 
+def by_path(answers: dict[str, bytes | None], *, requests: int = 8) -> Behaviour:
+    """Answer each request on the connection by its path (None: never answer), at most `requests` of them.
+
+    For peers that are fine on one route and hostile on another: a probe whose `/whoami` misbehaves.
+    """
+
+    async def behaviour(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for _ in range(requests):
+            head = await read_head(reader)
+            if not head:
+                return
+            path = head.split(b" ", 2)[1].decode("latin-1") if head.count(b" ") >= 2 else ""
+            answer = answers.get(path, b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+            if answer is None:
+                await asyncio.sleep(600)
+                return
+            writer.write(answer)
+            await writer.drain()
+
+    return behaviour
+
+
 def garbage(size: int, seed: int = 15) -> bytes:
     """Random bytes, the same on every run."""
     return random.Random(seed).randbytes(size)

@@ -51,6 +51,27 @@ CASES = {
         {"http.timeout"},
     ),
     "endless body": (peers.pour_after(peers.read_head, OK_HEAD + b"\r\n", 20_000), {"ok"}),
+    "status 000": (peers.close_after(peers.read_head, b"HTTP/1.1 000 Zero\r\nContent-Length: 0\r\n\r\n"), NOT_HTTP),
+    "status 099": (peers.close_after(peers.read_head, b"HTTP/1.1 099 Low\r\nContent-Length: 0\r\n\r\n"), NOT_HTTP),
+    "101 to a plain GET": (
+        peers.answer_after(peers.read_head, b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n"),
+        NOT_HTTP | LOST,
+    ),
+    **{
+        f"redirect to {name}": (
+            peers.close_after(peers.read_head, b"HTTP/1.1 302 Found\r\nLocation: " + where + b"\r\n\r\n"),
+            NOT_HTTP,
+        )
+        for name, where in {
+            "a broken IPv6 URL": b"https://[app.test/",
+            "port 99999": b"https://app.test:99999/",
+            "a port in letters": b"https://app.test:abc/",
+        }.items()
+    },
+    "redirect to bytes that are not UTF-8": (
+        peers.close_after(peers.read_head, b"HTTP/1.1 302 Found\r\nLocation: /\xff\xfe\r\n\r\n"),
+        NOT_HTTP | LOST | {"http.redirect_loop"},
+    ),
 }
 
 
@@ -62,3 +83,23 @@ def test_a_hostile_web_answer_ends_in_a_named_http_cause(case: str, pki: Loopbac
     assert hostile.result("tls:")["status"] == "pass"
     if causes != {"ok"}:
         assert result["status"] == "fail", result
+
+
+OK_EMPTY = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+PROBE_CASES = {
+    "silent": None,
+    "deeply nested JSON": b"HTTP/1.1 200 OK\r\nContent-Length: 4000\r\n\r\n" + b"[" * 4000,
+    "not JSON": b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+    "a list": b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]",
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROBE_CASES))
+def test_a_probe_whose_whoami_misbehaves_still_passes_the_web_request(
+    case: str, pki: LoopbackPki, tmp_path: Path
+) -> None:
+    behaviour = peers.by_path({"/": OK_EMPTY, "/whoami": PROBE_CASES[case]})
+    context = pki.server_context("app.test")
+    hostile = run(run_against_peer(tmp_path / "run", behaviour, ssl_context=context, probe=True))
+    result = hostile.assert_well_behaved("https:", {"ok"})
+    assert result["status"] == "pass" and "public_address" not in result["evidence"], result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import subprocess
 import sys
 
@@ -132,3 +133,26 @@ def test_core_does_not_import_qt() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_bug_in_a_run_exits_4_with_the_traceback_for_support(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sparkgui.cli.headless as headless
+    from sparkgui.cli.main import main
+
+    def broken(_args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(headless, "run_headless", broken)
+    assert main(["--headless", "--demo", "ready"]) == 4  # "internal error", never 1 ("ready, with warnings")
+    err = capsys.readouterr().err
+    assert "RuntimeError: a bug" in err and "internal error" in err
+
+
+def test_text_that_is_not_utf8_still_makes_a_valid_report() -> None:
+    from sparkgui.core.report import _jsonable, dumps
+
+    hostile = {"location": "/\udcff\udcfe", "nested": ["PROXY a:1; \ud800"]}
+    data = dumps({"evidence": _jsonable(hostile), "summary": "cut \udc80"})
+    assert json.loads(data.decode("utf-8"))["evidence"] == {"location": "/??", "nested": ["PROXY a:1; ?"]}

@@ -23,6 +23,7 @@ from sparkgui.core.profile import Endpoint
 
 BODY_SAMPLE_BYTES = 64 * 1024
 MAX_REDIRECTS = 5  # on the platform's own origin, as a browser follows them
+WHOAMI_MARGIN_S = 0.05  # /whoami gives up this long before the request's deadline, so the check keeps its pass
 EVIDENCE_HEADERS = ("Server", "Via", "Location", "Content-Type", "X-Squid-Error", "X-Cache", "Proxy-Agent")
 # Words in Server/Via headers of common proxies and filters: a 403 signed by one of them is a block page.
 _FILTER_SIGNS = re.compile(
@@ -73,7 +74,7 @@ class HttpsCheck(Check):
         began = time.perf_counter()
         timeout = aiohttp.ClientTimeout(total=timeouts.http, sock_connect=timeouts.connect)
         try:
-            async with asyncio.timeout(timeouts.http), platform_session(scope, host, timeout) as session:
+            async with asyncio.timeout(timeouts.http) as deadline, platform_session(scope, host, timeout) as session:
                 url, asked = self.url, [self.url]
                 first: tuple[int, Any, bytes] | None = None
                 while True:
@@ -89,7 +90,12 @@ class HttpsCheck(Check):
                             )
                         else:
                             evidence["final_status"] = response.status
-                        follow = _followed(response.status, response.headers.get("Location", ""), url, host)
+                        location = response.headers.get("Location", "")
+                        try:
+                            follow = _followed(response.status, location, url, host)
+                        except ValueError:  # a Location no browser can follow (`https://[x/`, port 99999)
+                            evidence["location"] = location[:300]
+                            return self._broken_redirect(evidence)
                         if follow is None:
                             judged = self._after_redirects(
                                 first, (response.status, response.headers, body), asked, evidence
@@ -101,7 +107,7 @@ class HttpsCheck(Check):
                     asked.append(follow)
                     url = follow
                 if self.endpoint.probe and judged.status is Status.PASS:
-                    return await _with_public_address(session, judged, self.url)
+                    return await _with_public_address(session, judged, self.url, deadline.when())
                 return judged
         except TimeoutError:
             evidence["elapsed_ms"] = _ms(began)
@@ -156,6 +162,19 @@ class HttpsCheck(Check):
             return final
         return self._judge(*first, evidence)
 
+    def _broken_redirect(self, evidence: dict[str, Any]) -> CheckResult:
+        host = self.endpoint.host
+        return failed(
+            Cause.HTTP_INVALID_RESPONSE,
+            tr("{host} redirects to an address a browser cannot follow.", host=host),
+            tr(
+                "Ask the venue's IT which device answers HTTPS to {host} (a proxy, filter or IPS) "
+                "and to let the requests through untouched.",
+                host=host,
+            ),
+            evidence,
+        )
+
     def _redirect_loop(self, evidence: dict[str, Any]) -> CheckResult:
         host = self.endpoint.host
         return failed(
@@ -193,6 +212,17 @@ class HttpsCheck(Check):
                     ),
                     evidence,
                 )
+        if not 200 <= status < 600:  # 000, 099, a 101 to a plain GET: no web server answers so
+            return failed(
+                Cause.HTTP_INVALID_RESPONSE,
+                tr("Something answered on {host}'s port, but not in valid HTTP.", host=host),
+                tr(
+                    "Ask the venue's IT which device answers HTTPS to {host} (a proxy, filter or IPS) "
+                    "and to let the requests through untouched.",
+                    host=host,
+                ),
+                evidence,
+            )
         if status >= 400:
             return failed(
                 Cause.HTTP_UNEXPECTED_STATUS,
@@ -236,22 +266,25 @@ def _title(text: str) -> str:
     return (match.group(1).strip() if match else text.strip())[:200]
 
 
-async def _with_public_address(session: Any, judged: CheckResult, url: str) -> CheckResult:
+async def _with_public_address(session: Any, judged: CheckResult, url: str, deadline: float | None) -> CheckResult:
     """Ask the probe which address it sees (`/whoami`): which network was tested, without a third party.
 
-    Within what is left of the request's deadline; a probe that does not say is simply not quoted.
+    Within what is left of the request's `deadline` (loop time), ending just before it; a probe that does not
+    say, or says nonsense, is simply not quoted: the web request itself has passed.
     """
     import aiohttp
 
     from sparkgui.core.net.http_client import read_at_most
 
     parts = urlsplit(url)
+    ends = None if deadline is None else deadline - WHOAMI_MARGIN_S
     try:
-        async with session.get(f"{parts.scheme}://{parts.netloc}/whoami", allow_redirects=False) as response:
-            body = await read_at_most(response.content, 4096)
+        async with asyncio.timeout_at(ends):
+            async with session.get(f"{parts.scheme}://{parts.netloc}/whoami", allow_redirects=False) as response:
+                body = await read_at_most(response.content, 4096)
         address = str(json.loads(body.decode("utf-8")).get("address", ""))
         ipaddress.ip_address(address)
-    except (aiohttp.ClientError, ValueError, AttributeError, UnicodeDecodeError):
+    except (TimeoutError, aiohttp.ClientError, OSError, ValueError, AttributeError, RecursionError):
         return judged
     return replace(judged, evidence={**judged.evidence, "public_address": address})
 

@@ -17,8 +17,11 @@ from sparkgui.core.model import CheckResult
 
 
 def is_foreign(location: str, host: str) -> bool:
-    """A redirect away from the platform's own domain (a relative one stays on the platform)."""
-    target = urlsplit(location).hostname
+    """A redirect away from the platform's own domain (a relative one, or one no browser can parse, stays)."""
+    try:
+        target = urlsplit(location).hostname
+    except ValueError:  # `https://[app.test/`: malformed, judged by the HTTPS check as a broken answer
+        return False
     if not target:
         return False
     return not (target == host or parent_domain(target) == parent_domain(host))
