@@ -285,6 +285,31 @@ def test_pac_file_picks_the_proxy(pki: LoopbackPki, open_squid: Squid) -> None:
     assert by_id(outcome)["proxy:discovery"].result.status is Status.PASS
 
 
+@pytest.mark.parametrize("then", ["squid", "DIRECT"])
+def test_a_pac_files_dead_first_proxy_gives_way_to_the_next_entry(
+    pki: LoopbackPki, open_squid: Squid, then: str
+) -> None:
+    dead = f"127.0.0.1:{closed_port()}"
+    entry = f"PROXY\t{open_squid.address}" if then == "squid" else "DIRECT"  # any whitespace, as browsers read it
+    script = f'function FindProxyForURL(url, host) {{ return "PROXY {dead}; {entry}"; }}'
+    outcome, _, port = _pac_run(pki, script)
+    checks = by_id(outcome)
+    tcp = checks[f"tcp:app.test:{port}"].result
+    assert tcp.status is Status.PASS, tcp
+    assert tcp.evidence.get("proxy") == (open_squid.address if then == "squid" else None), tcp.evidence
+    discovery = checks["proxy:discovery"].result
+    assert discovery.status is Status.PASS and f"{dead} did not answer" in str(discovery.evidence["routes"])
+    assert outcome.verdict in (Verdict.READY, Verdict.READY_WITH_WARNINGS)
+
+
+def test_a_pac_file_whose_only_proxies_are_dead_names_the_first(pki: LoopbackPki) -> None:
+    first, second = closed_port(), closed_port()
+    script = f'function FindProxyForURL(url, host) {{ return "PROXY 127.0.0.1:{first}; PROXY 127.0.0.1:{second}"; }}'
+    outcome, _, port = _pac_run(pki, script)
+    tcp = by_id(outcome)[f"tcp:app.test:{port}"].result
+    assert (tcp.status, tcp.cause) == (Status.FAIL, "proxy.unreachable") and str(first) in tcp.evidence["proxy"]
+
+
 @pytest.mark.parametrize(
     ("script", "status", "words"),
     [

@@ -67,6 +67,13 @@ def test_pac_answers() -> None:
     assert choice.proxy is not None and choice.proxy.address == "proxy.example:8080"
     skipped_socks = parse_pac_answer("SOCKS s.example:1080; PROXY p.example:3128")
     assert skipped_socks.proxy is not None and skipped_socks.proxy.address == "p.example:3128"
+    tabs = parse_pac_answer("PROXY\tp.example:3128 ;  PROXY  q.example:8080;DIRECT")
+    assert tabs.proxy is not None and tabs.proxy.address == "p.example:3128"
+    assert [f.address if f else None for f in tabs.fallbacks] == ["q.example:8080", None]
+    broken_first = parse_pac_answer("PROXY p.example:0; DIRECT")
+    assert broken_first.proxy is None and broken_first.fallbacks == ()
+    with pytest.raises(PacError, match="unusable proxy"):
+        parse_pac_answer("PROXY p.example:0")
     for garbage in ("", "   ", "BANANA", "SOCKS5 s:1"):
         with pytest.raises(PacError):
             parse_pac_answer(garbage)

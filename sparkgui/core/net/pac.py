@@ -30,10 +30,15 @@ class PacError(Exception):
 
 @dataclass(frozen=True)
 class PacChoice:
-    """What the PAC file said for one URL: a proxy, or None for DIRECT; `raw` is its exact answer."""
+    """What the PAC file said for one URL: a proxy, or None for DIRECT; `raw` is its exact answer.
+
+    `fallbacks` are the entries after the first one sparkgui can use, in order (None: DIRECT): a browser
+    tries them when a proxy does not answer.
+    """
 
     proxy: ProxySpec | None
     raw: str
+    fallbacks: tuple[ProxySpec | None, ...] = ()
 
 
 async def fetch_pac(url: str, timeout: float, addresses: Sequence[str] = ()) -> str:
@@ -139,18 +144,28 @@ async def evaluate_pac(script: str, urls: Sequence[str], timeout: float) -> dict
 
 
 def parse_pac_answer(answer: str) -> PacChoice:
-    """Take the first entry we can use from `PROXY a:1; DIRECT`: a proxy, or DIRECT."""
+    """Read `PROXY a:1; PROXY b:2; DIRECT`: the first entry sparkgui can use, then the others as fallbacks.
+
+    Entries are split on any whitespace, as browsers do; SOCKS and HTTPS proxies are passed over (sparkgui
+    reaches proxies in plain HTTP), as is a malformed proxy address when a later entry can be used.
+    """
     entries = [entry.strip() for entry in answer.split(";") if entry.strip()]
     if not entries:
         raise PacError(f"the PAC file returned {answer!r}, which is not a proxy choice")
+    usable: list[ProxySpec | None] = []
+    unusable = ""
     for entry in entries:
-        kind, _, address = entry.partition(" ")
-        kind = kind.upper()
-        if kind == "DIRECT":
-            return PacChoice(None, answer)
-        if kind in ("PROXY", "HTTP") and address.strip():
+        kind, *rest = entry.split(None, 1)
+        address = rest[0].strip() if rest else ""
+        if kind.upper() == "DIRECT":
+            usable.append(None)
+        elif kind.upper() in ("PROXY", "HTTP") and address:
             try:
-                return PacChoice(parse_proxy_url(address.strip(), what="PAC"), answer)
+                usable.append(parse_proxy_url(address, what="PAC"))
             except ProxyUrlError as exc:
-                raise PacError(f"the PAC file returned an unusable proxy: {exc}") from None
+                unusable = unusable or str(exc)
+    if usable:
+        return PacChoice(usable[0], answer, tuple(usable[1:]))
+    if unusable:
+        raise PacError(f"the PAC file returned an unusable proxy: {unusable}")
     raise PacError(f"the PAC file returned {answer!r}: no DIRECT or HTTP proxy entry sparkgui can use")

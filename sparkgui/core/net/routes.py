@@ -44,6 +44,7 @@ class Route:
 
 
 DIRECT_BY_DEFAULT = Route(None, "no proxy setting found")
+PROXY_PROBE_S = 3.0  # how long a PAC file's proxy may take to accept a connection before the next entry is used
 
 
 @dataclass(frozen=True)
@@ -243,15 +244,54 @@ async def _from_pac(
         fallback = Route(None, f"{source} failed: direct, as browsers fall back", "pac")
         return RouteTable({url: fallback for url in urls}, tuple(considered), str(exc), "pac")
     considered.append(f"{source}: evaluated")
-    return RouteTable(
-        {url: _pac_route(choice, source, credentials) for url, choice in choices.items()}, tuple(considered)
-    )
+    answering = _AnsweringProxies(min(timeout, PROXY_PROBE_S))
+    routes = {url: await _pac_route(choice, source, credentials, answering) for url, choice in choices.items()}
+    return RouteTable(routes, tuple(considered))
 
 
-def _pac_route(choice: PacChoice, source: str, credentials: ProxyCredentials | None) -> Route:
-    if choice.proxy is None:
-        return Route(None, f"{source}: DIRECT", "pac")
-    return Route(_with(choice.proxy, credentials), f"{source}: {choice.raw}", "pac")
+async def _pac_route(
+    choice: PacChoice, source: str, credentials: ProxyCredentials | None, answering: _AnsweringProxies
+) -> Route:
+    """The route a browser takes for this PAC answer: its first entry, or the next when a proxy does not answer.
+
+    Only an answer with fallbacks is tried: a single proxy that does not answer is the checks' to diagnose.
+    """
+    entries = (choice.proxy, *choice.fallbacks)
+    passed_over: list[str] = []
+    chosen = entries[0]
+    for entry in entries if choice.fallbacks else ():
+        if entry is None or await answering(entry):
+            chosen = entry
+            break
+        passed_over.append(entry.address)
+    else:
+        passed_over = []  # none answers: keep the first, whose failure the checks then name
+    note = f" ({', '.join(passed_over)} did not answer: the next entry, as browsers do)" if passed_over else ""
+    if chosen is None:
+        return Route(None, f"{source}: {choice.raw}{note}" if note else f"{source}: DIRECT", "pac")
+    return Route(_with(chosen, credentials), f"{source}: {choice.raw}{note}", "pac")
+
+
+class _AnsweringProxies:
+    """Whether a proxy accepts a TCP connection within the deadline, asked once per proxy."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.known: dict[str, bool] = {}
+
+    async def __call__(self, proxy: ProxySpec) -> bool:
+        if proxy.address not in self.known:
+            self.known[proxy.address] = await self._answers(proxy)
+        return self.known[proxy.address]
+
+    async def _answers(self, proxy: ProxySpec) -> bool:
+        try:
+            async with asyncio.timeout(self.timeout):
+                _, writer = await asyncio.open_connection(proxy.host, proxy.port)
+        except (OSError, TimeoutError, UnicodeError):
+            return False
+        writer.transport.abort()
+        return True
 
 
 async def _from_wpad(
