@@ -45,6 +45,18 @@ UPGRADES = {
         peers.web_then_upgrade(peers.upgrade_answer(lambda head: peers.garbage(512), then="close")),
         REJECTED,
     ),
+    **{
+        f"101 choosing {what} never asked for": (
+            peers.web_then_upgrade(
+                peers.upgrade_answer(lambda head, extra=extra: _then_silent(head)[:-2] + extra + b"\r\n")
+            ),
+            REJECTED,
+        )
+        for what, extra in {
+            "a subprotocol": b"Sec-WebSocket-Protocol: chat\r\n",
+            "an extension": b"Sec-WebSocket-Extensions: x-evil; a=1\r\n",
+        }.items()
+    },
     "101 then silence": (peers.web_then_upgrade(peers.upgrade_answer(_then_silent)), ECHO),
     "101 then reset": (peers.web_then_upgrade(peers.upgrade_answer(_then_silent, then="reset")), ECHO),
     "101 then garbage frames": (

@@ -260,9 +260,31 @@ async def open_websocket(
         raise HandshakeError(
             HandshakeFault.BROKEN, {"elapsed_ms": _ms(began), "error": f"{type(exc).__name__}: {exc}"[:300]}
         ) from None
+    problem = _unasked_for(getattr(getattr(ws, "_response", None), "headers", None) or {})
+    if problem:  # aiohttp lets these through; a browser fails the connection (RFC 6455, 4.1)
+        await ws.close()
+        raise HandshakeError(
+            HandshakeFault.REFUSED, {"status": 101, "problem": problem, "elapsed_ms": _ms(began)}
+        ) from None
     watched = WatchedSocket(ws, origin if origin is not None else time.perf_counter(), answer_pings)
     watched.handshake_ms = _ms(began)
     return watched.start()
+
+
+def _unasked_for(headers: Mapping[str, str]) -> str:
+    """What the 101 answer chose that was never asked for, or "" when nothing.
+
+    sparkgui asks for no subprotocol and for one extension, permessage-deflate (as browsers do).
+    """
+    protocol = headers.get("Sec-WebSocket-Protocol", "").strip()
+    if protocol:
+        return f"a subprotocol that was not asked for: {protocol[:80]}"
+    offered = headers.get("Sec-WebSocket-Extensions", "")
+    names = {part.split(";", 1)[0].strip().lower() for part in offered.split(",") if part.strip()}
+    unknown = sorted(names - {"permessage-deflate"})
+    if unknown:
+        return f"an extension that was not asked for: {', '.join(unknown)[:80]}"
+    return ""
 
 
 def _ms(began: float) -> float:
