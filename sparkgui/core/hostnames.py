@@ -36,10 +36,17 @@ def to_ascii_host(text: str) -> str:
 
 
 def _is_ip_literal(host: str) -> bool:
+    """An IP address in any form a browser reads as one: `1.2.3.4`, `[::1]`, `127.1`, `2130706433`, `0x7f.0.0.1`.
+
+    WHATWG: a last label that is all digits, or a hex number, makes the whole host an IPv4 address.
+    """
     try:
         ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return False
+        last = host.rstrip(".").rsplit(".", 1)[-1].lower()
+        return last.isascii() and (
+            last.isdigit() or (last.startswith("0x") and all(c in "0123456789abcdef" for c in last[2:]))
+        )
     return True
 
 

@@ -100,7 +100,7 @@ def bundled_profile_names() -> list[str]:
 def parse_profile(data: bytes, *, source: str, origin: str | None = None) -> Profile:
     """Read a profile from TOML bytes; errors name `source`; `origin` (default: `source`) becomes `Profile.source`."""
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # Windows Notepad's byte-order mark
     except UnicodeDecodeError:
         raise ProfileError(source, "", "is not UTF-8 text; save it as UTF-8") from None
     try:
@@ -109,8 +109,14 @@ def parse_profile(data: bytes, *, source: str, origin: str | None = None) -> Pro
         raise ProfileError(source, "", f"is not valid TOML ({exc})") from None
     except RecursionError:
         raise ProfileError(source, "", "is nested too deeply to be a profile") from None
+    except ValueError as exc:  # a whole number of thousands of digits
+        raise ProfileError(source, "", f"holds a value TOML cannot read ({str(exc)[:100]})") from None
     try:
         profile = read_profile_tree(raw, source=source, origin=origin or source)
     except RecursionError:
         raise ProfileError(source, "", "is nested too deeply to be a profile") from None
+    except (ValueError, OverflowError) as exc:  # a slip of the validator's: still the profile's fault, named
+        if isinstance(exc, ProfileError):
+            raise
+        raise ProfileError(source, "", f"holds a value sparkgui cannot use ({str(exc)[:100]})") from None
     return replace(profile, digest=hashlib.sha256(data).hexdigest())

@@ -27,6 +27,8 @@ from sparkgui.core.profile_model import (
 )
 
 T = TypeVar("T")
+MAX_WHOLE_NUMBER = 10**15  # past this a number in a profile is a typo (a float would also lose digits)
+MAX_ENDPOINTS = 64  # a platform has a handful of hosts; hundreds would overload the checker, not test the venue
 
 
 def read_profile_tree(raw: Any, *, source: str, origin: str) -> Profile:
@@ -59,7 +61,11 @@ class _Reader:
             return default
         value = table[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > MAX_WHOLE_NUMBER:
+                raise self.fail(where, f"is far too large a number ({str(value)[:12]}…)")
             value = float(value)
+        if kind is int and isinstance(value, int) and abs(value) > MAX_WHOLE_NUMBER:
+            raise self.fail(where, f"is far too large a number ({str(value)[:12]}…)")
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise self.fail(where, f"expected {_kind_name(kind)}, got {_kind(value)}")
         return value
@@ -109,6 +115,8 @@ class _Reader:
         endpoints_raw = self.value(top, "endpoint", "endpoint", list)
         if not endpoints_raw:
             raise self.fail("endpoint", "expected at least one [[endpoint]]")
+        if len(endpoints_raw) > MAX_ENDPOINTS:
+            raise self.fail("endpoint", f"has {len(endpoints_raw)} entries; a profile lists at most {MAX_ENDPOINTS}")
         endpoints = tuple(self.endpoint(item, f"endpoint[{i + 1}]") for i, item in enumerate(endpoints_raw))
         seen: set[tuple[str, int]] = set()
         for index, endpoint in enumerate(endpoints):
@@ -195,9 +203,10 @@ class _Reader:
         except HostNameError as exc:
             raise self.fail(f"{where}.host", f"{_quote(written)} is not a valid host name: it {exc}") from None
         path = self.value(table, "path", f"{where}.path", str, "/")
-        if not path.startswith("/") or any(ch.isspace() for ch in path):
+        if not path.startswith("/") or not _plain_path(path):
             raise self.fail(
-                f"{where}.path", f"expected a path starting with '/' and without spaces, got {_quote(path)}"
+                f"{where}.path",
+                f"expected a path starting with '/', without spaces or control characters, got {_quote(path)}",
             )
         port = self.value(table, "port", f"{where}.port", int, 443)
         if not 1 <= port <= 65535:
@@ -214,14 +223,21 @@ class _Reader:
     def websocket(self, raw: Any) -> WebSocketSpec:
         table = self.table(raw, "websocket", {"url", "hold_seconds", "long_hold_seconds", "heartbeat_seconds"})
         url = self.value(table, "url", "websocket.url", str).strip()
-        parts = urlsplit(url)
-        if parts.scheme not in ("wss", "ws") or not parts.hostname:
-            raise self.fail("websocket.url", f"expected a wss:// URL with a host, got {_quote(url)}")
         try:
-            host = to_ascii_host(parts.hostname)
-            port = parts.port
-        except (HostNameError, ValueError) as exc:
-            raise self.fail("websocket.url", f"{_quote(url)} has an invalid host or port ({exc})") from None
+            parts = urlsplit(url)
+            hostname, port = parts.hostname, parts.port
+        except ValueError as exc:  # `wss://[x/`, a port in letters or past 65535
+            raise self.fail("websocket.url", f"{_quote(url)} is not a valid URL ({exc})") from None
+        if parts.scheme not in ("wss", "ws") or not hostname:
+            raise self.fail("websocket.url", f"expected a wss:// URL with a host, got {_quote(url)}")
+        if port == 0:
+            raise self.fail("websocket.url", f"expected a TCP port from 1 to 65535, got 0 in {_quote(url)}")
+        if not _plain_path(parts.path + ("?" + parts.query if parts.query else "")):
+            raise self.fail("websocket.url", f"the path has spaces or control characters: {_quote(url)}")
+        try:
+            host = to_ascii_host(hostname)
+        except HostNameError as exc:
+            raise self.fail("websocket.url", f"{_quote(url)} has an invalid host ({exc})") from None
         netloc = host if port is None else f"{host}:{port}"
         normalised = parts._replace(netloc=netloc, path=parts.path or "/").geturl()
         return WebSocketSpec(
@@ -278,6 +294,11 @@ class _Reader:
             tls=self.seconds(table, "tls", "timeouts.tls", Timeouts.tls),
             http=self.seconds(table, "http", "timeouts.http", Timeouts.http),
         )
+
+
+def _plain_path(path: str) -> bool:
+    """A path a browser sends as written: no spaces, no control characters (NUL, ESC, DEL)."""
+    return not any(ch.isspace() or ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in path)
 
 
 def _quote(text: str) -> str:

@@ -80,12 +80,31 @@ def test_profile_is_frozen_and_idn_hosts_become_punycode() -> None:
         ("schema = 1\nname = [", "myprofile.toml: is not valid TOML"),
         (GOOD.replace('host = "app.sparkup.app"', 'host = "192.0.2.1"'), "is an IP address"),
         (GOOD + '[[endpoint]]\nhost = "APP.sparkup.app"\n', 'endpoint[3].host: "app.sparkup.app" is listed twice'),
+        (GOOD + "\n[timeouts]\nconnect = " + "9" * 400 + "\n", "timeouts.connect: is far too large a number"),
+        (GOOD.replace("schema = 1", "schema = " + "9" * 5000), "myprofile.toml: holds a value TOML cannot read"),
+        (GOOD + '\n[websocket]\nurl = "wss://[probe.sparkup.app/ws"\n', "websocket.url: \"wss://[probe"),
+        (GOOD + '\n[websocket]\nurl = "wss://probe.sparkup.app:0/ws"\n', "websocket.url: expected a TCP port"),
+        (GOOD + '\n[websocket]\nurl = "wss://probe.sparkup.app/w s"\n', "websocket.url: the path has spaces"),
+        (GOOD.replace('path = "/healthz"', 'path = "/health\\u0000z"'), "endpoint[2].path: expected a path"),
+        (GOOD.replace('path = "/healthz"', 'path = "/health\\u001b[31m"'), "endpoint[2].path: expected a path"),
+        *(
+            (GOOD.replace('host = "app.sparkup.app"', f'host = "{odd}"'), "is an IP address")
+            for odd in ("127.1", "2130706433", "0x7f.0.0.1", "0177.0.0.1", "[::1]")
+        ),
+        (
+            GOOD + "".join(f'[[endpoint]]\nhost = "h{n}.sparkup.app"\n' for n in range(70)),
+            "endpoint: has 72 entries; a profile lists at most 64",
+        ),
     ],
 )
 def test_errors_name_file_key_and_expectation(text: str, message: str) -> None:
     with pytest.raises(ProfileError) as caught:
         parse(text)
     assert message in str(caught.value)
+
+
+def test_a_byte_order_mark_is_read_past() -> None:
+    assert parse_profile(b"\xef\xbb\xbf" + GOOD.encode(), source="notepad.toml").name == "Sparkup"
 
 
 def test_unreadable_files_give_actionable_errors(tmp_path: Path) -> None:
