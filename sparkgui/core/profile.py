@@ -6,7 +6,6 @@ The types live in profile_model and the validation in profile_reader; this modul
 from __future__ import annotations
 
 import hashlib
-import stat
 import tomllib
 from dataclasses import replace
 from importlib import resources
@@ -26,6 +25,7 @@ from sparkgui.core.profile_model import (
     WebSocketSpec,
 )
 from sparkgui.core.profile_reader import read_profile_tree
+from sparkgui.core.small_files import FileTooBig, NotARegularFile, read_small_file
 
 __all__ = [
     "BUNDLED_PROFILE",
@@ -62,22 +62,19 @@ def load_profile(path: str | Path) -> Profile:
     path = Path(path)
     source = path.name or str(path)
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(str(path))
-        if not stat.S_ISREG(info.st_mode):
-            raise ProfileError(str(path), "", "is not a regular file (a device, a pipe or a socket); give a .toml file")
-        if info.st_size > MAX_PROFILE_BYTES:
-            too_big = f"is {info.st_size} bytes; a profile is at most {MAX_PROFILE_BYTES} bytes"
-            raise ProfileError(str(path), "", too_big)
-        with path.open("rb") as handle:
-            data = handle.read(MAX_PROFILE_BYTES + 1)
-        if len(data) > MAX_PROFILE_BYTES:
-            raise ProfileError(str(path), "", f"is over {MAX_PROFILE_BYTES} bytes; a profile is small text")
+        data = read_small_file(path, MAX_PROFILE_BYTES)
     except FileNotFoundError:
         raise ProfileError(str(path), "", "no such file; check the path") from None
     except IsADirectoryError:
         raise ProfileError(str(path), "", "is a folder, not a profile file") from None
+    except NotARegularFile:
+        raise ProfileError(
+            str(path), "", "is not a regular file (a device, a pipe or a socket); give a .toml file"
+        ) from None
+    except FileTooBig as exc:
+        raise ProfileError(
+            str(path), "", f"is {exc.size} bytes; a profile is at most {MAX_PROFILE_BYTES} bytes"
+        ) from None
     except OSError as exc:
         raise ProfileError(str(path), "", f"cannot be read ({exc.strerror or exc})") from None
     return parse_profile(data, source=source, origin=str(path))

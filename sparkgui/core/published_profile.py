@@ -19,8 +19,9 @@ from pathlib import Path
 
 from sparkgui.core.atomic import WriteError, write_atomically
 from sparkgui.core.i18n import Text, tr
-from sparkgui.core.profile import Profile, ProfileError, parse_profile
+from sparkgui.core.profile import Profile, parse_profile
 from sparkgui.core.signing import PublicKey, SignatureError, verify
+from sparkgui.core.small_files import read_small_file
 from sparkgui.core.user_folders import data_folder
 
 KEYS_VARIABLE = "SPARKGUI_TRUSTED_KEYS"  # a file of extra public keys, one per line: the platform's staging, tests
@@ -78,13 +79,13 @@ def _verified(body: bytes, signature: bytes | None, keys: Iterable[PublicKey], o
 def _read_cache(folder: Path, name: str, keys: Iterable[PublicKey]) -> Profile | None:
     body_file = folder / f"{name}.toml"
     try:
-        body = body_file.read_bytes()[: MAX_PROFILE_BYTES + 1]
-        signature = (folder / f"{name}.toml.sig").read_bytes()[:MAX_SIGNATURE_BYTES]
-    except OSError:
+        body = read_small_file(body_file, MAX_PROFILE_BYTES)
+        signature = read_small_file(folder / f"{name}.toml.sig", MAX_SIGNATURE_BYTES)
+    except OSError:  # missing, a pipe or a device put there, too big: as if there were none
         return None
     try:
         return _verified(body, signature, keys, f"cache:{body_file.name}")
-    except (SignatureError, ProfileError):
+    except (SignatureError, ValueError, RecursionError):  # ProfileError is a ValueError
         return None  # changed on disk, or signed by a key no longer trusted: as if there were none
 
 
@@ -129,7 +130,7 @@ async def choose_profile(
         )
     try:
         published = _verified(body, signature, trusted, "published:" + _published_url(bundled))
-    except (SignatureError, ProfileError) as exc:
+    except (SignatureError, ValueError, RecursionError) as exc:  # ProfileError is a ValueError
         return ProfileChoice(best, (tr("The platform's published profile was refused: {reason}.", reason=str(exc)),))
     if published.version < best.version:
         note = tr(

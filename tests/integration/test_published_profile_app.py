@@ -191,3 +191,28 @@ def test_an_unreachable_probe_falls_back_to_the_cache_then_the_bundled_profile_w
             await dns.stop()
 
     run(body())
+
+
+@pytest.mark.parametrize("spoiled", ["a pipe as the profile", "a pipe as the signature", "a signed bad profile"])
+def test_a_spoiled_cache_is_passed_over_never_a_hang_or_a_crash(
+    trusted: tuple[Ed25519PrivateKey, dict[str, str]], spoiled: str
+) -> None:
+    import os
+
+    from sparkgui.core.published_profile import cache_folder, choose_profile, shipped_keys
+
+    key, environ = trusted
+    folder = cache_folder(environ)
+    folder.mkdir(parents=True)
+    good = platform_toml(closed_port(), 5)
+    huge = b"version = 5\n[timeouts]\nconnect = " + b"9" * 400
+    body = good.replace(b"version = 5", huge) if "bad" in spoiled else good
+    (folder / "test.toml").write_bytes(body)
+    (folder / "test.toml.sig").write_bytes(sign(body, key).encode())
+    if "pipe" in spoiled:
+        pipe = folder / ("test.toml" if "profile" in spoiled else "test.toml.sig")
+        pipe.unlink()
+        os.mkfifo(pipe)  # nobody ever writes: a blocking read would wait for ever
+    started = time.monotonic()
+    choice = run(choose_profile(bundled(closed_port()), None, shipped_keys(environ), folder))
+    assert choice.origin == "bundled" and time.monotonic() - started < 2.0
