@@ -82,7 +82,7 @@ def test_profile_is_frozen_and_idn_hosts_become_punycode() -> None:
         (GOOD + '[[endpoint]]\nhost = "APP.sparkup.app"\n', 'endpoint[3].host: "app.sparkup.app" is listed twice'),
         (GOOD + "\n[timeouts]\nconnect = " + "9" * 400 + "\n", "timeouts.connect: is far too large a number"),
         (GOOD.replace("schema = 1", "schema = " + "9" * 5000), "myprofile.toml: holds a value TOML cannot read"),
-        (GOOD + '\n[websocket]\nurl = "wss://[probe.sparkup.app/ws"\n', "websocket.url: \"wss://[probe"),
+        (GOOD + '\n[websocket]\nurl = "wss://[probe.sparkup.app/ws"\n', 'websocket.url: "wss://[probe'),
         (GOOD + '\n[websocket]\nurl = "wss://probe.sparkup.app:0/ws"\n', "websocket.url: expected a TCP port"),
         (GOOD + '\n[websocket]\nurl = "wss://probe.sparkup.app/w s"\n', "websocket.url: the path has spaces"),
         (GOOD.replace('path = "/healthz"', 'path = "/health\\u0000z"'), "endpoint[2].path: expected a path"),
