@@ -34,6 +34,11 @@ def route_config(args: argparse.Namespace) -> RouteConfig:
         raise UsageError(str(exc)) from None
     if args.pac and "://" not in args.pac:
         raise UsageError(f"--pac {args.pac!r}: expected a URL such as http://wpad.example/proxy.pac or file:///…")
+    if args.pac and _has_password(args.pac):  # the same secret, the same refusal
+        raise UsageError(
+            "--pac: the URL holds a password, which anyone on this computer can read in the process list, and "
+            "which would go into the report. Give the PAC file's address without it."
+        )
     credentials = _credentials(args.proxy_user) if args.proxy_user else None
     from sparkgui.app.system_proxy import system_proxy_for_this_os
 
@@ -57,6 +62,11 @@ def _credentials(user: str) -> ProxyCredentials:
             password = getpass.getpass(f"Proxy password for {user}: ")
         except (EOFError, KeyboardInterrupt):
             raise UsageError("no proxy password given.") from None
+    for what, text in (("--proxy-user", user), ("the proxy password", password)):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # bytes from the environment that are not text
+            raise UsageError(f"{what} is not valid text (it holds bytes that are not UTF-8); type it again.") from None
     return ProxyCredentials(user, password)
 
 

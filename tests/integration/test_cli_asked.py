@@ -1,6 +1,7 @@
 """The CLI never ignores what it was asked: options the window cannot honour are refused, SIGTERM and Ctrl-C
 still write an "incomplete" report of what finished, the rules export writes CSV or JSON, a password in --proxy
-is refused without being echoed, and --help lists the demo scenarios and every exit status."""
+or --pac is refused without being echoed, a proxy password that is not text
+is refused before the run, and --help lists the demo scenarios and every exit status."""
 
 from __future__ import annotations
 
@@ -39,6 +40,18 @@ def test_a_password_in_the_proxy_url_is_refused_and_never_echoed() -> None:
     code, out, err = run(sparkgui("--headless", "--proxy", "http://alice:pa55word@127.0.0.1:3128"))
     assert code == 3 and "--proxy-user" in err
     assert "pa55word" not in err + out
+
+
+def test_a_password_in_the_pac_url_is_refused_and_never_echoed() -> None:
+    code, out, err = run(sparkgui("--headless", "--pac", "http://alice:s3cret@127.0.0.1:8765/p.pac"))
+    assert code == 3 and "--pac" in err and "s3cret" not in err + out
+
+
+def test_a_proxy_password_that_is_not_text_is_refused_before_the_run() -> None:
+    env = {"SPARKGUI_PROXY_PASSWORD": "p\udcffw"}  # the byte 0xff, as a shell would pass it
+    args = ("--headless", "--proxy", "http://127.0.0.1:3128", "--proxy-user", "alice")
+    code, _out, err = run(sparkgui(*args, env=env))
+    assert code == 3 and "not valid text" in err and "Traceback" not in err
 
 
 def test_the_rules_export_writes_csv_and_json_and_refuses_other_names(tmp_path: Path) -> None:

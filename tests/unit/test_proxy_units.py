@@ -86,3 +86,10 @@ def test_scheme_choice() -> None:
     assert _choose_scheme(("Basic", "NTLM", "Negotiate"), creds) == "Negotiate"
     assert _choose_scheme(("NTLM",), creds) == "NTLM"
     assert _choose_scheme(("Digest",), creds) is None
+
+
+def test_a_pac_url_is_quoted_without_its_userinfo() -> None:
+    from sparkgui.core.net.routes import _without_userinfo
+
+    assert _without_userinfo("http://alice:s3cret@wpad.example:8080/p.pac") == "http://wpad.example:8080/p.pac"
+    assert _without_userinfo("file:///etc/proxy.pac") == "file:///etc/proxy.pac"

@@ -235,7 +235,8 @@ async def _from_pac(
     considered: list[str],
     addresses: Sequence[str] = (),
 ) -> RouteTable:
-    source = f"PAC file {pac_url}" if label == "--pac" else f"WPAD {pac_url}"
+    shown = _without_userinfo(pac_url)
+    source = f"PAC file {shown}" if label == "--pac" else f"WPAD {shown}"
     try:
         script = await fetch_pac(pac_url, timeout, addresses)
         choices = await evaluate_pac(script, urls, timeout)
@@ -247,6 +248,13 @@ async def _from_pac(
     answering = _AnsweringProxies(min(timeout, PROXY_PROBE_S))
     routes = {url: await _pac_route(choice, source, credentials, answering) for url, choice in choices.items()}
     return RouteTable(routes, tuple(considered))
+
+
+def _without_userinfo(url: str) -> str:
+    """The URL as reports may quote it: any `user:password@` taken out."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{authority.rpartition('@')[2]}{slash}{path}" if sep else url
 
 
 async def _pac_route(
