@@ -68,19 +68,23 @@ def start_logging(
         handler = _QuietRotatingHandler(files.log, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     except OSError:
         return None
+    started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    crash_stream = None
     try:
         _rotate_crash_file(files.crash)
         crash_stream = files.crash.open("a", encoding="utf-8")
+        crash_stream.write(f"--- sparkgui {__version__} ({mode}), process {os.getpid()}, started {started}\n")
+        crash_stream.flush()  # a full disk says so here: then there is no log, and the run goes on
     except OSError:
         handler.close()
+        if crash_stream is not None:
+            with contextlib.suppress(OSError):
+                crash_stream.close()
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger(LOGGER)
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    crash_stream.write(f"--- sparkgui {__version__} ({mode}), process {os.getpid()}, started {started}\n")
-    crash_stream.flush()
     _faulthandler_was_on = faulthandler.is_enabled()
     faulthandler.enable(file=crash_stream, all_threads=True)
     _started, _crash_stream, _handler = files, crash_stream, handler

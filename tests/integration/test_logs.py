@@ -1,12 +1,15 @@
 """The log and the crash trace: a run leaves a line in the user's log folder, a hard crash leaves its traceback,
-both rotate, and a folder that cannot be written costs the log, never the run."""
+both rotate, and a folder that cannot be written (or a full disk) costs the log, never the run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from sparkgui.app.logs import CRASH_FILE, LOG_FILE
 
@@ -70,3 +73,24 @@ def test_a_folder_that_cannot_be_written_costs_the_log_not_the_run(tmp_path: Pat
     assert done.returncode == 2, done.stderr
     assert (tmp_path / "r.json").stat().st_size > 0
     assert "Traceback" not in done.stderr and "Logging error" not in done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mounts a tiny tmpfs: needs root")
+def test_a_full_disk_costs_the_log_not_the_run(tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    full.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(full)], check=True)
+    try:
+        (full / "data" / "logs").mkdir(parents=True)
+        with contextlib.suppress(OSError), (full / "filler").open("wb") as filler:
+            for _ in range(64):  # 64 KB at most: the tmpfs is full well before
+                filler.write(b"x" * 4096)
+                filler.flush()
+        report = tmp_path / "r.json"
+        done = cli(
+            "--headless", "--demo", "dns", "--hold", "1", "--no-history", "--json", str(report), data_dir=full / "data"
+        )
+        assert done.returncode == 2, done.stderr
+        assert report.stat().st_size > 0 and "Traceback" not in done.stderr
+    finally:
+        subprocess.run(["umount", str(full)], check=False)
