@@ -10,6 +10,7 @@ EXIT_WARNINGS = 1
 EXIT_NOT_READY = 2
 EXIT_USAGE = 3
 EXIT_INTERNAL = 4
+MAX_RUN_ID = 2**63 - 1  # SQLite's largest row id
 EXIT_REGRESSION = 5  # a watch (--watch) saw something regress
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
 EXIT_TERMINATED = 143  # SIGTERM
@@ -143,8 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_id(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a run number from --history, got {text!r}")
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text[:20]) <= MAX_RUN_ID:
+        raise argparse.ArgumentTypeError(f"expected a run number from --history, got {text[:40]!r}")
     return int(text)
 
 

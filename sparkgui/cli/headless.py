@@ -10,7 +10,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sparkgui.app.session import RunRequest, Session, SessionOutcome
 from sparkgui.cli.args import (
@@ -37,6 +37,9 @@ from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
 from sparkgui.core.report import dumps, sha256_of, write_report
 
+if TYPE_CHECKING:
+    from sparkgui.core.history.store import History
+
 MAX_NAME_BYTES = 255  # what Linux, macOS and Windows file systems accept for one name
 
 EXIT_FOR_VERDICT = {
@@ -53,7 +56,7 @@ def run_headless(args: argparse.Namespace) -> int:
         profile = load_profile_option(args.profile)
         _check_hold(args, profile)
         _check_watch(args)
-        scenario = scenario_named(args.demo) if args.demo else None
+        scenario = scenario_named(args.demo) if args.demo is not None else None
         network = NetworkSettings(resolvers=ResolverConfig.parse(args.resolver or []), route=route_config(args))
         request = RunRequest(
             profile,
@@ -65,6 +68,7 @@ def run_headless(args: argparse.Namespace) -> int:
         )
         check_output_path(args.json, "--json")
         check_output_path(args.pdf, "--pdf", folder_allowed=True)
+        check_distinct_outputs(args.json, args.pdf)
     except (UsageError, ProfileError, ValueError) as exc:
         print(f"sparkgui: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -96,8 +100,10 @@ def run_headless(args: argparse.Namespace) -> int:
     report = with_attendees(session.report(lang, event), phones, lang)
     if not args.no_history:  # "since the site visit": the previous run at this venue, from the history
         from sparkgui.core.history.since import with_since
+        from sparkgui.core.history.store import History
 
-        report = with_since(report)
+        history = History()  # one for "since" and for keeping the run: a file moved aside is said once
+        report = with_since(report, history)
     print_summary(session, lang, summary_stream)
     outcome = session.outcome
     written = True
@@ -118,17 +124,17 @@ def run_headless(args: argparse.Namespace) -> int:
         when = outcome.started_at.astimezone()
         written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
     if not args.no_history:  # after the reports: a history that fails never costs the run its files
-        _remember(report, lang, summary_stream)
+        _remember(report, lang, summary_stream, history)
     if stopped:
         return EXIT_TERMINATED if stopped[0] == signal.SIGTERM else EXIT_INTERRUPTED
     return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
 
 
-def _remember(report: dict[str, Any], lang: str, stream: TextIO) -> None:
+def _remember(report: dict[str, Any], lang: str, stream: TextIO, history: History) -> None:
     """Keep the run in the history, and say where; a history that cannot be used is a note, not a failure."""
     from sparkgui.core.history.store import keep_run
 
-    kept = keep_run(report)
+    kept = keep_run(report, history)
     for note in kept.notes:
         print(f"sparkgui: {note}", file=sys.stderr)
     if kept.problem is not None or kept.run_id is None:
@@ -261,6 +267,14 @@ def load_profile_option(path: str | None) -> Profile:
     return load_profile(path) if path else load_bundled_profile()
 
 
+def check_distinct_outputs(json_path: str | None, pdf_path: str | None) -> None:
+    """Refuse --json and --pdf naming the same file: the PDF would silently replace the JSON."""
+    if not json_path or not pdf_path or json_path == "-":
+        return
+    if os.path.realpath(json_path) == os.path.realpath(pdf_path):
+        raise UsageError(f"--json and --pdf both name {pdf_path}: give each report its own file.")
+
+
 def check_output_path(path: str | None, option: str, *, folder_allowed: bool = False) -> None:
     """Refuse an output path that cannot work before spending a whole run on it."""
     if path is None or (path == "-" and option == "--json"):
@@ -268,7 +282,7 @@ def check_output_path(path: str | None, option: str, *, folder_allowed: bool = F
     if not path.strip():
         raise UsageError(f"{option} '': give a file name.")
     if path == "-":
-        raise UsageError(f"{option} -: give a file or folder name; the PDF cannot go to standard output.")
+        raise UsageError(f"{option} -: give a file or folder name; only --json can go to standard output.")
     target = Path(path)
     if len(os.fsencode(target.name)) > MAX_NAME_BYTES:
         raise UsageError(f"{option}: the file name is {len(os.fsencode(target.name))} bytes long; keep it under 255.")

@@ -9,7 +9,7 @@ import sys
 from sparkgui.cli.args import EXIT_USAGE, UsageError
 from sparkgui.core.history.compare import compare
 from sparkgui.core.history.store import History, HistoryError, RunSummary
-from sparkgui.core.i18n import system_language, tr, trn
+from sparkgui.core.i18n import LANGUAGES, system_language, tr, trn
 from sparkgui.core.model import Verdict
 from sparkgui.core.presentation import VERDICT_TITLES
 
@@ -36,7 +36,7 @@ def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
             return 0
         if not runs:
             print(tr("No run kept yet in {path}.", path=str(history.path)).render(lang))
-        width = max((len(VERDICT_TITLES[Verdict(run.verdict)].render(lang)) for run in runs), default=0)
+        width = max((len(_verdict_title(run.verdict, lang)) for run in runs), default=0)
         for run in runs:
             print(_run_line(run, lang, width))
         return 0
@@ -55,9 +55,17 @@ def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
     return _show(history, args, lang)
 
 
+def _verdict_title(verdict: str, lang: str) -> str:
+    """The verdict's title; a word this sparkgui does not know (a damaged row) is shown as it is."""
+    try:
+        return VERDICT_TITLES[Verdict(verdict)].render(lang)
+    except ValueError:
+        return verdict[:30] or "?"
+
+
 def _run_line(run: RunSummary, lang: str, width: int) -> str:
     """One kept run on one line: id, date, result, problems, platform and place; DEMO when it was a demo."""
-    verdict = VERDICT_TITLES[Verdict(run.verdict)].render(lang)
+    verdict = _verdict_title(run.verdict, lang)
     problems = trn("{count} problem", "{count} problems", run.problems).render(lang)
     place = " · ".join(part for part in (run.venue, run.event) if part) or "—"
     mark = " " + tr("DEMO").render(lang) if run.demo else ""
@@ -83,7 +91,7 @@ def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
 
 
 def _show(history: History, args: argparse.Namespace, lang: str) -> int:
-    from sparkgui.cli.headless import check_output_path
+    from sparkgui.cli.headless import check_distinct_outputs, check_output_path
     from sparkgui.core.atomic import WriteError
     from sparkgui.core.report import dumps, write_report
 
@@ -92,9 +100,9 @@ def _show(history: History, args: argparse.Namespace, lang: str) -> int:
         sys.stdout.write(dumps(report).decode("utf-8"))
         return 0
     try:
-        for option, target in (("--json", args.json), ("--pdf", args.pdf)):
-            if target and target != "-":
-                check_output_path(target, option)
+        check_output_path(args.json, "--json")
+        check_output_path(args.pdf, "--pdf")
+        check_distinct_outputs(args.json, args.pdf)
         if args.json == "-":
             sys.stdout.write(dumps(report).decode("utf-8"))
         elif args.json:
@@ -102,7 +110,8 @@ def _show(history: History, args: argparse.Namespace, lang: str) -> int:
         if args.pdf:
             from sparkgui.report.pdf import write_pdf
 
-            write_pdf(report, args.pdf, lang=str(report.get("language") or lang))
+            language = str(report.get("language") or lang)
+            write_pdf(report, args.pdf, lang=language if language in LANGUAGES else lang)
     except (WriteError, UsageError) as exc:
         raise HistoryError(str(exc)) from None
     print(f"Run {args.show} exported.", file=sys.stderr)

@@ -138,6 +138,54 @@ def test_a_damaged_file_is_moved_aside_and_a_new_history_starts(tmp_path: Path) 
     assert [p.name for p in tmp_path.glob(f"{FILE_NAME}.corrupt-*")]
 
 
+def _spoil_run(folder: Path, run_id: int, report: str, verdict: str = "ready") -> None:
+    with contextlib.closing(sqlite3.connect(folder / FILE_NAME)) as db, db:
+        db.execute("UPDATE runs SET report = ?, verdict = ? WHERE id = ?", (report, verdict, run_id))
+
+
+@pytest.mark.parametrize("report", ["not json {", "[1, 2]", "[" * 5000])
+def test_a_damaged_run_is_a_message_for_every_command_and_never_costs_a_new_run_its_files(
+    tmp_path: Path, data_folder: Path, report: str
+) -> None:
+    history = History(data_folder)
+    history.add(_report(1))
+    history.add(_report(2))
+    _spoil_run(data_folder, 1, report, verdict="bogus")
+    for command in (["--compare", "2"], ["--show", "1", "--pdf", str(tmp_path / "x.pdf")], ["--show", "1"]):
+        done = _cli(*command)
+        assert done.returncode == 3 and "run 1 in the history is damaged" in done.stderr, (command, done.stderr)
+        assert "Traceback" not in done.stderr
+    listed = _cli("--history")
+    assert listed.returncode == 0 and "bogus" in listed.stdout and "Traceback" not in listed.stderr
+    saved = tmp_path / "today.json"
+    done = _cli("--headless", "--demo", "ready", "--hold", "1", "--venue", "Palais", "--json", str(saved))
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    assert "since" not in json.loads(saved.read_text("utf-8"))  # the earlier run is not readable: no comparison
+
+
+def test_a_history_of_another_schema_is_moved_aside(data_folder: Path) -> None:
+    data_folder.mkdir(parents=True)
+    with contextlib.closing(sqlite3.connect(data_folder / FILE_NAME)) as db, db:
+        db.execute("CREATE TABLE runs (something TEXT)")
+        db.execute("PRAGMA user_version = 1")
+    history = History(data_folder)
+    assert history.add(_report(1)) == 1
+    assert history.notes and "moved to" in history.notes[0]
+
+
+def test_odd_history_requests_are_usage_errors(tmp_path: Path, data_folder: Path) -> None:
+    for command in (["--show", "99999999999999999999"], ["--forget", "9223372036854775808"]):
+        done = _cli(*command)
+        assert done.returncode == 3 and "expected a run number" in done.stderr and "Traceback" not in done.stderr
+    History(data_folder).add(_report(1))
+    done = _cli("--show", "1", "--pdf", "-")
+    assert done.returncode == 3 and "only --json can go to standard output" in done.stderr
+    assert not Path("-").exists()
+    same = str(tmp_path / "r.json")
+    done = _cli("--headless", "--demo", "ready", "--hold", "1", "--json", same, "--pdf", same)
+    assert done.returncode == 3 and "give each report its own file" in done.stderr
+
+
 def test_a_read_only_folder_is_a_clear_error_and_the_run_still_writes_its_json(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         locked = tmp_path / "not-a-folder"

@@ -37,7 +37,7 @@ def with_since(report: Mapping[str, Any], history: History | None = None) -> dic
             return found
         previous = earlier[0]
         comparison = compare(store.report(previous.id), report).as_json()
-    except HistoryError:
+    except (HistoryError, TypeError, ValueError, AttributeError, KeyError):  # a damaged earlier run: no "since"
         return found
     found["since"] = {
         "run": previous.id,

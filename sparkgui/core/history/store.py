@@ -48,6 +48,8 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX runs_by_venue ON runs (venue, started_at);
     """,
 )
+COLUMNS = ("id", "started_at", "platform", "profile", "venue", "event", "verdict", "problems", "demo", "sha256")
+COLUMNS += ("size", "report")  # every column the migrations make: a table without one is not ours
 
 
 class HistoryError(Exception):
@@ -141,7 +143,12 @@ class History:
             row = db.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             raise HistoryError(f"there is no run {run_id} in the history ({self.path}); --history lists them")
-        loaded: dict[str, Any] = json.loads(row[0])
+        try:
+            loaded = json.loads(row[0])
+        except (TypeError, ValueError, RecursionError):
+            loaded = None
+        if not isinstance(loaded, dict):
+            raise HistoryError(f"run {run_id} in the history is damaged (its report is not readable JSON)")
         return loaded
 
     def previous(self, run_id: int) -> int | None:
@@ -173,15 +180,21 @@ class History:
         try:
             with db:  # one transaction: committed on success, rolled back on an error
                 yield db
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:  # OperationalError among them
             if "locked" in str(exc) or "busy" in str(exc):
                 raise HistoryError(
                     f"the history ({self.path}) is locked by another sparkgui for more than "
                     f"{BUSY_TIMEOUT_MS // 1000} s; the run's own report was not affected. Try again."
                 ) from None
-            raise HistoryError(f"the history ({self.path}) cannot be used: {exc}") from None
+            failure, damaged = str(exc), _is_corruption(exc)
+        else:
+            return
         finally:
             db.close()
+        if damaged:  # a damaged page found by this query, not at opening: the same remedy
+            self._move_aside()
+            raise HistoryError(f"the history ({self.path}) was damaged; a new one is started") from None
+        raise HistoryError(f"the history ({self.path}) cannot be used: {failure}") from None
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -249,6 +262,7 @@ def _prepare(db: sqlite3.Connection) -> None:
     if version > SCHEMA_VERSION:
         raise sqlite3.DatabaseError(f"it was written by a newer sparkgui (schema {version}); update sparkgui")
     db.execute("SELECT COUNT(*) FROM runs").fetchone()  # reads a page: a damaged file fails here, not later
+    db.execute(f"SELECT {', '.join(COLUMNS)} FROM runs LIMIT 0")  # another program's table fails here too
 
 
 def _use_wal(db: sqlite3.Connection) -> None:
@@ -276,7 +290,9 @@ def _version(db: sqlite3.Connection) -> int:
 
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     text = str(exc).lower()
-    return "not a database" in text or "malformed" in text or "corrupt" in text or "file is encrypted" in text
+    damaged = ("not a database", "malformed", "corrupt", "file is encrypted")
+    foreign = ("no such table", "no such column", "no column named", "already exists")  # not our schema
+    return any(words in text for words in (*damaged, *foreign))
 
 
 @dataclass(frozen=True)
