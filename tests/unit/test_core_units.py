@@ -73,6 +73,11 @@ def test_resolver_option_parsing() -> None:
         ResolverConfig.parse(["dns.example"])
     with pytest.raises(ValueError, match="invalid port"):
         ResolverConfig.parse(["127.0.0.1:99999"])
+    assert ResolverConfig.parse(["127.0.0.1:5353", "127.0.0.2:5353"]).port == 5353
+    with pytest.raises(ValueError, match="different ports"):
+        ResolverConfig.parse(["127.0.0.1:5353", "127.0.0.2"])
+    with pytest.raises(ValueError, match="never closes"):
+        ResolverConfig.parse(["[::1"])
 
 
 def test_error_classification() -> None:

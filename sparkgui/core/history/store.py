@@ -48,8 +48,8 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX runs_by_venue ON runs (venue, started_at);
     """,
 )
-COLUMNS = ("id", "started_at", "platform", "profile", "venue", "event", "verdict", "problems", "demo", "sha256")
-COLUMNS += ("size", "report")  # every column the migrations make: a table without one is not ours
+COLUMNS: tuple[str, ...] = ("id", "started_at", "platform", "profile", "venue", "event", "verdict", "problems")
+COLUMNS += ("demo", "sha256", "size", "report")  # every column the migrations make: a table without one is not ours
 
 
 class HistoryError(Exception):

@@ -47,8 +47,10 @@ class ResolverConfig:
     def parse(cls, specs: list[str]) -> ResolverConfig:
         """Read `IP` or `IP:PORT` / `[IPv6]:PORT` items; raise ValueError with a readable message."""
         addresses: list[str] = []
-        port = 53
+        ports: set[int] = set()
         for spec in specs:
+            if spec.strip().startswith("[") and "]" not in spec:
+                raise ValueError(f"resolver {spec!r} opens a '[' it never closes (like [2001:db8::53]:53)")
             host, port_text = _split_host_port(spec.strip())
             try:
                 ipaddress.ip_address(host)
@@ -56,12 +58,16 @@ class ResolverConfig:
                 raise ValueError(
                     f"resolver {spec!r} is not an IP address (like 192.0.2.53, 192.0.2.53:5353 or [2001:db8::53]:53)"
                 ) from None
-            if port_text:
-                if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
-                    raise ValueError(f"resolver {spec!r} has an invalid port {port_text!r}")
-                port = int(port_text)
+            if port_text and (not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536):
+                raise ValueError(f"resolver {spec!r} has an invalid port {port_text!r}")
+            ports.add(int(port_text) if port_text else 53)
             addresses.append(host)
-        return cls(tuple(addresses), port)
+        if len(ports) > 1:
+            raise ValueError(
+                f"the resolvers are given on different ports ({', '.join(map(str, sorted(ports)))}); "
+                "sparkgui asks them all on one port: give each the same port, or one resolver"
+            )
+        return cls(tuple(addresses), ports.pop() if ports else 53)
 
 
 def _split_host_port(spec: str) -> tuple[str, str]:
