@@ -238,11 +238,12 @@ def judge(
         evidence.update(after_s=round(after, 1), close_code=heartbeat.close_code)
         if heartbeat.how.startswith("echo_"):  # it looked open, but the final echo never came back
             return echo_failure_after_hold(host, port, after, evidence)
-        code: Text = (
-            tr("close code {code}", code=heartbeat.close_code)
-            if heartbeat.close_code is not None
-            else tr("no close message: the connection was lost silently")
-        )
+        if heartbeat.close_code is not None:
+            code: Text = tr("close code {code}", code=heartbeat.close_code)
+        elif heartbeat.how == "no_pong":  # open as far as TCP knows, but deaf: to the platform, gone
+            code = tr("its heartbeats went unanswered: the connection no longer carried anything back")
+        else:
+            code = tr("no close message: the connection was lost silently")
         return failed(
             Cause.WS_DROPPED,
             tr(
