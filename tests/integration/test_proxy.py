@@ -175,14 +175,17 @@ def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> asyn
     return asyncio.ensure_future(talk())
 
 
-def _answering(data: bytes) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], asyncio.Future[None]]:
-    """A proxy that reads the CONNECT, answers `data` and hangs up."""
+def _answering(
+    data: bytes, *, then_wait: float = 0
+) -> Callable[[asyncio.StreamReader, asyncio.StreamWriter], asyncio.Future[None]]:
+    """A proxy that reads the CONNECT, answers `data`, maybe stays silent `then_wait` s, and hangs up."""
 
     def behaviour(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> asyncio.Future[None]:
         async def talk() -> None:
             await reader.read(1024)
             writer.write(data)
             await writer.drain()
+            await asyncio.sleep(then_wait)
             writer.close()
 
         return asyncio.ensure_future(talk())
@@ -201,6 +204,14 @@ def _answering(data: bytes) -> Callable[[asyncio.StreamReader, asyncio.StreamWri
             _answering("HTTP/1.1 407 Auth\r\nProxy-Authenticate: Basic\r\nContent-Length: ²\r\n\r\n".encode()),
             "proxy.auth_required",
         ),
+        (  # the challenge came; its error page trickles: the answer already read stands
+            _answering(
+                b"HTTP/1.1 407 Auth\r\nProxy-Authenticate: NTLM\r\nContent-Length: 5000\r\n\r\n<html>", then_wait=10
+            ),
+            "proxy.auth_required",
+        ),
+        (_answering(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 403 Forbidden\r\n\r\n"), "proxy.connect_denied"),
+        (_answering(b"HTTP/1.1 403 Forbidden\n\n"), "proxy.connect_denied"),  # bare LF: an answer all the same
     ],
 )
 def test_misbehaving_proxies_get_a_clear_cause_and_never_hang(pki: LoopbackPki, behaviour: object, cause: str) -> None:

@@ -23,6 +23,8 @@ from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxySpec
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 256 * 1024
+MAX_INTERIM_ANSWERS = 8  # 100 Continue and the like before the real answer
+BODY_DRAIN_S = 1.0  # how long an error page may take to arrive before the connection is given up
 EVIDENCE_HEADERS = ("Server", "Via", "X-Squid-Error", "Proxy-Agent", "Content-Type")
 
 
@@ -247,9 +249,46 @@ async def _exchange(tunnel: Tunnel, authority: str, authorization: str | None, t
 
 
 async def _read_answer(sock: socket.socket) -> _Answer:
+    """The proxy's final answer to a request: interim 1xx answers are passed over, bare-LF lines accepted."""
     loop = asyncio.get_running_loop()
     data = b""
-    while b"\r\n\r\n" not in data:
+    for _ in range(MAX_INTERIM_ANSWERS + 1):
+        data = await _read_head(loop, sock, data)
+        head, rest = _split_head(data)
+        status_line, *header_lines = [line.rstrip("\r") for line in head.decode("latin-1").split("\n")]
+        parts = status_line.split(" ", 2)
+        if len(parts) < 2 or not _is_number(parts[1]) or len(parts[1]) != 3:
+            raise _NotHttp(f"the proxy sent a malformed status line: {status_line[:80]!r}")
+        if not 100 <= int(parts[1]) < 200:
+            break
+        data = rest  # 100 Continue and its kin: the real answer follows
+    else:
+        raise _NotHttp("the proxy sent interim answers without end")
+    headers = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in header_lines) if k.strip()]
+    answer = _Answer(int(parts[1]), parts[2] if len(parts) > 2 else "", headers, keep_alive=True)
+    connection = (answer.first("Proxy-Connection") or answer.first("Connection")).lower()
+    answer.keep_alive = connection != "close" and not parts[0].endswith("1.0")
+    if answer.status >= 300:  # drain a body so the connection can carry the next round of authentication
+        length = answer.first("Content-Length")
+        remaining = min(int(length), MAX_BODY_BYTES) - len(rest) if _is_number(length) else 0
+        try:
+            async with asyncio.timeout(BODY_DRAIN_S):  # a trickled body must not cost the answer already read
+                while remaining > 0:
+                    chunk = await loop.sock_recv(sock, min(remaining, 65536))
+                    if not chunk:
+                        answer.keep_alive = False
+                        break
+                    remaining -= len(chunk)
+        except TimeoutError:
+            answer.keep_alive = False
+        if not _is_number(length):
+            answer.keep_alive = False
+    return answer
+
+
+async def _read_head(loop: asyncio.AbstractEventLoop, sock: socket.socket, data: bytes) -> bytes:
+    """Read until a whole answer head is in `data` (CRLF CRLF, or LF LF from a sloppy proxy)."""
+    while not _head_ends(data):
         chunk = await loop.sock_recv(sock, 4096)
         if not chunk:
             if not data:
@@ -260,27 +299,18 @@ async def _read_answer(sock: socket.socket) -> _Answer:
             raise _NotHttp("the proxy's answer headers are unreasonably long")
         if not data.startswith(b"HTTP/"[: len(data)]):
             raise _NotHttp(f"the proxy did not answer in HTTP: {data[:80]!r}")
-    head, _, rest = data.partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not _is_number(parts[1]) or len(parts[1]) != 3:
-        raise _NotHttp(f"the proxy sent a malformed status line: {status_line[:80]!r}")
-    headers = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in header_lines) if k.strip()]
-    answer = _Answer(int(parts[1]), parts[2] if len(parts) > 2 else "", headers, keep_alive=True)
-    connection = (answer.first("Proxy-Connection") or answer.first("Connection")).lower()
-    answer.keep_alive = connection != "close" and not parts[0].endswith("1.0")
-    if answer.status >= 300:  # drain a body so the connection can carry the next round of authentication
-        length = answer.first("Content-Length")
-        remaining = min(int(length), MAX_BODY_BYTES) - len(rest) if _is_number(length) else 0
-        while remaining > 0:
-            chunk = await loop.sock_recv(sock, min(remaining, 65536))
-            if not chunk:
-                answer.keep_alive = False
-                break
-            remaining -= len(chunk)
-        if not _is_number(length):
-            answer.keep_alive = False
-    return answer
+    return data
+
+
+def _head_ends(data: bytes) -> bool:
+    return b"\r\n\r\n" in data or b"\n\n" in data
+
+
+def _split_head(data: bytes) -> tuple[bytes, bytes]:
+    """(head, what follows it), the head ending at the first blank line, CRLF or bare LF."""
+    ends = [(at, len(mark)) for mark in (b"\r\n\r\n", b"\n\n") if (at := data.find(mark)) != -1]
+    at, size = min(ends)
+    return data[:at], data[at + size :]
 
 
 def _is_number(text: str) -> bool:
