@@ -150,7 +150,8 @@ class TlsCheck(Check):
             evidence.update(cert.as_evidence())
         issuer = cert.issuer if cert else "?"
         intercepted_reason = ""
-        if expected and cert is not None and not cert.issued_by_any(expected):
+        readable = cert is not None and bool(cert.issuer_org or cert.issuer_cn)  # else the issuer is not known
+        if expected and cert is not None and readable and not cert.issued_by_any(expected):
             intercepted_reason = "issuer_not_expected"
             evidence["expected_issuers"] = list(expected)
         elif public is not None:
