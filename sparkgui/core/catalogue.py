@@ -296,7 +296,9 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.TCP_REFUSED, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ALLOW),
         _entry(Cause.TCP_TIMEOUT, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ALLOW),
         _entry(Cause.TCP_UNREACHABLE, Family.FIREWALL, F, DOM, _FIREWALL_PHRASE, _TCP_ROUTE),
-        _entry(Cause.IPV6_BROKEN, Family.FIREWALL, W, NET, _FIREWALL_PHRASE, _IPV6),
+        _entry(
+            Cause.IPV6_BROKEN, Family.FIREWALL, W, NET, tr("IPv6 connections to {platform} fail (IPv4 works)"), _IPV6
+        ),
         _entry(
             Cause.TLS_INTERCEPTED,
             Family.TLS,

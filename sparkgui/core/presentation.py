@@ -125,10 +125,18 @@ def verdict_sentence(verdict: Verdict, problems: Sequence[Problem], platform: st
     if verdict is Verdict.READY:
         return tr("This network is ready for {platform}.", platform=platform)
     if verdict is Verdict.READY_WITH_WARNINGS:
-        count = len(warnings(problems))
-        if count <= 1:
-            return tr("Ready for {platform}, with 1 warning.", platform=platform)
-        return tr("Ready for {platform}, with {count} warnings.", platform=platform, count=count)
+        # Problems, not checks: two checks can warn of one problem (a slow link slows photos and the audience),
+        # and the counts line beside this sentence counts checks. The first problem is named, as for failures.
+        found = warnings(problems)
+        reason: Text | str = found[0].phrase(platform) if found else tr("some checks warn")
+        if len(found) <= 1:
+            return tr("Ready for {platform}, with 1 problem to look at: {reason}.", platform=platform, reason=reason)
+        return tr(
+            "Ready for {platform}, with {count} problems to look at, the first: {reason}.",
+            platform=platform,
+            count=len(found),
+            reason=reason,
+        )
     failing = failures(problems)
     if verdict is Verdict.NOT_READY and failing:
         reason = failing[0].phrase(platform)

@@ -119,7 +119,9 @@ def test_ready_with_a_warning(qtbot: QtBot, pki: LoopbackPki, open_window: Windo
     finally:
         wait_for(qtbot, lab.stop())
     assert outcome.verdict is Verdict.READY_WITH_WARNINGS
-    assert window.banner.headline.text() == "Ready for Test platform, with 1 warning."
+    assert window.banner.headline.text() == (
+        "Ready for Test platform, with 1 problem to look at: the network inspects secure connections (TLS inspection)."
+    )
     tls = next(c for c in window.checks.cards.values() if c.info.kind == "tls")
     assert tls.state.text() == "Warning" and tls.status is Status.WARN
 

@@ -67,7 +67,11 @@ def test_verdict_sentence_names_the_problem() -> None:
         "Pas prêt\u00a0: le pare-feu bloque les connexions à Sparkup, et 1 autre problème à régler."
     )
     assert str(verdict_sentence(Verdict.READY_WITH_WARNINGS, problems_of([ok, warn, other_warn]), "Sparkup")) == (
-        "Ready for Sparkup, with 2 warnings."
+        "Ready for Sparkup, with 2 problems to look at, the first: the network inspects secure connections "
+        "(TLS inspection)."
+    )
+    assert str(verdict_sentence(Verdict.READY_WITH_WARNINGS, problems_of([ok, other_warn]), "Sparkup")) == (
+        "Ready for Sparkup, with 1 problem to look at: IPv6 connections to Sparkup fail (IPv4 works)."
     )
     assert str(verdict_sentence(Verdict.READY, problems_of([ok]), "Sparkup")) == "This network is ready for Sparkup."
 
