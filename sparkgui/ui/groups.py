@@ -85,21 +85,29 @@ def group_note(
     total = len(members)
     passed = sum(1 for r in done if r.result.status is Status.PASS)
     not_applicable = sum(1 for r in done if r.result.cause is Cause.SKIPPED_NOT_APPLICABLE)
-    missing = len(done) - passed - not_applicable  # did not run, or stopped by a problem filed elsewhere
+    failed = sum(1 for r in done if r.result.status in (Status.FAIL, Status.ERROR))  # their problem is filed elsewhere
+    warned = sum(1 for r in done if r.result.status is Status.WARN)
+    faulty = failed + warned
+    missing = len(done) - passed - not_applicable - faulty  # did not run: stopped by a problem filed elsewhere
     if any(r.result.cause is Cause.SKIPPED_CANCELLED for r in done):
         return trn("{count} of {total} finished before the cancel", "{count} of {total} finished before the cancel",
                    passed, total=total)  # fmt: skip
-    if not missing:
+    if not missing and not faulty:
         return trn("{count} of {total} done, no problem", "{count} of {total} done, no problem", len(done), total=total)
-    if not passed:
+    if not passed and not faulty:
         return trn(
             "{count} of {total} not run: see the problem in another group",
             "{count} of {total} not run: see the problem in another group",
             missing,
             total=total,
         )
-    return tr(
-        "{passed}, {not_run}: see the problem in another group",
-        passed=trn("{count} passed", "{count} passed", passed),
-        not_run=trn("{count} not run", "{count} not run", missing),
-    )
+    counts = [
+        *([trn("{count} passed", "{count} passed", passed)] if passed else []),
+        *([trn("{count} failed", "{count} failed", failed)] if failed else []),
+        *([trn("{count} warning", "{count} warnings", warned)] if warned else []),
+        *([trn("{count} not run", "{count} not run", missing)] if missing else []),
+    ]
+    said = counts[0]
+    for more in counts[1:]:
+        said = tr("{counts}, {more}", counts=said, more=more)
+    return tr("{counts}: see the problem in another group", counts=said)

@@ -118,3 +118,15 @@ def test_copy_for_it_lists_failures_before_warnings_with_a_rule_per_problem() ->
     assert change.index("[FAIL]") < change.index("[WARN]")
     assert "  ⇒ Firewall: Allow outgoing TCP 443 to b.test" in change
     assert "  ⇒ TLS inspection: Exempt a.test (TCP 443) from TLS inspection" in change
+
+
+def test_a_group_whose_checks_failed_of_a_problem_filed_elsewhere_says_they_failed() -> None:
+    from sparkgui.core.checks.base import skipped
+    from sparkgui.ui.groups import group_note
+
+    tcp = [record("tcp", f"{host}:443", failed(Cause.PROXY_AUTH_REQUIRED, tr("x"), tr("y"))) for host in "ab"]
+    ipv6 = [record("ipv6", f"{host}:443", skipped(Cause.SKIPPED_PREREQUISITE, tr("z"))) for host in "ab"]
+    members = [(r.info, r) for r in (*tcp, *ipv6)]
+    note = group_note(group_for("tcp"), members, problems_of([*tcp, *ipv6]))
+    assert note is not None and str(note) == "2 failed, 2 not run: see the problem in another group"
+    assert note.render("fr") == "2 échecs, 2 non effectuées\u00a0: voir le problème dans un autre groupe"
