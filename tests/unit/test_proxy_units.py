@@ -93,3 +93,16 @@ def test_a_pac_url_is_quoted_without_its_userinfo() -> None:
 
     assert _without_userinfo("http://alice:s3cret@wpad.example:8080/p.pac") == "http://wpad.example:8080/p.pac"
     assert _without_userinfo("file:///etc/proxy.pac") == "file:///etc/proxy.pac"
+
+
+def test_where_a_route_comes_from_is_said_in_the_readers_language() -> None:
+    from sparkgui.core.i18n import Text
+    from sparkgui.core.net.routes import DIRECT_BY_DEFAULT, RouteConfig, discover_routes
+    from tests.support import run
+
+    chosen = run(discover_routes(RouteConfig(no_proxy=True), ["https://app.test/"], 1.0)).summary_route()
+    assert chosen.source == "no proxy, as chosen: direct connections"  # the evidence stays data, in English
+    said, default = chosen.said, DIRECT_BY_DEFAULT.said
+    assert isinstance(said, Text) and isinstance(default, Text)
+    assert said.render("fr") == "pas de proxy, comme choisi\u00a0: connexions directes"
+    assert default.render("fr") == "aucun réglage de proxy trouvé"

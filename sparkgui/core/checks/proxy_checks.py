@@ -69,9 +69,9 @@ class ProxyDiscoveryCheck(Check):
             )
         route = table.summary_route()
         if route.proxy is None:
-            return passed(tr("No proxy: this computer connects directly ({source}).", source=route.source), evidence)
+            return passed(tr("No proxy: this computer connects directly ({source}).", source=route.said), evidence)
         return passed(
-            tr("Connections go through the proxy {proxy} ({source}).", proxy=route.proxy.address, source=route.source),
+            tr("Connections go through the proxy {proxy} ({source}).", proxy=route.proxy.address, source=route.said),
             evidence,
         )
 

@@ -32,7 +32,7 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
             tr("The proxy {proxy} cannot be reached from this computer.", proxy=proxy),
             tr(
                 "Check the proxy address with the venue's IT ({source}), or ask them to open TCP to {proxy}.",
-                source=route.source,
+                source=route.said,
                 proxy=proxy,
             ),
             evidence,
@@ -85,7 +85,7 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
             tr(
                 "Check that {proxy} is really an HTTP proxy ({source}) with the venue's IT.",
                 proxy=proxy,
-                source=route.source,
+                source=route.said,
             ),
             evidence,
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from sparkgui.core.i18n import Text, tr
 from sparkgui.core.net.pac import PacChoice, PacError, evaluate_pac, fetch_pac
 from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxySpec, ProxyUrlError, parse_proxy_url
 from sparkgui.core.net.resolver import NoResolverError, ResolverConfig, lookup, make_resolver
@@ -30,8 +31,14 @@ class Route:
     """The path to one URL: direct, or through `proxy`, and where that decision came from."""
 
     proxy: ProxySpec | None
-    source: str  # where the decision came from, for people
+    source: str  # where the decision came from, in the report's evidence (English, as data)
     mode: str = "direct"  # "direct" | "proxy" | "pac", as the report's environment.route.mode
+    words: Text | None = field(default=None, compare=False)  # the same for people, in their language
+
+    @property
+    def said(self) -> Text | str:
+        """Where the decision came from, in the reader's language when rendered."""
+        return self.words if self.words is not None else self.source
 
     @property
     def via_proxy(self) -> bool:
@@ -43,7 +50,8 @@ class Route:
         return {"mode": self.mode, "proxy": self.proxy.address if self.proxy else None, "source": self.source}
 
 
-DIRECT_BY_DEFAULT = Route(None, "no proxy setting found")
+DIRECT_BY_DEFAULT = Route(None, "no proxy setting found", words=tr("no proxy setting found"))
+_UNUSABLE_SYSTEM = tr("the system's proxy setting is unusable: direct")
 PROXY_PROBE_S = 3.0  # how long a PAC file's proxy may take to accept a connection before the next entry is used
 
 
@@ -100,11 +108,15 @@ async def discover_routes(
         return {url: route for url in urls}
 
     if config.no_proxy:
-        return RouteTable(everywhere(Route(None, "no proxy, as chosen: direct connections")), ("no proxy, as chosen",))
+        chosen = Route(
+            None, "no proxy, as chosen: direct connections", words=tr("no proxy, as chosen: direct connections")
+        )
+        return RouteTable(everywhere(chosen), ("no proxy, as chosen",))
     if config.proxy is not None:
         proxy = _with(config.proxy, credentials)
         return RouteTable(
-            everywhere(Route(proxy, "the proxy chosen", "proxy")), (f"the proxy chosen: {proxy.address}",)
+            everywhere(Route(proxy, "the proxy chosen", "proxy", tr("the proxy chosen"))),
+            (f"the proxy chosen: {proxy.address}",),
         )
     if config.pac_url:
         return await _from_pac(config.pac_url, "--pac", urls, timeout, credentials, considered)
@@ -115,7 +127,16 @@ async def discover_routes(
     except ProxyUrlError as exc:
         considered.append("environment: unusable")
         return RouteTable(
-            everywhere(Route(None, "environment (unusable; direct)")), tuple(considered), str(exc), "setting"
+            everywhere(
+                Route(
+                    None,
+                    "environment (unusable; direct)",
+                    words=tr("the environment's proxy setting is unusable: direct"),
+                )
+            ),
+            tuple(considered),
+            str(exc),
+            "setting",
         )
     if from_env is not None:
         considered.append("environment: proxy variables set")
@@ -154,9 +175,11 @@ def _from_environment(
     for url in urls:
         parts = urlsplit(url)
         if bypasses_proxy(parts.hostname or "", parts.port or 443, no_proxy):
-            routes[url] = Route(None, "environment (no_proxy)")
+            routes[url] = Route(None, "environment (no_proxy)", words=tr("the environment's no_proxy list"))
         else:
-            routes[url] = Route(proxy, f"environment ({name})", "proxy")
+            routes[url] = Route(
+                proxy, f"environment ({name})", "proxy", tr("the environment variable {name}", name=name)
+            )
     return routes
 
 
@@ -205,16 +228,15 @@ async def _from_system(
     for url in urls:
         answer = answers.get(url)
         if not answer:
-            routes[url] = Route(None, "system settings (direct)")
+            routes[url] = Route(None, "system settings (direct)", words=tr("the system's settings: direct"))
             continue
         try:
-            routes[url] = Route(
-                _with(parse_proxy_url(answer, what="system proxy"), credentials), "system settings", "proxy"
-            )
+            proxy = _with(parse_proxy_url(answer, what="system proxy"), credentials)
+            routes[url] = Route(proxy, "system settings", "proxy", tr("the system's settings"))
         except ProxyUrlError as exc:
             considered.append("system settings: unusable")
             return RouteTable(
-                {u: Route(None, "system settings (unusable; direct)") for u in urls},
+                {u: Route(None, "system settings (unusable; direct)", words=_UNUSABLE_SYSTEM) for u in urls},
                 tuple(considered),
                 str(exc),
                 "setting",
@@ -237,16 +259,22 @@ async def _from_pac(
 ) -> RouteTable:
     shown = _without_userinfo(pac_url)
     source = f"PAC file {shown}" if label == "--pac" else f"WPAD {shown}"
+    words = tr("the PAC file {url}", url=shown) if label == "--pac" else tr("WPAD {url}", url=shown)
     try:
         script = await fetch_pac(pac_url, timeout, addresses)
         choices = await evaluate_pac(script, urls, timeout)
     except PacError as exc:
         considered.append(f"{source}: failed")
-        fallback = Route(None, f"{source} failed: direct, as browsers fall back", "pac")
+        fallback = Route(
+            None,
+            f"{source} failed: direct, as browsers fall back",
+            "pac",
+            tr("{pac} failed: direct, as browsers fall back", pac=words),
+        )
         return RouteTable({url: fallback for url in urls}, tuple(considered), str(exc), "pac")
     considered.append(f"{source}: evaluated")
     answering = _AnsweringProxies(min(timeout, PROXY_PROBE_S))
-    routes = {url: await _pac_route(choice, source, credentials, answering) for url, choice in choices.items()}
+    routes = {url: await _pac_route(choice, (source, words), credentials, answering) for url, choice in choices.items()}
     return RouteTable(routes, tuple(considered))
 
 
@@ -258,7 +286,10 @@ def _without_userinfo(url: str) -> str:
 
 
 async def _pac_route(
-    choice: PacChoice, source: str, credentials: ProxyCredentials | None, answering: _AnsweringProxies
+    choice: PacChoice,
+    named: tuple[str, Text],
+    credentials: ProxyCredentials | None,
+    answering: _AnsweringProxies,
 ) -> Route:
     """The route a browser takes for this PAC answer: its first entry, or the next when a proxy does not answer.
 
@@ -274,10 +305,21 @@ async def _pac_route(
         passed_over.append(entry.address)
     else:
         passed_over = []  # none answers: keep the first, whose failure the checks then name
-    note = f" ({', '.join(passed_over)} did not answer: the next entry, as browsers do)" if passed_over else ""
+    source, pac = named
+    if passed_over:
+        dead = ", ".join(passed_over)
+        note = f" ({dead} did not answer: the next entry, as browsers do)"
+        words = tr(
+            "{pac} says {answer}; {dead} did not answer, so the next entry, as browsers do",
+            pac=pac,
+            answer=choice.raw,
+            dead=dead,
+        )
+    else:
+        note, words = "", tr("{pac} says {answer}", pac=pac, answer=choice.raw if chosen is not None else "DIRECT")
     if chosen is None:
-        return Route(None, f"{source}: {choice.raw}{note}" if note else f"{source}: DIRECT", "pac")
-    return Route(_with(chosen, credentials), f"{source}: {choice.raw}{note}", "pac")
+        return Route(None, f"{source}: {choice.raw}{note}" if note else f"{source}: DIRECT", "pac", words)
+    return Route(_with(chosen, credentials), f"{source}: {choice.raw}{note}", "pac", words)
 
 
 class _AnsweringProxies:
