@@ -340,12 +340,12 @@ def round_changes(
     if before is None:
         return (), ()
     comparison = compare(before, after)
-    summaries = {str(c.get("id")): str(c.get("summary") or "") for c in after.get("checks", [])}
     regressions = tuple(
-        tr("New problem ({check}): {summary}", check=change.id, summary=summaries.get(change.id, ""))
-        for change in comparison.broke
+        tr("New problem: {summary}", summary=change.summary or change.id) for change in comparison.broke
     )
-    recoveries = tuple(tr("Passes again: {check}.", check=change.id) for change in comparison.fixed)
+    recoveries = tuple(
+        tr("Passes again: {summary}", summary=change.summary or change.id) for change in comparison.fixed
+    )
     return regressions, recoveries
 
 

@@ -42,7 +42,7 @@ def print_summary(session: SessionOutcome, lang: str, stream: TextIO) -> None:
                 if result.remedy:
                     write(f"        → {result.remedy.render(lang)}")
             rule = problem.rule(session.environment.proxy)
-            write(f"        ⇒ {rule.label.render(lang)}: {rule.action.render(lang)}")
+            write("        ⇒ " + tr("{label}: {action}", label=rule.label, action=rule.action).render(lang))
     rules = rule_texts(profile, lang)
     if session.problems and rules:
         write()

@@ -69,6 +69,16 @@ def number(value: float, digits: int = 1) -> Number:
     return Number("", {}, "", float(value), digits)
 
 
+def amount(value: float) -> Number:
+    """A measured amount as people write it, with the reader's decimal mark.
+
+    Whole when it is whole (2 s), else one decimal (121.8 ms), two below one (0.25 s).
+    """
+    if abs(value - round(value)) < 1e-9 or abs(value) >= 1000:
+        return number(value, 0)
+    return number(value, 1 if abs(value) >= 1 else 2)
+
+
 def minutes_number(minutes: float) -> Number:
     """A number of minutes as people write it: "5", or "0.5" ("0,5" in French) when not whole."""
     whole = abs(minutes - round(minutes)) < 1e-9
@@ -112,6 +122,8 @@ def _fill(translated: str, english: str, params: Mapping[str, Any], lang: str) -
 
 
 def _render_param(value: Any, lang: str) -> Any:
+    if isinstance(value, float):  # a measure passed as it is: the reader's decimal mark, no false precision
+        return amount(value).render(lang)
     return value.render(lang) if isinstance(value, Text) else value
 
 

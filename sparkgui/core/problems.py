@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sparkgui.core.catalogue import CauseEntry, Family, LocalFix, Scope, entry_for_code
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, amount, tr
 from sparkgui.core.ids import CheckId, Target
 from sparkgui.core.model import CheckRecord, Status
 
@@ -108,7 +108,7 @@ class Problem:
         )
         died = _first_number(self.findings, "idle_s", "after_s") if spec.cut_after else None
         if died is not None:
-            action = tr("{rule} Today they are cut after {seconds} s.", rule=action, seconds=f"{died:g}")
+            action = tr("{rule} Today they are cut after {seconds} s.", rule=action, seconds=amount(died))
         return Rule(spec.label, action)
 
     @property

@@ -13,7 +13,7 @@ from typing import Any
 
 from sparkgui.core.catalogue import Family, entry
 from sparkgui.core.causes import Cause
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, amount, tr
 from sparkgui.core.ids import CheckId, CheckKind
 from sparkgui.core.model import CheckRecord, Status
 from sparkgui.core.profile import Profile, RequirementKind, RequirementSpec
@@ -96,7 +96,7 @@ def duration_text(seconds: float) -> Text:
     """A length of time as people say it: "10 minutes", "45 seconds"."""
     if seconds >= 120 and seconds % 60 == 0:
         return tr("{minutes} minutes", minutes=round(seconds / 60))
-    return tr("{seconds} seconds", seconds=f"{seconds:g}")
+    return tr("{seconds} seconds", seconds=amount(seconds))
 
 
 def _relevant(kind: RequirementKind, records: Sequence[CheckRecord]) -> list[CheckRecord]:
@@ -134,7 +134,7 @@ def long_test_action(seconds: float) -> Text:
     """The one action that completes a WebSocket requirement a short hold could not prove."""
     if seconds % 60 == 0:
         return tr("Run the {minutes}-minute test", minutes=round(seconds / 60))
-    return tr("Run the {seconds}-second test", seconds=f"{seconds:g}")
+    return tr("Run the {seconds}-second test", seconds=amount(seconds))
 
 
 def _shortest_hold(records: Sequence[CheckRecord]) -> float | None:

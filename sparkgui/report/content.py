@@ -245,10 +245,12 @@ class _Builder:
         )
         rows = [(FIXED_MARK, tr("fixed"), c) for c in since.fixed] + [(BROKE_MARK, tr("new"), c) for c in since.broke]
         if rows:
+            said = {str(check.id): check.summary for check in self.report.checks}  # today's words for each check
             items = "".join(
-                f'<li style="margin-bottom: 2px;">{mark} {self.t(word)}: '
-                f'<span style="font-family: {MONO_FAMILY};">{esc(check_id)}</span>'
-                f"{f' ({esc(cause)})' if cause and cause != 'ok' else ''}</li>"
+                f'<li style="margin-bottom: 2px;">{mark} '
+                f"{self.t(tr('{state}: {check}', state=word, check=said.get(check_id) or check_id))} "
+                f'<span style="font-family: {MONO_FAMILY}; color: {MUTED};">'
+                f"{esc(check_id)}{f' ({esc(cause)})' if cause and cause != 'ok' else ''}</span></li>"
                 for mark, word, (check_id, cause) in rows[:MAX_SINCE_ROWS]
             )
             self.parts.append(f'<ul style="margin-top: 0px; font-size: 9pt;">{items}</ul>')

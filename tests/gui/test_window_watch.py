@@ -35,7 +35,7 @@ def test_a_watch_warns_on_a_regression_and_shows_the_recovery(
         assert watcher.rounds[0].verdict is Verdict.READY and not window.watch_panel.alert_shown
         dns.zone[WS_HOST] = ["127.0.0.2"]  # venue IT changes a rule: the name now points where nothing listens
         qtbot.waitUntil(lambda: window.watch_panel.alert_shown, timeout=30_000)
-        assert "New problem (tcp:" in window.watch_panel.alert_label.text()
+        assert f"New problem: Connections to {WS_HOST}" in window.watch_panel.alert_label.text()
         assert watcher.notified and "something regressed" in watcher.notified[0]
         dns.zone[WS_HOST] = ["127.0.0.1"]
         broke = len(watcher.rounds)

@@ -258,3 +258,21 @@ def test_a_comparison_names_what_moved() -> None:
     assert [c.id for c in result.fixed] == ["tls:app.test"] and [c.id for c in result.broke] == ["ws:wss://app.test/ws"]
     assert {(m.id, m.fact) for m in result.moved} == {("dns:app.test", "addresses"), ("tls:app.test", "issuer")}
     assert result.lines("en")[0].startswith("Since the run of 12 November 2026")  # 30 → 41 ms is noise
+
+
+def test_a_compare_speaks_of_checks_by_what_they_say_and_counts_a_problem_that_no_longer_applies_as_fixed() -> None:
+    def check(check_id: str, status: str, cause: str, summary: str) -> dict[str, Any]:
+        return {"id": check_id, "status": status, "cause": cause, "summary": summary, "evidence": {}}
+
+    before = {**_report(1), "checks": [check("ipv6:a:443", "warn", "ipv6.broken", "IPv6 fails.")]}
+    after = {
+        **_report(2),
+        "checks": [
+            check("ipv6:a:443", "skipped", "skipped.not_applicable", "a has no IPv6 address."),
+            check("tcp:a:443", "fail", "tcp.refused", "Connections to a are refused."),
+        ],
+    }
+    comparison = compare(before, after)
+    assert [c.id for c in comparison.fixed] == ["ipv6:a:443"]  # nothing left to fix there
+    lines = comparison.lines("en")
+    assert "  Connections to a are refused. [tcp:a:443: not checked then → tcp.refused]" in lines

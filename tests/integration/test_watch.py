@@ -73,8 +73,10 @@ def test_a_fault_in_round_two_is_reported_and_its_recovery_shown_in_round_three(
     first, second, third = summary.rounds
     assert [r.verdict for r in summary.rounds] == [Verdict.READY, Verdict.NOT_READY, Verdict.READY]
     assert not first.regressions and not first.recoveries
-    assert second.regressed and any(f"tcp:{WS_HOST}" in line.render("en") for line in second.regressions)
-    assert not third.regressions and any(f"tcp:{WS_HOST}" in line.render("en") for line in third.recoveries)
+    assert second.regressed and any(f"Connections to {WS_HOST}" in line.render("en") for line in second.regressions)
+    assert not third.regressions and any(
+        f"{WS_HOST} accepts connections" in line.render("en") for line in third.recoveries
+    )
     assert [alert.round for alert in sink.alerts] == [2] and summary.regressed
     # The connection held all along is untouched by the new DNS answer: it proves the (2 s) requirement.
     assert summary.hold is not None and summary.hold.drops == 0 and summary.hold.requirement_met
@@ -188,7 +190,7 @@ def test_the_cli_warns_on_a_regression_keeps_each_round_and_exits_5(
 
     status, out, err = run(scenario(), timeout=90)
     assert "Round 1: ready" in out and "Round 2: not ready" in out, out + err
-    assert "WARNING: New problem (tcp:" in out and "Watch ended: 2 rounds, 1 warning." in out
+    assert f"WARNING: New problem: Connections to {WS_HOST}" in out and "Watch ended: 2 rounds, 1 warning." in out
     assert status == 5
     kept = History().runs()
     assert [r.verdict for r in kept] == ["not_ready", "ready"] and {r.venue for r in kept} == {"Palais"}

@@ -14,7 +14,7 @@ from sparkgui.core.checks.dns_system import system_finding
 from sparkgui.core.context import CheckScope, RunContext
 from sparkgui.core.facts import DnsFacts
 from sparkgui.core.hostnames import parent_domain
-from sparkgui.core.i18n import tr, trn
+from sparkgui.core.i18n import amount, tr, trn
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult, Status
 from sparkgui.core.net.resolver import (
@@ -201,7 +201,7 @@ def _diagnose_failure(host: str, found: Lookup, evidence: dict[str, Any], timeou
     if Rcode.TIMEOUT in rcodes:
         return failed(
             Cause.DNS_TIMEOUT,
-            tr("No DNS server answered for {host} within {seconds} s.", host=host, seconds=f"{timeout:g}"),
+            tr("No DNS server answered for {host} within {seconds} s.", host=host, seconds=amount(timeout)),
             tr(
                 "Ask the venue's IT to check that the DNS servers handed out by DHCP are reachable and answer "
                 "(UDP and TCP port 53)."

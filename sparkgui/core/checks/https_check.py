@@ -16,7 +16,7 @@ from sparkgui.core.checks.base import Check, failed, passed
 from sparkgui.core.checks.portal import portal_result, portal_sign
 from sparkgui.core.context import CheckScope
 from sparkgui.core.hostnames import parent_domain
-from sparkgui.core.i18n import tr
+from sparkgui.core.i18n import amount, tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult, Status
 from sparkgui.core.profile import Endpoint
@@ -116,7 +116,7 @@ class HttpsCheck(Check):
                 tr(
                     "{host} accepted the secure connection but did not answer the request within {seconds} s.",
                     host=host,
-                    seconds=f"{timeouts.http:g}",
+                    seconds=amount(timeouts.http),
                 ),
                 tr("Ask the venue's IT whether a proxy or filter holds HTTPS requests to {host}.", host=host),
                 evidence,

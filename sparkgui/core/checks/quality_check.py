@@ -18,7 +18,7 @@ from typing import Any
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
 from sparkgui.core.context import CheckScope
-from sparkgui.core.i18n import tr
+from sparkgui.core.i18n import amount, tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import QualitySpec, WebSocketSpec
@@ -133,7 +133,7 @@ class QualityCheck(Check):
                     "will feel slow.",
                     host=host,
                     ms=latency,
-                    max=f"{quality.max_latency_ms:g}",
+                    max=amount(quality.max_latency_ms),
                 ),
                 remedy,
                 evidence,
@@ -146,7 +146,7 @@ class QualityCheck(Check):
                     "stutter.",
                     host=host,
                     ms=jitter,
-                    max=f"{quality.max_jitter_ms:g}",
+                    max=amount(quality.max_jitter_ms),
                 ),
                 remedy,
                 evidence,

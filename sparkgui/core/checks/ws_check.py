@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed
 from sparkgui.core.context import CheckScope
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, amount, tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import WebSocketSpec
@@ -62,7 +62,7 @@ def handshake_failure(
             tr(
                 "The WebSocket upgrade to {host} got no answer within {seconds} s.",
                 host=host,
-                seconds=f"{deadline:g}",
+                seconds=amount(deadline),
             ),
             tr(
                 "Ask the venue's IT whether a proxy or filter holds WebSocket upgrades to {host} "

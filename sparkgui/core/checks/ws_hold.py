@@ -21,7 +21,7 @@ from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
 from sparkgui.core.checks.ws_check import flood_result, handshake_failure
 from sparkgui.core.context import CheckScope
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, amount, tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult, Countdown
 from sparkgui.core.profile import WebSocketSpec
@@ -38,7 +38,7 @@ def hold_info(spec: WebSocketSpec, hold_seconds: float) -> CheckInfo:
     return CheckInfo(
         CheckId.ws_hold(spec.url),
         (CheckId.ws(spec.url),),
-        tr("WebSocket held open {seconds} s to {host}", seconds=f"{hold_seconds:g}", host=spec.host),
+        tr("WebSocket held open {seconds} s to {host}", seconds=amount(hold_seconds), host=spec.host),
     )
 
 
@@ -290,7 +290,7 @@ def judge(
                 tr(
                     "{finding}; the platform's heartbeat every {heartbeat_s} s keeps its connections open.",
                     finding=said,
-                    heartbeat_s=f"{heartbeat_s:g}",
+                    heartbeat_s=amount(heartbeat_s),
                 ),
                 remedy,
                 evidence,
@@ -300,7 +300,7 @@ def judge(
             tr(
                 "{finding}: sooner than the platform's heartbeat ({heartbeat_s} s), so live sessions will drop.",
                 finding=said,
-                heartbeat_s=f"{heartbeat_s:g}",
+                heartbeat_s=amount(heartbeat_s),
             ),
             remedy,
             evidence,
@@ -309,7 +309,7 @@ def judge(
         tr(
             "Two WebSockets to {host} stayed open for {seconds} s, one silent and one with heartbeats.",
             host=host,
-            seconds=f"{round(held_s, 1):g}",
+            seconds=amount(round(held_s, 1)),
         ),
         evidence,
     )
@@ -319,7 +319,7 @@ def _duration(seconds: float) -> Text:
     """The platform's required connection length, as people say it."""
     if seconds >= 120:
         return tr("{minutes} minutes", minutes=round(seconds / 60))
-    return tr("{seconds} seconds", seconds=f"{seconds:g}")
+    return tr("{seconds} seconds", seconds=amount(seconds))
 
 
 def echo_failure_after_hold(host: str, port: int, after: float, evidence: dict[str, Any]) -> CheckResult:

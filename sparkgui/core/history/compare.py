@@ -16,6 +16,7 @@ from sparkgui.core.dates import local_when_text
 from sparkgui.core.i18n import Text, tr, trn
 
 PROBLEM = ("fail", "warn", "error")
+NOT_APPLICABLE = "skipped.not_applicable"  # a check with nothing to test any more: its problem is gone
 COMPARED_FACTS = ("addresses", "issuer", "route", "latency_ms")
 
 
@@ -26,6 +27,7 @@ class CheckChange:
     id: str
     before: tuple[str, str]  # (status, cause); ("", "") when the check did not exist
     after: tuple[str, str]
+    summary: str = ""  # what the newer run said of it, in its language: for people, before the id
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,10 @@ class Comparison:
         ):
             if changes:
                 out.append(title.render(lang))
-                out += [f"  {c.id}: {_state(c.before, lang)} → {_state(c.after, lang)}" for c in changes]
+                out += [
+                    f"  {c.summary or c.id} [{c.id}: {_state(c.before, lang)} → {_state(c.after, lang)}]"
+                    for c in changes
+                ]
         if self.moved:
             out.append(tr("Changed:").render(lang))
             out += [f"  {m.id} ({m.fact}): {m.before or '—'} → {m.after or '—'}" for m in self.moved]
@@ -97,9 +102,9 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Comparison:
     result = Comparison(str(before.get("started_at", "")), str(after.get("started_at", "")))
     for check_id, now in new.items():
         then = old.get(check_id)
-        change = CheckChange(check_id, _status(then), _status(now))
+        change = CheckChange(check_id, _status(then), _status(now), str(now.get("summary") or ""))
         was_problem, is_problem = change.before[0] in PROBLEM, change.after[0] in PROBLEM
-        if was_problem and change.after[0] == "pass":
+        if was_problem and (change.after[0] == "pass" or change.after[1] == NOT_APPLICABLE):  # or no longer applies
             result.fixed.append(change)
         elif is_problem and not was_problem:
             result.broke.append(change)
