@@ -276,3 +276,16 @@ def test_a_compare_speaks_of_checks_by_what_they_say_and_counts_a_problem_that_n
     assert [c.id for c in comparison.fixed] == ["ipv6:a:443"]  # nothing left to fix there
     lines = comparison.lines("en")
     assert "  Connections to a are refused. [tcp:a:443: not checked then → tcp.refused]" in lines
+
+
+def test_a_demo_is_compared_with_the_same_scenario_only(tmp_path: Path) -> None:
+    from sparkgui.core.history.since import with_since
+
+    history = History(tmp_path)
+    demo = {**_report(1), "demo": True, "demo_scenario": "dns"}
+    history.add(demo)
+    other = {**_report(2), "demo": True, "demo_scenario": "ready"}
+    assert "since" not in with_since(other, history)  # another scenario is another venue
+    history.add(other)
+    again = {**_report(3), "demo": True, "demo_scenario": "dns"}
+    assert with_since(again, history)["since"]["run"] == 1

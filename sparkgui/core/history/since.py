@@ -16,7 +16,7 @@ from sparkgui.core.history.store import History, HistoryError
 def with_since(report: Mapping[str, Any], history: History | None = None) -> dict[str, Any]:
     """`report` with `since` added when the history holds an earlier run of the same platform and venue.
 
-    Demo runs are compared with demo runs only; the report is unchanged when the history holds no such run,
+    Demo runs are compared with demo runs of the same scenario only; the report is unchanged when the history holds no such run,
     or cannot be read.
     """
     found = dict(report)
@@ -33,10 +33,14 @@ def with_since(report: Mapping[str, Any], history: History | None = None) -> dic
             for run in store.runs(demo=bool(report.get("demo")), venue=venue, limit=50)
             if run.platform == platform and run.started_at < started
         ]
-        if not earlier:
+        scenario = report.get("demo_scenario")
+        for previous in earlier:
+            then = store.report(previous.id)
+            if not report.get("demo") or then.get("demo_scenario") == scenario:
+                break  # a demo is compared with the same scenario only: other scenarios are other venues
+        else:
             return found
-        previous = earlier[0]
-        comparison = compare(store.report(previous.id), report).as_json()
+        comparison = compare(then, report).as_json()
     except (HistoryError, TypeError, ValueError, AttributeError, KeyError):  # a damaged earlier run: no "since"
         return found
     found["since"] = {
