@@ -82,7 +82,7 @@ class Tally:
         return self.passed + self.warned + self.failed + self.skipped + self.errors + self.not_applicable
 
     def sentence(self, seconds: float) -> Text:
-        """`3 passed, 1 warning, 0 failed, 2 skipped (4.2 s).` for the terminal and Copy for IT."""
+        """`3 passed, 1 warning, 0 failed, 2 not run (4.2 s).` for the terminal and Copy for IT."""
         line = tr(
             "{passed}, {warned}, {failed}, {skipped} ({seconds} s).",
             passed=trn("{count} passed", "{count} passed", self.passed),
@@ -108,7 +108,7 @@ class Tally:
         return self._with_errors(line)
 
     def _skipped_words(self) -> Text:
-        skipped = trn("{count} skipped", "{count} skipped", self.skipped)
+        skipped = trn("{count} not run", "{count} not run", self.skipped)
         if not self.not_applicable:
             return skipped
         applicable = trn("{count} not applicable", "{count} not applicable", self.not_applicable)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sparkgui.core.catalogue import CauseEntry, Family, LocalFix, Scope, entry_for_code
-from sparkgui.core.i18n import Text, amount, tr
+from sparkgui.core.i18n import Text, amount, number, tr
 from sparkgui.core.ids import CheckId, Target
 from sparkgui.core.model import CheckRecord, Status
 
@@ -109,6 +109,9 @@ class Problem:
         died = _first_number(self.findings, "idle_s", "after_s") if spec.cut_after else None
         if died is not None:
             action = tr("{rule} Today they are cut after {seconds} s.", rule=action, seconds=amount(died))
+        needed = _capacity_need(self.findings)
+        if needed is not None:
+            action = tr("{rule} {need}", rule=action, need=needed)
         return Rule(spec.label, action)
 
     @property
@@ -195,6 +198,22 @@ def _websocket_minutes(findings: Sequence[Finding]) -> int:
     if wanted is None:
         return DEFAULT_WEBSOCKET_MINUTES
     return max(DEFAULT_WEBSOCKET_MINUTES, math.ceil(wanted / 60))
+
+
+def _capacity_need(findings: Sequence[Finding]) -> Text | None:
+    """The figure IT needs when the link is too small for the audience: how much, in which direction, against what."""
+    for finding in findings:
+        evidence = finding.evidence
+        needed, limited = evidence.get("needed_bps"), evidence.get("limited_by")
+        measured = evidence.get(f"{limited}_bps")
+        if isinstance(needed, int | float) and isinstance(measured, int | float) and limited in ("download", "upload"):
+            return tr(
+                "The event needs at least {needed} Mbit/s of {direction} (measured: {measured} Mbit/s).",
+                needed=amount(needed / 1e6),
+                direction=tr("download") if limited == "download" else tr("upload"),
+                measured=number(measured / 1e6, 1),
+            )
+    return None
 
 
 def _first_number(findings: Sequence[Finding], *keys: str) -> float | None:

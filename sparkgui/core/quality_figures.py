@@ -106,7 +106,7 @@ def latency_words(figures: QualityFigures) -> Text | None:
     if figures.latency_ms is None:
         return None
     return tr(
-        "Round trips {median} ms (95 % within {p95} ms), jitter {jitter} ms, {loss} % lost.",
+        "Round trips {median} ms (95% within {p95} ms), jitter {jitter} ms, {loss}% lost.",
         median=number(figures.latency_ms, 0),
         p95=number(figures.p95_ms or figures.latency_ms, 0),
         jitter=number(figures.jitter_ms or 0.0, 1),

@@ -306,7 +306,7 @@ class _Builder:
             )
             return
         self.paragraph(
-            tr("Each rule below fixes one or more failed checks. Apply them to the network the event will use."),
+            tr("Each rule below fixes one or more of the problems found. Apply them to the event's network."),
             muted=True,
         )
         rows = [self.rule_row(index, rule) for index, rule in enumerate(rules, start=1)]

@@ -79,4 +79,4 @@ def test_a_checker_error_has_one_word_and_its_own_count_in_the_pdf() -> None:
     document = build_document(_report_with_a_checker_error(), lang="en", digest="0" * 64)
     assert "Checker error" in document.html  # the word the window's card uses, not "Error"
     assert ">! Error<" not in document.html
-    assert "1 passed, 0 warnings, 0 failed, 0 skipped (2.0 s). Checker errors: 1." in document.html
+    assert "1 passed, 0 warnings, 0 failed, 0 not run (2.0 s). Checker errors: 1." in document.html

@@ -46,7 +46,7 @@ def test_the_words_in_english_and_french() -> None:
     assert capacity.render("en") == "Not enough for 300 attendees: this link carries about 59."
     assert capacity.render("fr") == "Pas assez pour 300 participants\u00a0: ce lien en porte environ 59."
     assert rates.render("en") == "Download 12 Mbit/s, upload 3.0 Mbit/s."
-    assert latency.render("en") == "Round trips 42 ms (95 % within 62 ms), jitter 3.2 ms, 5 % lost."
+    assert latency.render("en") == "Round trips 42 ms (95% within 62 ms), jitter 3.2 ms, 5% lost."
     assert latency.render("fr").startswith("Allers-retours 42 ms") and "3,2 ms" in latency.render("fr")
     lines = [line.render("en") for line in speed_lines(figures)]
     assert lines[0].startswith("Not enough") and "One 3.0 MB photo took 8.2 s to upload." in lines

@@ -97,7 +97,7 @@ def test_it_summary_leads_with_what_to_change_and_the_allow_list() -> None:
     assert text.splitlines()[:5] == [
         "Network check for Test platform (sparkgui)",
         "Not ready: the firewall blocks connections to Test platform.",
-        "1 passed, 0 warnings, 1 failed, 0 skipped (1.5 s).",
+        "1 passed, 0 warnings, 1 failed, 0 not run (1.5 s).",
         "Checked on 1 May 2025, 11:30 (UTC+02:00), profile test.toml.",
         "DNS servers used: 192.0.2.53.",
     ]
@@ -130,3 +130,11 @@ def test_a_group_whose_checks_failed_of_a_problem_filed_elsewhere_says_they_fail
     note = group_note(group_for("tcp"), members, problems_of([*tcp, *ipv6]))
     assert note is not None and str(note) == "2 failed, 2 not run: see the problem in another group"
     assert note.render("fr") == "2 échecs, 2 non effectuées\u00a0: voir le problème dans un autre groupe"
+
+
+def test_the_capacity_rule_names_the_figure_it_needs() -> None:
+    evidence = {"needed_bps": 15_000_000, "limited_by": "download", "download_bps": 2_999_883}
+    capacity = record("quality", "capacity", warned(Cause.NET_LOW_BANDWIDTH, tr("x"), tr("y"), evidence))
+    rule = problems_of([capacity])[0].rule()
+    assert "at least 15 Mbit/s of download (measured: 3.0 Mbit/s)." in rule.action.render("en")
+    assert "au moins 15 Mbit/s en réception (mesuré\u00a0: 3,0 Mbit/s)." in rule.action.render("fr")

@@ -16,8 +16,8 @@ from sparkgui.core.history.store import History, HistoryError
 def with_since(report: Mapping[str, Any], history: History | None = None) -> dict[str, Any]:
     """`report` with `since` added when the history holds an earlier run of the same platform and venue.
 
-    Demo runs are compared with demo runs of the same scenario only; the report is unchanged when the history holds no such run,
-    or cannot be read.
+    Demo runs are compared with demo runs of the same scenario only; the report is unchanged when the history
+    holds no such run, or cannot be read.
     """
     found = dict(report)
     event = report.get("event") or {}
