@@ -60,7 +60,10 @@ def rule_texts(profile: Profile, lang: str = "en") -> list[str]:
     Rules derived from the endpoints are shown only when the profile wrote none in words: they would repeat them.
     """
     structured = profile.allow_rules or (() if profile.allowlist else profile.allow)
-    return [rule_text(rule).render(lang) for rule in structured] + list(profile.allowlist)
+    # A note is shown as written, or in the reader's language when the catalogue knows it (the bundled profile's)
+    return [rule_text(rule).render(lang) for rule in structured] + [
+        Text(note).render(lang) for note in profile.allowlist
+    ]
 
 
 def rules_csv(profile: Profile) -> str:
@@ -81,6 +84,6 @@ def rules_document(profile: Profile, lang: str = "en") -> str:
         "schema": SCHEMA,
         "platform": profile.name,
         "rules": [rule_json(rule, lang) for rule in profile.allow],
-        "notes": list(profile.allowlist),
+        "notes": [Text(note).render(lang) for note in profile.allowlist],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -76,7 +76,8 @@ def amount(value: float) -> Number:
     """
     if abs(value - round(value)) < 1e-9 or abs(value) >= 1000:
         return number(value, 0)
-    return number(value, 1 if abs(value) >= 1 else 2)
+    tenths = abs(value * 10 - round(value * 10)) < 1e-9  # 0.4, not 0.40
+    return number(value, 1 if abs(value) >= 1 or tenths else 2)
 
 
 def minutes_number(minutes: float) -> Number:

@@ -155,6 +155,12 @@ def _field(text: str, name: str) -> str:
 
 def network_sentence(identity: NetworkIdentity | None) -> Text | None:
     """Which network was tested, in one sentence for people (None when the OS said nothing)."""
+    details = network_details(identity)
+    return None if details is None else tr("Network tested: {details}.", details=details)
+
+
+def network_details(identity: NetworkIdentity | None) -> Text | None:
+    """The Wi-Fi name, interface, addresses, gateway and public address, listed (None when none is known)."""
     if identity is None or not (identity.interface or identity.public_address):
         return None
     parts: list[Text] = []
@@ -171,4 +177,4 @@ def network_sentence(identity: NetworkIdentity | None) -> Text | None:
     listed: Text = parts[0]
     for part in parts[1:]:
         listed = tr("{list}, {item}", list=listed, item=part)
-    return tr("Network tested: {details}.", details=listed)
+    return listed

@@ -18,7 +18,7 @@ from sparkgui.core.presentation import Tally, status_word, verdict_sentence
 from sparkgui.core.problems import RuleLine, rule_lines
 from sparkgui.core.quality_figures import QualityFigures, figures_of
 from sparkgui.core.requirements import STATUS_MARKS, RequirementStatus, status_text
-from sparkgui.core.tested_network import network_sentence
+from sparkgui.core.tested_network import network_details
 from sparkgui.report.attendee_section import attendees_html
 from sparkgui.report.evidence_cells import EvidenceCells, by_host
 from sparkgui.report.model import Report
@@ -94,6 +94,7 @@ class Document:
     chrome: PageChrome
     title: str  # the PDF's metadata title
     figures: QualityFigures | None = None  # what the `chart:<kind>` images draw
+    headings: tuple[str, ...] = ()  # each section heading's text: kept on the page of what follows it
 
 
 def build_document(report: Mapping[str, Any], *, lang: str, digest: str) -> Document:
@@ -109,6 +110,7 @@ class _Builder:
         self.platform = report.platform
         self.demo = report.demo
         self.parts: list[str] = []
+        self.headings: list[str] = []
         self.has_rules = False
         self.cells = EvidenceCells(lang, report.environment.route)
         self.figures = figures_of({str(check.id): check.evidence for check in report.checks})
@@ -139,7 +141,7 @@ class _Builder:
             demo_mark=tr("DEMO").render(self.lang) if self.demo else "",
             lang=self.lang,
         )
-        return Document("".join(self.parts), chrome, title, self.figures)
+        return Document("".join(self.parts), chrome, title, self.figures, tuple(self.headings))
 
     # -- sections --------------------------------------------------------------------------------------
 
@@ -429,7 +431,7 @@ class _Builder:
         if report.profile_version:
             source += ", " + tr("version {version}", version=report.profile_version).render(self.lang)
         if report.profile_digest:
-            source += f", SHA-256 {report.profile_digest[:16]}…"
+            source += f", SHA-256 {report.profile_digest}"  # whole: IT compares it with the platform's
         facts = [
             (tr("Operating system"), report.environment.os),
             (tr("Tool"), f"sparkgui {report.version}"),
@@ -451,9 +453,8 @@ class _Builder:
 
     def network_text(self) -> str:
         """The interface, addresses, gateway, Wi-Fi name and public address, as far as they are known."""
-        network = self.report.environment.network
-        sentence = network_sentence(network)
-        return sentence.render(self.lang) if sentence is not None else "—"
+        details = network_details(self.report.environment.network)  # beside its label: no "Network tested:" again
+        return details.render(self.lang) if details is not None else "—"
 
     def cannot_see(self) -> None:
         self.heading(tr("What this test cannot see"))
@@ -464,6 +465,7 @@ class _Builder:
 
     def heading(self, text: Text, accent: str = ACCENT, *, page_break: bool = False) -> None:
         top = "page-break-before: always; margin-top: 0px;" if page_break else "margin-top: 16px;"
+        self.headings.append(text.render(self.lang))
         self.parts.append(
             f'<table width="100%" cellspacing="0" cellpadding="0" style="{top} margin-bottom: 6px;">'
             f'<tr><td style="border-bottom: 2px solid {accent};">'

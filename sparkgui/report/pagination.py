@@ -1,17 +1,27 @@
-"""Keeping each table row on one page: Qt's text layout splits a row between its lines at a page break.
+"""Keeping each table row on one page, and each heading with what follows it.
 
-A row that a page break would split gets just enough top padding that Qt moves it whole to the next page
-(Qt moves a row whose first line no longer fits), found by bisection so the gap it leaves is small. A row
-taller than a page is left to Qt. Every loop is bounded.
+Qt's text layout splits a row between its lines at a page break. A row that a page break would split gets
+just enough top padding that Qt moves it whole to the next page (Qt moves a row whose first line no longer
+fits), found by bisection so the gap it leaves is small. A row taller than a page is left to Qt. A section
+heading (a one-cell table) left at the foot of a page, its content on the next, gets a page break before it,
+as CSS page-break-before does. Every loop is bounded.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QSizeF
-from PySide6.QtGui import QAbstractTextDocumentLayout, QTextDocument, QTextFrame, QTextTable
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextTable,
+)
 
 EDGE_TOLERANCE = 0.5  # device pixels: a row ending exactly on the page's edge is not split
 BISECTION_STEPS = 10  # the padding is found to within push / 2**10: well under a pixel at 300 dpi
@@ -105,3 +115,51 @@ def _tables(frame: QTextFrame) -> Iterator[QTextTable]:
         if isinstance(child, QTextTable):
             yield child
         yield from _tables(child)
+
+
+def keep_headings_with_what_follows(document: QTextDocument, page_height: float, headings: Sequence[str]) -> int:
+    """Move every heading whose content starts on a later page to that page; return how many moved."""
+    wanted = set(headings)
+    moved = 0
+    for _ in range(MAX_MOVES):
+        found = _first_orphan_heading(document, page_height, wanted)
+        if found is None:
+            break
+        table, following = found
+        heading = table.format()
+        heading.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)  # as CSS page-break-before
+        heading.setTopMargin(0)
+        table.setFormat(heading)
+        cursor = QTextCursor(following)
+        below = cursor.currentTable()
+        if below is not None:  # the row that was pushed down to this page follows its heading now: unpad it
+            _pad_row(below, below.cellAt(cursor).row(), 0.0)
+        _relayout(document)
+        moved += 1
+    return moved
+
+
+def _first_orphan_heading(
+    document: QTextDocument, page_height: float, wanted: set[str]
+) -> tuple[QTextTable, QTextBlock] | None:
+    layout = document.documentLayout()
+    for table in _tables(document.rootFrame()):
+        if table.rows() != 1 or table.columns() != 1:
+            continue
+        cell = table.cellAt(0, 0)
+        first = cell.firstCursorPosition().block()
+        breaks = table.format().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+        if first.text().strip() not in wanted or breaks:
+            continue  # not a heading, or one that starts a page already
+        top = layout.blockBoundingRect(first).top()
+        following = document.findBlock(table.lastPosition() + 1)
+        while following.isValid() and not following.text().strip():
+            following = following.next()  # an empty block between: look at the content itself
+        if not following.isValid():
+            continue
+        page = math.floor((top + EDGE_TOLERANCE) / page_height)
+        if top - page * page_height <= EDGE_TOLERANCE:
+            continue  # already at the top of its page
+        if math.floor((layout.blockBoundingRect(following).top() + EDGE_TOLERANCE) / page_height) > page:
+            return table, following
+    return None

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
     QPageLayout,
     QPageSize,
     QPainter,
+    QPainterPath,
     QPdfWriter,
     QPen,
     QTextDocument,
@@ -30,11 +31,12 @@ from sparkgui.core.i18n import LANGUAGES
 from sparkgui.core.report import dumps, sha256_of, with_event
 from sparkgui.report.charts import chart_image
 from sparkgui.report.content import Document, build_document
-from sparkgui.report.pagination import keep_rows_together
+from sparkgui.report.pagination import keep_headings_with_what_follows, keep_rows_together
 from sparkgui.report.speed_section import CHART_HEIGHT_PX, CHART_WIDTH_PX, chart_kinds
 from sparkgui.report.style import ACCENT, FONT_FAMILIES, MONO_FAMILIES, MUTED, RULE_LINE
 
 RESOLUTION_DPI = 300
+PAGINATION_PASSES = 4  # rows, then headings, again: a report settles in one or two
 CSS_DPI = 96  # what rich text's pixel sizes are counted in
 MARGIN_MM = 16.0
 TOP_MM = 14.0
@@ -137,7 +139,10 @@ def laid_out(writer: QPdfWriter, document: Document, *, keep_rows: bool = True) 
     text.setHtml(document.html)
     text.setPageSize(QSizeF(body_width, body_height))
     if keep_rows:
-        keep_rows_together(text, body_height)
+        for _ in range(PAGINATION_PASSES):  # a heading moved may push a row onto a page break: again, bounded
+            keep_rows_together(text, body_height)
+            if not keep_headings_with_what_follows(text, body_height, document.headings):
+                break
     return text
 
 
@@ -205,9 +210,14 @@ def _demo_mark(painter: QPainter, mark: str, width: float, height: float) -> Non
     """A large diagonal DEMO across the page, under the text, light enough to read through."""
     painter.save()
     painter.setOpacity(0.13)
-    painter.setPen(QColor("#b3261e"))
-    painter.setFont(_font(FONT_FAMILIES, 120, bold=True))
     painter.translate(width / 2, height / 2)
     painter.rotate(-35)
-    painter.drawText(QRectF(-width, -height / 4, 2 * width, height / 2), int(Qt.AlignmentFlag.AlignCenter), mark)
+    # Drawn as a shape, not as text: copying the rules out of the PDF must not pick up stray D, E, M, O.
+    font = _font(FONT_FAMILIES, 120, bold=True)
+    font.setPixelSize(round(120 * RESOLUTION_DPI / 72))
+    shape = QPainterPath()
+    shape.addText(0, 0, font, mark)
+    box = shape.boundingRect()
+    shape.translate(-box.center())
+    painter.fillPath(shape, QColor("#b3261e"))
     painter.restore()

@@ -68,4 +68,5 @@ def speed_html(figures: QualityFigures, lang: str) -> str:
         parts.append(
             f'<table width="100%" cellspacing="0" cellpadding="2" style="margin-top: 4px;"><tr>{cells}</tr></table>'
         )
-    return "".join(parts)
+    # One row around it all: the pagination keeps a row on one page, so the figures stay with their words
+    return f'<table width="100%" cellspacing="0" cellpadding="0"><tr><td>{"".join(parts)}</td></tr></table>'

@@ -118,7 +118,7 @@ def test_read_only_folder_is_refused_before_the_run(tmp_path: Path, tiny_disk: P
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("/nonexistent-folder/r.pdf", "does not exist"), ("-", "cannot go to standard output")],
+    [("/nonexistent-folder/r.pdf", "does not exist"), ("-", "only --json can go to standard output")],
 )
 def test_bad_pdf_path_exits_3(value: str, message: str) -> None:
     code, out, err = run(sparkgui("--headless", "--pdf", value))

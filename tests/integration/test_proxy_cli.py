@@ -198,7 +198,7 @@ def test_system_lookup_is_used_and_bounded(pki: LoopbackPki, basic_squid: Squid)
         finally:
             await dns.stop()
         discovery = by_id(outcome)["proxy:discovery"].result
-        assert "system settings" in str(discovery.summary)
+        assert "the system's settings" in str(discovery.summary)
         assert by_id(outcome)["tcp:app.test:443"].result.cause == "proxy.auth_required"
 
     run(scenario())

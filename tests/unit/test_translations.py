@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from sparkgui.core.i18n import LANGUAGES, catalog, placeholders, render
+from sparkgui.core.profile import bundled_profile_names, load_bundled_profile
 
 SOURCE_ROOT = Path(__file__).resolve().parents[2] / "sparkgui"
 
@@ -39,6 +40,9 @@ def used_templates() -> dict[str, str]:
     for path in sorted(SOURCE_ROOT.rglob("*.py")):
         for template, where in templates_in(path.read_text("utf-8"), str(path.relative_to(SOURCE_ROOT.parent))).items():
             found.setdefault(template, where)
+    for name in bundled_profile_names():  # the bundled profiles' notes are shown in the reader's language too
+        for note in load_bundled_profile(name).allowlist:
+            found.setdefault(note, f"resources/profiles/{name}.toml")
     return found
 
 

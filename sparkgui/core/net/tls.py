@@ -64,6 +64,8 @@ class CertificateInfo:
     @property
     def issuer(self) -> str:
         """The issuer as a person would name it: organisation, then common name."""
+        if self.issuer_org and self.issuer_cn.startswith(self.issuer_org):
+            return self.issuer_cn  # "Acme Root CA" says "Acme" already
         parts = [p for p in (self.issuer_org, self.issuer_cn) if p]
         return " — ".join(dict.fromkeys(parts)) or "(unnamed issuer)"
 
