@@ -1,4 +1,5 @@
-"""Page breaks a CIO would not notice: no table row cut across two pages, no word cut inside a cell, and
+"""Page breaks a CIO would not notice: no table row cut across two pages, no heading left at a page's foot,
+no word cut inside a cell, and
 nothing lost at the end of the document. Real reports from a loopback venue, grown one check at a time so
 that every row meets a page break somewhere; the text is read back with poppler's pdftotext.
 """
@@ -17,7 +18,7 @@ from PySide6.QtCore import QBuffer, QIODevice
 
 from sparkgui.core.i18n import tr
 from sparkgui.report.content import build_document
-from sparkgui.report.pagination import _first_split_row
+from sparkgui.report.pagination import _first_orphan_heading, _first_split_row
 from sparkgui.report.pdf import laid_out, pdf_writer, write_pdf
 from tests.integration.test_pdf import BROKEN, inspection_ca, venue_report
 from tests.servers.tls_servers import LoopbackPki
@@ -37,12 +38,19 @@ def _grown(report: dict[str, Any], extra: int) -> dict[str, Any]:
 
 
 def _split_rows(report: dict[str, Any], lang: str, keep_rows: bool) -> bool:
+    return _page_faults(report, lang, keep_rows)[0]
+
+
+def _page_faults(report: dict[str, Any], lang: str, keep_rows: bool) -> tuple[bool, bool]:
+    """(a row is cut by a page break, a heading is left at a page's foot with its content on the next)."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     try:
         document = build_document(report, lang=lang, digest="0" * 64)
         text = laid_out(pdf_writer(buffer, document.title), document, keep_rows=keep_rows)
-        return _first_split_row(text, text.pageSize().height()) is not None
+        height = text.pageSize().height()
+        split = _first_split_row(text, height) is not None
+        return split, _first_orphan_heading(text, height, set(document.headings)) is not None
     finally:
         buffer.close()
 
@@ -61,6 +69,21 @@ def test_no_row_is_cut_by_a_page_break(pki: LoopbackPki, inspection_ca: trustme.
                     still_cut.append((lang, extra))
     assert cut_without, "no report of the sweep meets a page break mid-row: the test would prove nothing"
     assert still_cut == []
+
+
+@pytest.mark.usefixtures("qapp")
+def test_no_heading_is_left_at_the_foot_of_a_page(pki: LoopbackPki, inspection_ca: trustme.CA) -> None:
+    orphans_without, still_orphaned = [], []
+    for lang in ("en", "fr"):
+        report = run(venue_report(pki, BROKEN, lang=lang, inspection=inspection_ca))
+        for extra in GROWTH:
+            grown = _grown(report, extra)
+            if _page_faults(grown, lang, keep_rows=False)[1]:
+                orphans_without.append((lang, extra))
+                if any(_page_faults(grown, lang, keep_rows=True)):
+                    still_orphaned.append((lang, extra))
+    assert orphans_without, "no report of the sweep leaves a heading at a page's foot: the test would prove nothing"
+    assert still_orphaned == []
 
 
 @pytest.mark.usefixtures("qapp")
