@@ -1,7 +1,7 @@
 """Page breaks a CIO would not notice: no table row cut across two pages, no heading left at a page's foot,
-no word cut inside a cell, and
-nothing lost at the end of the document. Real reports from a loopback venue, grown one check at a time so
-that every row meets a page break somewhere; the text is read back with poppler's pdftotext.
+no word cut inside a cell, and nothing lost at the end of the document. Real reports from a loopback venue,
+grown one check at a time so that every row meets a page break somewhere; the text is read back with
+poppler's pdftotext.
 """
 
 from __future__ import annotations
