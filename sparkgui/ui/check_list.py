@@ -11,7 +11,7 @@ from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo
 from sparkgui.core.problems import Problem, problems_of
 from sparkgui.ui.check_card import CheckCard
-from sparkgui.ui.groups import Group, group_for, group_note, ordered_groups
+from sparkgui.ui.groups import Group, group_for, group_note, group_title, ordered_groups
 
 
 class GroupHeader(QLabel):
@@ -104,5 +104,5 @@ class CheckList(QScrollArea):
             return
         members = [(c.info, c.record) for c in self.cards.values() if group_for(c.info.kind).key == key]
         note = group_note(header.group, members, problems)
-        title = header.group.title.render(self.lang)
+        title = group_title(header.group, [info for info, _ in members]).render(self.lang)
         header.setText(title if note is None else f"{title} — {note.render(self.lang)}")

@@ -32,7 +32,7 @@ GROUPS: tuple[Group, ...] = (
     # The IPv6 path sits with the Internet link; its fault (a route IPv6 lacks) is the firewall family's.
     Group("internet", tr("Internet & DNS"), (CheckKind.DNS, CheckKind.IPV6), (Family.DNS, Family.FIREWALL)),
     # The web request sits with the firewall: a portal or a filter page is what stops it, not the certificate.
-    Group("firewall", tr("Firewall (HTTPS 443)"), (CheckKind.TCP, CheckKind.HTTPS), (Family.FIREWALL,)),
+    Group("firewall", tr("Firewall (HTTPS)"), (CheckKind.TCP, CheckKind.HTTPS), (Family.FIREWALL,)),
     Group("secure", tr("Secure connection"), (CheckKind.TLS,), (Family.TLS,)),
     Group("proxy", tr("Proxy"), (CheckKind.PROXY,), (Family.PROXY,)),
     Group("live", tr("Live connection (WebSocket)"), (CheckKind.WS, CheckKind.WS_HOLD), (Family.WEBSOCKET,)),
@@ -66,6 +66,16 @@ def filed_under(problem: Problem) -> Group:
     if problem.family in where.families or problem.family in (Family.PLATFORM, Family.CHECKER):
         return where
     return _BY_FAMILY.get(problem.family, where)
+
+
+def group_title(group: Group, infos: Sequence[CheckInfo]) -> Text:
+    """The group's title; the firewall's names the ports its checks test (the platform's, 443 for Sparkup)."""
+    if group.key != "firewall":
+        return group.title
+    ports = sorted({info.target.port for info in infos if info.kind in group.kinds})
+    if not ports:
+        return group.title
+    return tr("Firewall (HTTPS {ports})", ports=", ".join(map(str, ports)))
 
 
 def group_note(

@@ -37,7 +37,8 @@ def test_ready_network_says_ready(qtbot: QtBot, pki: LoopbackPki, open_window: W
     assert window.banner.verdict is Verdict.READY
     assert window.progress.value() == 1000
     headers = [header.text() for header in window.checks.headers.values()]
-    assert headers[0].startswith("Internet & DNS") and headers[1].startswith("Firewall (HTTPS 443)")
+    port = lab.profile.endpoints[0].port  # the header names the ports the profile's checks test
+    assert headers[0].startswith("Internet & DNS") and headers[1].startswith(f"Firewall (HTTPS {port})")
     assert headers[2].startswith("Secure connection")
     states = {card.info.kind: card.state.text() for card in window.checks.cards.values() if card.info.kind != "proxy"}
     assert states == {"dns": "Passed", "tcp": "Passed", "ipv6": "Not applicable", "tls": "Passed", "https": "Passed"}
