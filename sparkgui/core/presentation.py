@@ -96,15 +96,15 @@ class Tally:
     def strip(self, seconds: float) -> Text:
         """`Passed: 3 · Warnings: 1 · …` for the window's banner."""
         line = tr(
-            "Passed: {passed} · Warnings: {warned} · Failed: {failed} · Not run: {skipped} · {seconds} s",
+            "Passed: {passed} · Warnings: {warned} · Failed: {failed} · Not run: {skipped}",
             passed=self.passed,
             warned=self.warned,
             failed=self.failed,
             skipped=self.skipped,
-            seconds=_seconds(seconds),
         )
         if self.not_applicable:
             line = tr("{counts} · Not applicable: {count}", counts=line, count=self.not_applicable)
+        line = tr("{counts} · took {seconds} s", counts=line, seconds=_seconds(seconds))  # last: not one of the counts
         return self._with_errors(line)
 
     def _skipped_words(self) -> Text:

@@ -27,6 +27,8 @@ def test_not_applicable_is_its_own_word_and_count_in_both_languages() -> None:
     tally = Tally.of([Status.PASS, Status.SKIPPED], ["ok", "skipped.not_applicable"])
     assert tally.skipped == 0 and tally.not_applicable == 1
     assert tally.sentence(5.6).render("en") == "1 passed, 0 warnings, 0 failed, 0 not run, 1 not applicable (5.6 s)."
+    strip = "Passed: 1 · Warnings: 0 · Failed: 0 · Not run: 0 · Not applicable: 1 · took 5.6 s"
+    assert tally.strip(5.6).render("en") == strip  # the duration last, never between two counts
     assert (
         tally.sentence(5.6).render("fr")
         == "1 réussie, 0 avertissement, 0 échec, 0 non effectuée, 1 sans objet (5,6 s)."
