@@ -289,7 +289,7 @@ class CheckCard(QFrame):
     def details_text(self) -> str:
         """The details as plain text, one "label: value" per line, as a screen reader would read them."""
         remedy, rows = self._detail_parts()
-        heading = tr("What to ask the venue's IT:").render(self.lang)
+        heading = tr("What to do:").render(self.lang)  # remedies say whom to ask
         lines = [f"{heading} {remedy}"] if remedy else []
         return "\n".join(lines + [f"{label}: {value}" for label, value in rows])
 
@@ -298,7 +298,7 @@ class CheckCard(QFrame):
             self.details.hide()  # made on first use
         assert self.remedy is not None and self.technical is not None and self.technical_toggle is not None
         remedy, rows = self._detail_parts()
-        heading = tr("What to ask the venue's IT:").render(self.lang)
+        heading = tr("What to do:").render(self.lang)  # remedies say whom to ask
         self.remedy.setText(f"<b>{html.escape(heading)}</b> {html.escape(remedy)}" if remedy else "")
         self.remedy.setVisible(bool(remedy))
         label = tr("Technical details").render(self.lang)

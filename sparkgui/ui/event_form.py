@@ -34,6 +34,7 @@ class EventForm(QWidget):
             edit.setMaxLength(MAX_FIELD_LENGTH)
             edit.setClearButtonEnabled(True)
             edit.setText(value)
+            edit.setCursorPosition(0)  # a long remembered name shows its start, not its end
             edit.textChanged.connect(self.changed)
             layout.addWidget(label)
             layout.addWidget(edit, 1)
@@ -92,6 +93,7 @@ class EventForm(QWidget):
         """Fill the three fields with these texts."""
         for edit, value in zip(self.edits, (name, venue, contact), strict=True):
             edit.setText(value)
+            edit.setCursorPosition(0)
 
     def retranslate(self, lang: str) -> None:
         """Set the labels, placeholders, accessible names and tooltips in `lang`."""

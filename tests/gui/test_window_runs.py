@@ -77,7 +77,7 @@ def test_broken_network_explains_what_to_fix(
     click(card.technical_toggle)
     assert card.technical.isVisible() and "dns.nxdomain" in card.technical.text()
     details = card.details_text()
-    assert "What to ask the venue's IT: Ask the venue's IT to make the DNS servers handed out by DHCP" in details
+    assert "What to do: Ask the venue's IT to make the DNS servers handed out by DHCP" in details
     assert "cause code: dns.nxdomain" in details
     assert f"resolvers: 127.0.0.1:{lab.dns.port}" in details
     assert "queries 1: type: A, rcode: nxdomain" in details
