@@ -55,13 +55,13 @@ def dark_palette() -> QPalette:
 
 async def main() -> None:
     from sparkgui.core.checks.base import Check, passed
+    from sparkgui.core.checks.ws_hold import hold_info
     from sparkgui.core.context import CheckScope, NetworkSettings, RunContext
     from sparkgui.core.events import ProgressSink
     from sparkgui.core.i18n import tr
-    from sparkgui.core.ids import CheckId
-    from sparkgui.core.model import CheckInfo, CheckResult, Countdown
+    from sparkgui.core.model import CheckResult, Countdown
     from sparkgui.core.plan import plan_checks
-    from sparkgui.core.profile import Profile, parse_profile
+    from sparkgui.core.profile import Profile, WebSocketSpec, parse_profile
     from sparkgui.core.runner import Run
     from sparkgui.ui.main_window import MainWindow
     from sparkgui.ui.settings import UiSettings
@@ -74,18 +74,12 @@ async def main() -> None:
         """Reports progress as the WebSocket hold does (elapsed_s / remaining_s), then waits to be cancelled."""
 
         def __init__(self) -> None:
-            super().__init__(
-                CheckInfo(CheckId.ws_hold("wss://probe.sparkup.app/ws"), (), tr("Live connection held open"))
-            )
+            super().__init__(hold_info(WebSocketSpec("wss://probe.sparkup.app/ws"), 600))
 
         async def run(self, scope: CheckScope) -> CheckResult:
             scope.progress(
                 135 / 600,
-                tr(
-                    "Holding two WebSockets open: {elapsed_s} s done, {remaining_s} s left",
-                    elapsed_s=135,
-                    remaining_s=465,
-                ),
+                tr("Holding two WebSockets open, one silent and one with heartbeats"),
                 Countdown(135, 465),
             )
             await asyncio.sleep(3600)
