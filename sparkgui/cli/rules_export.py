@@ -9,7 +9,7 @@ from pathlib import Path
 from sparkgui.cli.args import EXIT_USAGE, UsageError
 from sparkgui.core.allowlist import rules_csv, rules_document
 from sparkgui.core.atomic import WriteError, write_atomically
-from sparkgui.core.i18n import system_language
+from sparkgui.core.i18n import system_language, trn
 from sparkgui.core.profile import ProfileError
 
 FORMATS = (".csv", ".json")
@@ -35,5 +35,10 @@ def export_rules(args: argparse.Namespace) -> int:
     except WriteError as exc:
         print(f"sparkgui: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Allow-list rules written to {target}: {len(profile.allow)}", file=sys.stderr)
+    lang = args.lang or system_language()
+    count = len(profile.allow)
+    written = trn(
+        "{count} allow-list rule written to {path}.", "{count} allow-list rules written to {path}.", count, path=target
+    )
+    print(written.render(lang), file=sys.stderr)
     return 0

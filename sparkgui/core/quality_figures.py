@@ -78,16 +78,26 @@ def figures_of(evidence: Mapping[str, Mapping[str, Any]]) -> QualityFigures | No
     return figures
 
 
+def about(count: int) -> int:
+    """An audience size as people say it, rounded down so it never claims more: 59, 790 (of 794), 1500."""
+    step = 1 if count < 100 else 10 if count < 1000 else 100
+    return count // step * step
+
+
 def capacity_words(figures: QualityFigures) -> Text | None:
     """The capacity verdict in a line: enough for the audience or not, and what the link carries."""
     carried, expected = figures.attendees_carried, figures.attendees_expected
     if carried is None:
         return None
     if expected is None:
-        return tr("This link carries about {count} attendees.", count=carried)
+        return tr("This link carries about {count} attendees.", count=about(carried))
     if carried >= expected:
-        return tr("Enough for {expected} attendees: this link carries about {count}.", expected=expected, count=carried)
-    return tr("Not enough for {expected} attendees: this link carries about {count}.", expected=expected, count=carried)
+        return tr(
+            "Enough for {expected} attendees: this link carries about {count}.", expected=expected, count=about(carried)
+        )
+    return tr(
+        "Not enough for {expected} attendees: this link carries about {count}.", expected=expected, count=about(carried)
+    )
 
 
 def rate_words(figures: QualityFigures) -> Text | None:

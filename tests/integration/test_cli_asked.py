@@ -57,7 +57,8 @@ def test_a_proxy_password_that_is_not_text_is_refused_before_the_run() -> None:
 def test_the_rules_export_writes_csv_and_json_and_refuses_other_names(tmp_path: Path) -> None:
     assert run(sparkgui("--rules", str(tmp_path / "rules.csv")))[0] == 0
     assert (tmp_path / "rules.csv").read_text().startswith("host,port,protocol,direction")
-    assert run(sparkgui("--rules", str(tmp_path / "rules.json"), "--lang", "fr"))[0] == 0
+    code, _, err = run(sparkgui("--rules", str(tmp_path / "rules.json"), "--lang", "fr"))
+    assert code == 0 and "règle de la liste d'autorisations écrite dans" in err
     document = json.loads((tmp_path / "rules.json").read_text("utf-8"))
     assert "délai d'inactivité" in document["rules"][0]["text"]
     code, _, err = run(sparkgui("--rules", str(tmp_path / "rules.txt")))

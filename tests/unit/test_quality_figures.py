@@ -72,3 +72,9 @@ def test_attendees_are_part_of_the_event_and_bad_counts_are_dropped() -> None:
     assert EventInfo.from_json({"attendees": 300}) == EventInfo(attendees=300)
     assert EventInfo.from_json({"attendees": -4}) is None and EventInfo.from_json({"attendees": "many"}) is None
     assert EventInfo(attendees=10**9).attendees is None
+
+
+def test_an_audience_is_said_rounded_down_never_more_than_measured() -> None:
+    from sparkgui.core.quality_figures import about
+
+    assert [about(n) for n in (59, 100, 794, 999, 1549)] == [59, 100, 790, 990, 1500]

@@ -21,7 +21,7 @@ from sparkgui.core.i18n import Number, Text, number, tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult
 from sparkgui.core.profile import CapacitySpec, Endpoint
-from sparkgui.core.quality_figures import mbit
+from sparkgui.core.quality_figures import about, mbit
 
 DOWNLOAD, UPLOAD, PHOTO, CAPACITY = "download", "upload", "photo_upload", "capacity"
 PLATFORM_SIDE = ("busy", "unsupported")  # faults of the platform's probe, not of the venue's network
@@ -230,7 +230,7 @@ class CapacityCheck(Check):
                     "At the measured rates ({rates}), this link carries about {count} attendees. Give the expected "
                     "number of attendees to know whether that is enough.",
                     rates=rates_text,
-                    count=carried,
+                    count=about(carried),
                 ),
                 evidence,
             )
@@ -240,7 +240,7 @@ class CapacityCheck(Check):
                     "At the measured rates ({rates}), this link carries about {count} attendees: enough for the "
                     "{expected} expected.",
                     rates=rates_text,
-                    count=carried,
+                    count=about(carried),
                     expected=self.attendees,
                 ),
                 evidence,
@@ -253,7 +253,7 @@ class CapacityCheck(Check):
                 "At the measured rates ({rates}), this link carries about {count} attendees, fewer than the "
                 "{expected} expected.",
                 rates=rates_text,
-                count=carried,
+                count=about(carried),
                 expected=self.attendees,
             ),
             self._remedy(limiting, needed, down if limiting == DOWNLOAD else up),
