@@ -59,7 +59,7 @@ async def main() -> None:
     from sparkgui.core.context import CheckScope, NetworkSettings, RunContext
     from sparkgui.core.events import ProgressSink
     from sparkgui.core.i18n import tr
-    from sparkgui.core.model import CheckResult, Countdown
+    from sparkgui.core.model import CheckInfo, CheckResult, Countdown
     from sparkgui.core.plan import plan_checks
     from sparkgui.core.profile import Profile, WebSocketSpec, parse_profile
     from sparkgui.core.runner import Run
@@ -74,7 +74,8 @@ async def main() -> None:
         """Reports progress as the WebSocket hold does (elapsed_s / remaining_s), then waits to be cancelled."""
 
         def __init__(self) -> None:
-            super().__init__(hold_info(WebSocketSpec("wss://probe.sparkup.app/ws"), 600))
+            real = hold_info(WebSocketSpec("wss://probe.sparkup.app/ws"), 600)  # its words, without its needs
+            super().__init__(CheckInfo(real.id, (), real.title))
 
         async def run(self, scope: CheckScope) -> CheckResult:
             scope.progress(
