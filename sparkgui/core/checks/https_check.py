@@ -16,7 +16,7 @@ from sparkgui.core.checks.base import Check, failed, passed
 from sparkgui.core.checks.portal import portal_result, portal_sign
 from sparkgui.core.context import CheckScope
 from sparkgui.core.hostnames import parent_domain
-from sparkgui.core.i18n import amount, tr
+from sparkgui.core.i18n import Text, amount, tr
 from sparkgui.core.ids import CheckId
 from sparkgui.core.model import CheckInfo, CheckResult, Status
 from sparkgui.core.profile import Endpoint
@@ -123,15 +123,8 @@ class HttpsCheck(Check):
             )
         except aiohttp.ClientResponseError as exc:  # raised by the parser: the status was never judged
             evidence.update(elapsed_ms=_ms(began), error=f"{type(exc).__name__}: {exc}"[:300])
-            return failed(
-                Cause.HTTP_INVALID_RESPONSE,
-                tr("Something answered on {host}'s port, but not in valid HTTP.", host=host),
-                tr(
-                    "Ask the venue's IT which device answers HTTPS to {host} (a proxy, filter or IPS) "
-                    "and to let the requests through untouched.",
-                    host=host,
-                ),
-                evidence,
+            return _not_http(
+                host, tr("Something answered on {host}'s port, but not in valid HTTP.", host=host), evidence
             )
         except aiohttp.ClientError as exc:
             evidence.update(elapsed_ms=_ms(began), error=f"{type(exc).__name__}: {exc}"[:300])
@@ -164,16 +157,7 @@ class HttpsCheck(Check):
 
     def _broken_redirect(self, evidence: dict[str, Any]) -> CheckResult:
         host = self.endpoint.host
-        return failed(
-            Cause.HTTP_INVALID_RESPONSE,
-            tr("{host} redirects to an address a browser cannot follow.", host=host),
-            tr(
-                "Ask the venue's IT which device answers HTTPS to {host} (a proxy, filter or IPS) "
-                "and to let the requests through untouched.",
-                host=host,
-            ),
-            evidence,
-        )
+        return _not_http(host, tr("{host} redirects to an address a browser cannot follow.", host=host), evidence)
 
     def _redirect_loop(self, evidence: dict[str, Any]) -> CheckResult:
         host = self.endpoint.host
@@ -213,15 +197,8 @@ class HttpsCheck(Check):
                     evidence,
                 )
         if not 200 <= status < 600:  # 000, 099, a 101 to a plain GET: no web server answers so
-            return failed(
-                Cause.HTTP_INVALID_RESPONSE,
-                tr("Something answered on {host}'s port, but not in valid HTTP.", host=host),
-                tr(
-                    "Ask the venue's IT which device answers HTTPS to {host} (a proxy, filter or IPS) "
-                    "and to let the requests through untouched.",
-                    host=host,
-                ),
-                evidence,
+            return _not_http(
+                host, tr("Something answered on {host}'s port, but not in valid HTTP.", host=host), evidence
             )
         if status >= 400:
             return failed(
@@ -246,6 +223,20 @@ class HttpsCheck(Check):
             ),
             evidence,
         )
+
+
+def _not_http(host: str, summary: Text, evidence: dict[str, Any]) -> CheckResult:
+    """`http.invalid_response`: something answered that no browser reads as the platform's web answer."""
+    return failed(
+        Cause.HTTP_INVALID_RESPONSE,
+        summary,
+        tr(
+            "Ask the venue's IT which device answers HTTPS to {host} (a proxy, filter or IPS) "
+            "and to let the requests through untouched.",
+            host=host,
+        ),
+        evidence,
+    )
 
 
 def _followed(status: int, location: str, url: str, host: str) -> str | None:
