@@ -23,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from sparkgui.core.i18n import Text, tr
 from sparkgui.core.model import CheckInfo, CheckRecord, Countdown, Status
-from sparkgui.core.presentation import status_word
+from sparkgui.core.presentation import NOT_APPLICABLE, status_word
 from sparkgui.ui.evidence_text import evidence_lines
 from sparkgui.ui.icons import pixmap
 from sparkgui.ui.status_style import (
+    NOT_APPLICABLE_ICON,
     RUNNING_ICON,
     RUNNING_TINT,
     STATUS_ICONS,
@@ -225,10 +226,10 @@ class CheckCard(QFrame):
     def _look(self) -> tuple[str, str, str, QColor | None]:
         lang = self.lang
         if self.record is not None:
-            status = self.record.result.status
+            status, cause = self.record.result.status, str(self.record.result.cause)
             return (
-                STATUS_ICONS[status],
-                status_word(status, str(self.record.result.cause)).render(lang),
+                NOT_APPLICABLE_ICON if status is Status.SKIPPED and cause == NOT_APPLICABLE else STATUS_ICONS[status],
+                status_word(status, cause).render(lang),
                 self.record.result.summary.render(lang),
                 STATUS_TINTS[status],
             )

@@ -13,6 +13,7 @@ STATUS_ICONS = {
     Status.SKIPPED: "status-skipped",
     Status.ERROR: "status-error",
 }
+NOT_APPLICABLE_ICON = "status-not-applicable"  # a plain circle struck through: nothing to test, not "not run"
 RUNNING_ICON = "status-running"
 WAITING_ICON = "status-waiting"
 

@@ -44,6 +44,7 @@ def test_ready_network_says_ready(qtbot: QtBot, pki: LoopbackPki, open_window: W
     assert states == {"dns": "Passed", "tcp": "Passed", "ipv6": "Not applicable", "tls": "Passed", "https": "Passed"}
     assert window.checks.card("proxy:discovery").state.text() == "Passed"
     assert window.checks.card("proxy:direct").state.text() == "Not applicable"  # no proxy in use: nothing to bypass
+    assert window.checks.card("proxy:direct")._icon_name == "status-not-applicable"  # not the "not run" icon
     dns_card = window.checks.card("dns:app.test")
     assert "resolves to 1 address" in dns_card.summary.text()
     assert dns_card.icon.accessibleName() == "Passed"  # the icon says it in words too
