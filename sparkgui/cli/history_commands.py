@@ -29,6 +29,8 @@ def history_command(args: argparse.Namespace) -> int:
 
 
 def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
+    if args.history and ((args.json not in (None, "-")) or args.pdf):
+        raise HistoryError("--history lists the runs on the terminal (--json - for JSON); to export one, use --show ID")
     if args.history:
         runs = history.runs(demo=None)
         if args.json == "-":
@@ -77,6 +79,8 @@ def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
     ids: list[int] = list(args.compare)
     if len(ids) > 2:
         raise HistoryError("--compare takes two runs (older first), or one to compare with the previous")
+    if len(ids) == 2 and ids[0] == ids[1]:
+        raise HistoryError(f"--compare {ids[0]} {ids[1]}: give two different runs (older first)")
     if len(ids) == 1:
         previous = history.previous(ids[0])
         if previous is None:

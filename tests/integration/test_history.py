@@ -181,6 +181,9 @@ def test_odd_history_requests_are_usage_errors(tmp_path: Path, data_folder: Path
     done = _cli("--show", "1", "--pdf", "-")
     assert done.returncode == 3 and "only --json can go to standard output" in done.stderr
     assert not Path("-").exists()
+    done = _cli("--history", "--json", str(tmp_path / "h.json"))
+    assert done.returncode == 3 and "--show ID" in done.stderr and not (tmp_path / "h.json").exists()
+    assert _cli("--compare", "1", "1").returncode == 3
     same = str(tmp_path / "r.json")
     done = _cli("--headless", "--demo", "ready", "--hold", "1", "--json", same, "--pdf", same)
     assert done.returncode == 3 and "give each report its own file" in done.stderr
