@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import os
 import signal
+import stat
 import sys
 import time
 from datetime import datetime
@@ -283,9 +285,18 @@ def check_output_path(path: str | None, option: str, *, folder_allowed: bool = F
         raise UsageError(f"{option} '': give a file name.")
     if path == "-":
         raise UsageError(f"{option} -: give a file or folder name; only --json can go to standard output.")
-    target = Path(path)
-    if len(os.fsencode(target.name)) > MAX_NAME_BYTES:
-        raise UsageError(f"{option}: the file name is {len(os.fsencode(target.name))} bytes long; keep it under 255.")
+    given = Path(path)
+    if len(os.fsencode(given.name)) > MAX_NAME_BYTES:
+        raise UsageError(f"{option}: the file name is {len(os.fsencode(given.name))} bytes long; keep it under 255.")
+    if given.is_symlink():
+        try:
+            given.stat()
+        except OSError as exc:  # a loop (ELOOP); a dangling link is fine: its target is made
+            if exc.errno == errno.ELOOP:
+                raise UsageError(f"{option} {path}: is a symbolic link that loops; give a file name.") from None
+    target = Path(os.path.realpath(given))  # a link is written through: its target's folder is what counts
+    if target.is_file() and not target.stat().st_mode & stat.S_IWUSR:
+        raise UsageError(f"{option} {path}: the file is read-only; make it writable or give another name.")
     problem = special_file_problem(target)
     if problem is not None and not target.is_dir():  # a folder is judged below, with its own message
         raise UsageError(f"{option} {path}: {problem}.")

@@ -83,3 +83,25 @@ def test_reports_get_the_usual_permissions_not_the_temporary_files(tmp_path: Pat
     kept.chmod(0o640)
     write_atomically(kept, b"{}")
     assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+
+
+def test_an_output_path_is_judged_where_it_really_goes_before_the_run(tmp_path: Path) -> None:
+    from sparkgui.cli.args import UsageError
+    from sparkgui.cli.headless import check_output_path
+
+    into_nowhere = tmp_path / "into-nowhere.json"
+    into_nowhere.symlink_to(tmp_path / "missing-folder" / "r.json")
+    with pytest.raises(UsageError, match="does not exist"):
+        check_output_path(str(into_nowhere), "--json")
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+    with pytest.raises(UsageError, match="loops"):
+        check_output_path(str(loop), "--json")
+    read_only = tmp_path / "kept.json"
+    read_only.write_text("{}")
+    read_only.chmod(0o444)
+    with pytest.raises(UsageError, match="read-only"):
+        check_output_path(str(read_only), "--json")
+    dangling = tmp_path / "later.json"
+    dangling.symlink_to(tmp_path / "made-by-the-run.json")
+    check_output_path(str(dangling), "--json")  # a link to a file not made yet, in a folder that exists: fine
