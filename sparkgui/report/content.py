@@ -163,6 +163,7 @@ class _Builder:
                 + "</span></td></tr></table>"
             )
         event = self.report.event
+        cells = []
         if event is not None:
             cells = [
                 (tr("Event"), event.name),
@@ -170,6 +171,11 @@ class _Builder:
                 (tr("Contact"), event.contact),
                 (tr("Attendees expected"), str(event.attendees) if event.attendees else ""),
             ]
+        network = self.report.environment.network  # which network IT is asked to change, on the first page
+        if network is not None:
+            named = [network.ssid or network.interface, network.public_address]
+            cells.append((tr("Network tested"), " · ".join(part for part in named if part)))
+        if any(value for _, value in cells):
             row = "".join(
                 f'<td><span style="color: {MUTED}; font-size: 8pt;">{self.t(label).upper()}</span><br/>'
                 f'<span style="font-size: 10.5pt; font-weight: bold;">{esc(value)}</span></td>'
