@@ -78,6 +78,13 @@ def rules_csv(profile: Profile) -> str:
     return buffer.getvalue()
 
 
+def _hosts(profile: Profile) -> list[str]:
+    names = {endpoint.host for endpoint in profile.endpoints}
+    if profile.websocket is not None and profile.websocket.host:
+        names.add(profile.websocket.host)
+    return sorted(names)
+
+
 def rules_document(profile: Profile, lang: str = "en") -> str:
     """The rules as a JSON document of their own (`sparkgui.allowlist/1`)."""
     document = {
@@ -85,5 +92,6 @@ def rules_document(profile: Profile, lang: str = "en") -> str:
         "platform": profile.name,
         "rules": [rule_json(rule, lang) for rule in profile.allow],
         "notes": [Text(note).render(lang) for note in profile.allowlist],
+        "hosts": _hosts(profile),  # the names themselves, for consoles that take no wildcard (added in 0.4)
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

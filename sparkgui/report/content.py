@@ -354,6 +354,9 @@ class _Builder:
         )
         items = "".join(f'<li style="margin-bottom: 2px;">{esc(rule)}</li>' for rule in rules)
         self.parts.append(f'<ul style="margin-top: 0px; font-size: 10pt;">{items}</ul>')
+        hosts = sorted({check.target.host for check in self.checks if check.kind == "dns" and check.target.host})
+        if hosts:  # a firewall that takes no wildcard needs the names themselves
+            self.paragraph(tr("Host names this test used: {hosts}.", hosts=", ".join(hosts)), muted=True)
 
     def speed(self) -> None:
         if self.figures is None:

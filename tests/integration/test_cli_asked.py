@@ -100,3 +100,9 @@ def test_copy_for_it_names_the_profile_by_its_file_name_only(tmp_path: Path) -> 
     text = it_text(session, "en")
     assert "venue.toml" in text and "alice" not in text and str(private) not in text
     assert os.sep + "Users" not in text
+
+
+def test_the_rules_document_names_the_hosts_for_consoles_without_wildcards(tmp_path: Path) -> None:
+    assert run(sparkgui("--rules", str(tmp_path / "rules.json")))[0] == 0
+    document = json.loads((tmp_path / "rules.json").read_text("utf-8"))
+    assert document["hosts"] == ["app.sparkup.app", "probe.sparkup.app"]
