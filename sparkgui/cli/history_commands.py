@@ -84,6 +84,7 @@ def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
     if len(ids) == 1:
         previous = history.previous(ids[0])
         if previous is None:
+            history.report(ids[0])  # "there is no run N" when there is none at all
             raise HistoryError(f"run {ids[0]} has no earlier run at the same venue to compare with")
         ids.insert(0, previous)
     comparison = compare(history.report(ids[0]), history.report(ids[1]))

@@ -184,6 +184,7 @@ def test_odd_history_requests_are_usage_errors(tmp_path: Path, data_folder: Path
     done = _cli("--history", "--json", str(tmp_path / "h.json"))
     assert done.returncode == 3 and "--show ID" in done.stderr and not (tmp_path / "h.json").exists()
     assert _cli("--compare", "1", "1").returncode == 3
+    assert "there is no run 42" in _cli("--compare", "42").stderr
     same = str(tmp_path / "r.json")
     done = _cli("--headless", "--demo", "ready", "--hold", "1", "--json", same, "--pdf", same)
     assert done.returncode == 3 and "give each report its own file" in done.stderr
