@@ -36,6 +36,7 @@ from sparkgui.report.speed_section import CHART_HEIGHT_PX, CHART_WIDTH_PX, chart
 from sparkgui.report.style import ACCENT, FONT_FAMILIES, MONO_FAMILIES, MUTED, RULE_LINE
 
 RESOLUTION_DPI = 300
+PAGE_EDGE_PX = 1.0  # at 300 dpi, a twelfth of a millimetre
 PAGINATION_PASSES = 4  # rows, then headings, again: a report settles in one or two
 CSS_DPI = 96  # what rich text's pixel sizes are counted in
 MARGIN_MM = 16.0
@@ -167,7 +168,9 @@ def _paint(writer: QPdfWriter, document: Document) -> None:
                 _running_head(painter, document, left, top, body_width)
             painter.save()
             painter.translate(left, body_top - index * body_height)
-            text.drawContents(painter, QRectF(0, index * body_height, body_width, body_height))
+            # A hair short of the next page: a block that starts exactly there (a heading after a page break)
+            # is drawn on its own page only, not also clipped, invisible but copyable, at the foot of this one.
+            text.drawContents(painter, QRectF(0, index * body_height, body_width, body_height - PAGE_EDGE_PX))
             painter.restore()
             _footer(painter, document, index + 1, pages, left, height - _mm(FOOTER_MM), body_width)
     finally:

@@ -100,3 +100,6 @@ def test_no_word_is_cut_and_the_last_page_is_complete(
         for word in ("Warning", "Failed", "Passed") if lang == "en" else ("Avertissement", "Échec", "Réussie"):
             assert word in words, f"{word!r} is cut or missing in the PDF"
         assert " ".join(LAST_WORDS.render(lang).split()) in " ".join(words)  # nothing lost at the end
+        heading = tr("All checks").render(lang)  # it starts a page: drawn there only, never also at the last foot
+        pages = text.split("\f")
+        assert sum(heading in page for page in pages) == 1, [i for i, page in enumerate(pages) if heading in page]
