@@ -10,8 +10,7 @@ from sparkgui.cli.args import EXIT_USAGE, UsageError
 from sparkgui.core.history.compare import compare
 from sparkgui.core.history.store import History, HistoryError, RunSummary
 from sparkgui.core.i18n import LANGUAGES, system_language, tr, trn
-from sparkgui.core.model import Verdict
-from sparkgui.core.presentation import VERDICT_TITLES
+from sparkgui.core.presentation import verdict_title
 
 
 def history_command(args: argparse.Namespace) -> int:
@@ -59,10 +58,8 @@ def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
 
 def _verdict_title(verdict: str, lang: str) -> str:
     """The verdict's title; a word this sparkgui does not know (a damaged row) is shown as it is."""
-    try:
-        return VERDICT_TITLES[Verdict(verdict)].render(lang)
-    except ValueError:
-        return verdict[:30] or "?"
+    title = verdict_title(verdict)
+    return title.render(lang) if title is not None else verdict[:30] or "?"
 
 
 def _run_line(run: RunSummary, lang: str, width: int) -> str:

@@ -60,10 +60,12 @@ def rule_texts(profile: Profile, lang: str = "en") -> list[str]:
     Rules derived from the endpoints are shown only when the profile wrote none in words: they would repeat them.
     """
     structured = profile.allow_rules or (() if profile.allowlist else profile.allow)
-    # A note is shown as written, or in the reader's language when the catalogue knows it (the bundled profile's)
-    return [rule_text(rule).render(lang) for rule in structured] + [
-        Text(note).render(lang) for note in profile.allowlist
-    ]
+    return [rule_text(rule).render(lang) for rule in structured] + note_texts(profile, lang)
+
+
+def note_texts(profile: Profile, lang: str) -> list[str]:
+    """The profile's free-text notes, as written, or in `lang` when the catalogue knows them (the bundled ones)."""
+    return [Text(note).render(lang) for note in profile.allowlist]
 
 
 def rules_csv(profile: Profile) -> str:
@@ -91,7 +93,7 @@ def rules_document(profile: Profile, lang: str = "en") -> str:
         "schema": SCHEMA,
         "platform": profile.name,
         "rules": [rule_json(rule, lang) for rule in profile.allow],
-        "notes": [Text(note).render(lang) for note in profile.allowlist],
+        "notes": note_texts(profile, lang),
         "hosts": _hosts(profile),  # the names themselves, for consoles that take no wildcard (added in 0.4)
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -161,6 +161,15 @@ VERDICT_TITLES = {  # a verdict on its own: a column of the history, in the wind
     Verdict.INCOMPLETE: tr("Incomplete"),
 }
 
+
+def verdict_title(verdict: str) -> Text | None:
+    """The title of a verdict as saved (`not_ready`), or None for a word this sparkgui does not know."""
+    try:
+        return VERDICT_TITLES[Verdict(verdict)]
+    except ValueError:
+        return None
+
+
 ROUND_VERDICTS = {  # a verdict inside a sentence: a watch's round in the terminal or a tooltip
     Verdict.READY: tr("ready"),
     Verdict.READY_WITH_WARNINGS: tr("ready, with warnings"),

@@ -29,8 +29,7 @@ from sparkgui.core.dates import local_when_text
 from sparkgui.core.history.compare import compare
 from sparkgui.core.history.store import History, HistoryError, RunSummary
 from sparkgui.core.i18n import Text, tr, trn
-from sparkgui.core.model import Verdict
-from sparkgui.core.presentation import VERDICT_TITLES
+from sparkgui.core.presentation import verdict_title
 from sparkgui.ui.views.buttons import label_buttons
 
 COLUMNS = (tr("Date"), tr("Venue"), tr("Event"), tr("Result"), tr("Problems"))
@@ -288,7 +287,4 @@ class HistoryDialog(QDialog):
 
 
 def _verdict_word(verdict: str) -> Text:
-    try:
-        return VERDICT_TITLES[Verdict(verdict)]
-    except (ValueError, KeyError):
-        return Text(verdict)
+    return verdict_title(verdict) or Text(verdict)

@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sparkgui.core.causes import Cause
 from sparkgui.core.dates import local_when_text
 from sparkgui.core.i18n import Text, tr, trn
 
 PROBLEM = ("fail", "warn", "error")
-NOT_APPLICABLE = "skipped.not_applicable"  # a check with nothing to test any more: its problem is gone
+NOT_APPLICABLE = str(Cause.SKIPPED_NOT_APPLICABLE)  # a check with nothing to test any more: its problem is gone
 COMPARED_FACTS = ("addresses", "issuer", "route", "latency_ms")
 
 
