@@ -48,8 +48,10 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX runs_by_venue ON runs (venue, started_at);
     """,
 )
-COLUMNS: tuple[str, ...] = ("id", "started_at", "platform", "profile", "venue", "event", "verdict", "problems")
-COLUMNS += ("demo", "sha256", "size", "report")  # every column the migrations make: a table without one is not ours
+COLUMNS = (  # every column the migrations make: a table without one is not ours
+    "id", "started_at", "platform", "profile", "venue", "event", "verdict", "problems", "demo", "sha256", "size",
+    "report",
+)  # fmt: skip
 
 
 class HistoryError(Exception):

@@ -306,20 +306,20 @@ async def _pac_route(
     else:
         passed_over = []  # none answers: keep the first, whose failure the checks then name
     source, pac = named
+    answer = choice.raw if chosen is not None or passed_over else "DIRECT"  # a first entry DIRECT is said so
     if passed_over:
         dead = ", ".join(passed_over)
         note = f" ({dead} did not answer: the next entry, as browsers do)"
         words = tr(
             "{pac} says {answer}; {dead} did not answer, so the next entry, as browsers do",
             pac=pac,
-            answer=choice.raw,
+            answer=answer,
             dead=dead,
         )
     else:
-        note, words = "", tr("{pac} says {answer}", pac=pac, answer=choice.raw if chosen is not None else "DIRECT")
-    if chosen is None:
-        return Route(None, f"{source}: {choice.raw}{note}" if note else f"{source}: DIRECT", "pac", words)
-    return Route(_with(chosen, credentials), f"{source}: {choice.raw}{note}", "pac", words)
+        note, words = "", tr("{pac} says {answer}", pac=pac, answer=answer)
+    proxy = _with(chosen, credentials) if chosen is not None else None
+    return Route(proxy, f"{source}: {answer}{note}", "pac", words)
 
 
 class _AnsweringProxies:
