@@ -67,10 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the profile's allow-list rules to FILE (.csv or .json) for a firewall console, and exit",
     )
-    parser.add_argument(
+    hold = parser.add_mutually_exclusive_group()  # two lengths for one hold: refused, never one silently wins
+    hold.add_argument(
         "--hold", metavar="SECONDS", type=_seconds, help="length of the WebSocket hold test (overrides the profile)"
     )
-    parser.add_argument(
+    hold.add_argument(
         "--long-hold", action="store_true", help="hold the WebSockets for the profile's long_hold_seconds (10 minutes)"
     )
     route = parser.add_mutually_exclusive_group()
@@ -187,3 +188,21 @@ def _seconds(text: str) -> float:
 def parse(argv: list[str]) -> argparse.Namespace:
     """Parse `argv`; bad usage raises UsageError, with a hint, instead of exiting."""
     return build_parser().parse_args(argv)
+
+
+def check_demo_options(args: argparse.Namespace) -> None:
+    """A demo checks a simulated venue on this computer: options about this network's route would be ignored."""
+    if args.demo is None:
+        return
+    for flag, given in (
+        ("--proxy", args.proxy is not None),
+        ("--pac", args.pac is not None),
+        ("--no-proxy", bool(args.no_proxy)),
+        ("--proxy-user", args.proxy_user is not None),
+        ("--resolver", bool(args.resolver)),
+    ):
+        if given:
+            raise UsageError(
+                f"{flag} does not go with --demo: a demo checks a simulated venue on this computer, never this "
+                f"network's proxy or DNS; leave {flag} out, or --demo to check this network."
+            )

@@ -8,7 +8,7 @@ import logging
 import sys
 import traceback
 
-from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError, parse
+from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError, check_demo_options, parse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         written = export_rules(args)
         if written != 0 or not args.headless:
             return written
+    try:
+        check_demo_options(args)
+    except UsageError as exc:
+        print(f"sparkgui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if not args.headless:
         needs = [flag for flag, given in _headless_only(args) if given]
         if needs:

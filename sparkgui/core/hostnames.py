@@ -19,7 +19,7 @@ def to_ascii_host(text: str) -> str:
     host = text.strip().rstrip(".")
     if not host:
         raise HostNameError("is empty")
-    if _is_ip_literal(host):
+    if is_ip_literal(host):
         raise HostNameError("is an IP address; give the platform's host name")
     if ".." in host or host.startswith("."):
         raise HostNameError("has an empty label")
@@ -35,7 +35,7 @@ def to_ascii_host(text: str) -> str:
     return ascii_host
 
 
-def _is_ip_literal(host: str) -> bool:
+def is_ip_literal(host: str) -> bool:
     """An IP address in any form a browser reads as one: `1.2.3.4`, `[::1]`, `127.1`, `2130706433`, `0x7f.0.0.1`.
 
     WHATWG: a last label that is all digits, or a hex number, makes the whole host an IPv4 address.

@@ -29,6 +29,17 @@ def test_options_only_a_headless_run_honours_are_refused_without_it(option: list
     assert code == 3 and f"{option[0]} works with --headless" in err and "Traceback" not in err
 
 
+def test_two_lengths_for_one_hold_are_refused_rather_than_one_winning() -> None:
+    code, _out, err = run(sparkgui("--headless", "--demo", "ready", "--hold", "5", "--long-hold"))
+    assert code == 3 and "--long-hold" in err and "--hold" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("option", [["--proxy", "http://127.0.0.1:3128"], ["--no-proxy"], ["--resolver", "127.0.0.1"]])
+def test_a_demo_refuses_route_options_it_would_ignore(option: list[str]) -> None:
+    code, _out, err = run(sparkgui("--headless", "--demo", "ready", *option))
+    assert code == 3 and f"{option[0]} does not go with --demo" in err and "Traceback" not in err
+
+
 def test_help_lists_the_demo_scenarios_and_every_exit_status() -> None:
     code, out, _ = run(sparkgui("--help"))
     assert code == 0

@@ -27,6 +27,8 @@ def test_proxy_urls() -> None:
         ("http://h:99999", "invalid port"),
         ("http://bob:hunter2@:3128", "has no host"),
         ("http://exa mple:3128", "not a valid"),
+        ("http://bob:hunter2@10.1:3128", "not a complete IP address"),
+        ("0x7f.1:3128", "not a complete IP address"),
     ],
 )
 def test_bad_proxy_urls_never_echo_the_password(text: str, message: str) -> None:

@@ -6,7 +6,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from sparkgui.core.hostnames import HostNameError, to_ascii_host
+from sparkgui.core.hostnames import HostNameError, is_ip_literal, to_ascii_host
 
 
 class ProxyUrlError(ValueError):
@@ -68,6 +68,10 @@ def parse_proxy_url(text: str, *, what: str = "proxy") -> ProxySpec:
     try:
         ipaddress.ip_address(host)
     except ValueError:
+        if is_ip_literal(host):  # `10.1`, `0x7f.1`: a browser's shorthand for an address, ambiguous here
+            raise ProxyUrlError(
+                f"{what}: the host {host!r} is not a complete IP address; write it in full (like 10.0.0.1)"
+            ) from None
         try:
             host = to_ascii_host(host)
         except HostNameError as exc:
