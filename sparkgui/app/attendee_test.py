@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sparkgui.core.attendees import AttendeeResults, PhoneTest, network_of, parse_phone_tests
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Explained, tr
 from sparkgui.core.profile import Endpoint, Profile
 
 if TYPE_CHECKING:  # the engine (dnspython, aiohttp) loads once a session opens, never with the window
@@ -24,12 +24,8 @@ POLL_SECONDS = 3.0  # how often the desktop asks the probe for new results
 MAX_ANSWER_BYTES = 256 * 1024  # 500 results are about 100 KB
 
 
-class AttendeeTestError(Exception):
+class AttendeeTestError(Explained):
     """The session could not be opened or read; `text` says why, for a person."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.render())
-        self.text = text
 
 
 class AttendeeSource(Protocol):

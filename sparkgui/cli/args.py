@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
+from sparkgui.core.i18n import Explained, Text, tr
+
 EXIT_READY = 0
 EXIT_WARNINGS = 1
 EXIT_NOT_READY = 2
@@ -38,8 +40,11 @@ examples:
 """
 
 
-class UsageError(Exception):
-    """Bad command-line usage; the message says what to change."""
+class UsageError(Explained):
+    """Bad command-line usage; the message says what to change (argparse's own messages stay English)."""
+
+    def __init__(self, text: Text | str) -> None:
+        super().__init__(text if isinstance(text, Text) else Text(text))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -203,6 +208,9 @@ def check_demo_options(args: argparse.Namespace) -> None:
     ):
         if given:
             raise UsageError(
-                f"{flag} does not go with --demo: a demo checks a simulated venue on this computer, never this "
-                f"network's proxy or DNS; leave {flag} out, or --demo to check this network."
+                tr(
+                    "{flag} does not go with --demo: a demo checks a simulated venue on this computer, never this "
+                    "network's proxy or DNS; leave {flag} out, or --demo to check this network.",
+                    flag=flag,
+                )
             )

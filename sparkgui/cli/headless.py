@@ -33,7 +33,7 @@ from sparkgui.core.attendees import AttendeeResults, with_attendees
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.demo.scenarios import scenario_named
 from sparkgui.core.event import EventInfo
-from sparkgui.core.i18n import minutes_number, system_language, tr
+from sparkgui.core.i18n import Text, minutes_number, reason_of, system_language, tr
 from sparkgui.core.model import Verdict
 from sparkgui.core.net.resolver import ResolverConfig
 from sparkgui.core.profile import Profile, ProfileError, load_bundled_profile, load_profile
@@ -54,6 +54,7 @@ EXIT_FOR_VERDICT = {
 
 def run_headless(args: argparse.Namespace) -> int:
     """Check every option before the run starts, run it, print and write the results; return the exit status."""
+    lang = args.lang or system_language()
     try:
         profile = load_profile_option(args.profile)
         _check_hold(args, profile)
@@ -72,9 +73,8 @@ def run_headless(args: argparse.Namespace) -> int:
         check_output_path(args.pdf, "--pdf", folder_allowed=True)
         check_distinct_outputs(args.json, args.pdf)
     except (UsageError, ProfileError, ValueError) as exc:
-        print(f"sparkgui: {exc}", file=sys.stderr)
+        print(f"sparkgui: {reason_of(exc).render(lang)}", file=sys.stderr)
         return EXIT_USAGE
-    lang = args.lang or system_language()
     event = EventInfo.from_options(args.event, args.venue, args.contact, args.attendees)
     json_to_stdout = args.json == "-"
     summary_stream = sys.stderr if json_to_stdout else sys.stdout
@@ -117,7 +117,7 @@ def run_headless(args: argparse.Namespace) -> int:
             try:
                 digest = write_report(report, args.json)
             except WriteError as exc:
-                print(f"sparkgui: {exc}", file=sys.stderr)
+                print(f"sparkgui: {exc.render(lang)}", file=sys.stderr)
                 written = False
             else:
                 saved = tr("JSON report: {path} (SHA-256 {digest})", path=args.json, digest=digest)
@@ -138,9 +138,13 @@ def _remember(report: dict[str, Any], lang: str, stream: TextIO, history: Histor
 
     kept = keep_run(report, history)
     for note in kept.notes:
-        print(f"sparkgui: {note}", file=sys.stderr)
+        print(f"sparkgui: {note.render(lang)}", file=sys.stderr)
     if kept.problem is not None or kept.run_id is None:
-        print(f"sparkgui: not kept in the history: {kept.problem}", file=sys.stderr)
+        problem = kept.problem or tr("the history gave no run number")
+        print(
+            f"sparkgui: {tr('This run was not kept in the history: {problem}', problem=problem).render(lang)}",
+            file=sys.stderr,
+        )
         return
     kept_line = tr("Kept in the history as run {id} (sparkgui --history).", id=kept.run_id)
     print(kept_line.render(lang), file=stream)
@@ -238,7 +242,11 @@ def _check_hold(args: argparse.Namespace, profile: Profile) -> None:
     if (args.hold is not None or args.long_hold) and profile.websocket is None:
         flag = "--hold" if args.hold is not None else "--long-hold"
         raise UsageError(
-            f"{flag}: the profile {profile.source} has no [websocket] section, so there is nothing to hold."
+            tr(
+                "{flag}: the profile {profile} has no [websocket] section, so there is nothing to hold.",
+                flag=flag,
+                profile=profile.source,
+            )
         )
 
 
@@ -246,7 +254,7 @@ def _check_watch(args: argparse.Namespace) -> None:
     """A watch keeps every round in the history; the one-run options would not say which round they meant."""
     if args.watch is None:
         if args.watch_rounds is not None:
-            raise UsageError("--watch-rounds: give --watch MINUTES too, to say how often a round runs.")
+            raise UsageError(tr("--watch-rounds: give --watch MINUTES too, to say how often a round runs."))
         return
     for flag, given in (
         ("--json", args.json),
@@ -257,15 +265,20 @@ def _check_watch(args: argparse.Namespace) -> None:
     ):
         if given:
             raise UsageError(
-                f"{flag} does not go with --watch: every round is kept in the history (sparkgui --history), "
-                "and one connection is held all along; export a round with sparkgui --show ID."
+                tr(
+                    "{flag} does not go with --watch: every round is kept in the history (sparkgui --history), "
+                    "and one connection is held all along; export a round with sparkgui --show ID.",
+                    flag=flag,
+                )
             )
 
 
 def load_profile_option(path: str | None) -> Profile:
     """The profile `--profile` names, else the bundled one; an empty name is refused."""
     if path is not None and not path.strip():
-        raise UsageError("--profile '': give the path of a profile file, or leave the option out for the built-in one")
+        raise UsageError(
+            tr("--profile '': give the path of a profile file, or leave the option out for the built-in one")
+        )
     return load_profile(path) if path else load_bundled_profile()
 
 
@@ -274,7 +287,7 @@ def check_distinct_outputs(json_path: str | None, pdf_path: str | None) -> None:
     if not json_path or not pdf_path or json_path == "-":
         return
     if os.path.realpath(json_path) == os.path.realpath(pdf_path):
-        raise UsageError(f"--json and --pdf both name {pdf_path}: give each report its own file.")
+        raise UsageError(tr("--json and --pdf both name {path}: give each report its own file.", path=pdf_path))
 
 
 def check_output_path(path: str | None, option: str, *, folder_allowed: bool = False) -> None:
@@ -282,31 +295,56 @@ def check_output_path(path: str | None, option: str, *, folder_allowed: bool = F
     if path is None or (path == "-" and option == "--json"):
         return
     if not path.strip():
-        raise UsageError(f"{option} '': give a file name.")
+        raise UsageError(tr("{option} '': give a file name.", option=option))
     if path == "-":
-        raise UsageError(f"{option} -: give a file or folder name; only --json can go to standard output.")
+        raise UsageError(
+            tr("{option} -: give a file or folder name; only --json can go to standard output.", option=option)
+        )
     given = Path(path)
     if len(os.fsencode(given.name)) > MAX_NAME_BYTES:
-        raise UsageError(f"{option}: the file name is {len(os.fsencode(given.name))} bytes long; keep it under 255.")
+        raise UsageError(
+            tr(
+                "{option}: the file name is {size} bytes long; keep it under 255.",
+                option=option,
+                size=len(os.fsencode(given.name)),
+            )
+        )
     if given.is_symlink():
         try:
             given.stat()
         except OSError as exc:  # a loop (ELOOP); a dangling link is fine: its target is made
             if exc.errno == errno.ELOOP:
-                raise UsageError(f"{option} {path}: is a symbolic link that loops; give a file name.") from None
+                raise UsageError(
+                    tr("{option} {path}: is a symbolic link that loops; give a file name.", option=option, path=path)
+                ) from None
     target = Path(os.path.realpath(given))  # a link is written through: its target's folder is what counts
     if target.is_file() and not target.stat().st_mode & stat.S_IWUSR:
-        raise UsageError(f"{option} {path}: the file is read-only; make it writable or give another name.")
+        raise UsageError(
+            tr(
+                "{option} {path}: the file is read-only; make it writable or give another name.",
+                option=option,
+                path=path,
+            )
+        )
     problem = special_file_problem(target)
     if problem is not None and not target.is_dir():  # a folder is judged below, with its own message
-        raise UsageError(f"{option} {path}: {problem}.")
+        raise UsageError(Text("{option} {path}: {problem}.", {"option": option, "path": path, "problem": problem}))
     if target.is_dir():
         if not folder_allowed:
-            raise UsageError(f"{option} {path}: is a folder; give a file name.")
+            raise UsageError(tr("{option} {path}: is a folder; give a file name.", option=option, path=path))
         folder = target
     else:
         folder = target.parent if str(target.parent) else Path(".")
         if not folder.is_dir():
-            raise UsageError(f"{option} {path}: the folder {folder} does not exist.")
+            raise UsageError(
+                tr("{option} {path}: the folder {folder} does not exist.", option=option, path=path, folder=str(folder))
+            )
     if not os.access(folder, os.W_OK):
-        raise UsageError(f"{option} {path}: the folder {folder} is not writable; choose another one.")
+        raise UsageError(
+            tr(
+                "{option} {path}: the folder {folder} is not writable; choose another one.",
+                option=option,
+                path=path,
+                folder=str(folder),
+            )
+        )

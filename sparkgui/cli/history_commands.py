@@ -20,16 +20,18 @@ def history_command(args: argparse.Namespace) -> int:
     try:
         code = _dispatch(history, args, lang)
     except HistoryError as exc:
-        print(f"sparkgui: {exc}", file=sys.stderr)
+        print(f"sparkgui: {exc.render(lang)}", file=sys.stderr)
         return EXIT_USAGE
     for note in history.notes:
-        print(f"sparkgui: {note}", file=sys.stderr)
+        print(f"sparkgui: {note.render(lang)}", file=sys.stderr)
     return code
 
 
 def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
     if args.history and ((args.json not in (None, "-")) or args.pdf):
-        raise HistoryError("--history lists the runs on the terminal (--json - for JSON); to export one, use --show ID")
+        raise HistoryError(
+            tr("--history lists the runs on the terminal (--json - for JSON); to export one, use --show ID")
+        )
     if args.history:
         runs = history.runs(demo=None)
         if args.json == "-":
@@ -43,7 +45,7 @@ def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
         return 0
     if args.forget is not None:
         if not history.forget(args.forget):
-            raise HistoryError(f"there is no run {args.forget} in the history; --history lists them")
+            raise HistoryError(tr("there is no run {run} in the history; --history lists them", run=args.forget))
         print(tr("Run {id} deleted from the history.", id=args.forget).render(lang), file=sys.stderr)
         return 0
     if args.forget_all:
@@ -75,14 +77,16 @@ def _run_line(run: RunSummary, lang: str, width: int) -> str:
 def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
     ids: list[int] = list(args.compare)
     if len(ids) > 2:
-        raise HistoryError("--compare takes two runs (older first), or one to compare with the previous")
+        raise HistoryError(tr("--compare takes two runs (older first), or one to compare with the previous"))
     if len(ids) == 2 and ids[0] == ids[1]:
-        raise HistoryError(f"--compare {ids[0]} {ids[1]}: give two different runs (older first)")
+        raise HistoryError(
+            tr("--compare {first} {second}: give two different runs (older first)", first=ids[0], second=ids[1])
+        )
     if len(ids) == 1:
         previous = history.previous(ids[0])
         if previous is None:
             history.report(ids[0])  # "there is no run N" when there is none at all
-            raise HistoryError(f"run {ids[0]} has no earlier run at the same venue to compare with")
+            raise HistoryError(tr("run {run} has no earlier run at the same venue to compare with", run=ids[0]))
         ids.insert(0, previous)
     comparison = compare(history.report(ids[0]), history.report(ids[1]))
     if args.json == "-":
@@ -115,6 +119,6 @@ def _show(history: History, args: argparse.Namespace, lang: str) -> int:
             language = str(report.get("language") or lang)
             write_pdf(report, args.pdf, lang=language if language in LANGUAGES else lang)
     except (WriteError, UsageError) as exc:
-        raise HistoryError(str(exc)) from None
-    print(f"Run {args.show} exported.", file=sys.stderr)
+        raise HistoryError(exc.text) from None
+    print(tr("Run {id} exported.", id=args.show).render(lang), file=sys.stderr)
     return 0

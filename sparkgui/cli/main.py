@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         check_demo_options(args)
     except UsageError as exc:
-        print(f"sparkgui: {exc}", file=sys.stderr)
+        from sparkgui.core.i18n import system_language
+
+        print(f"sparkgui: {exc.render(args.lang or system_language())}", file=sys.stderr)
         return EXIT_USAGE
     if not args.headless:
         needs = [flag for flag, given in _headless_only(args) if given]

@@ -12,6 +12,7 @@ import os
 import sys
 
 from sparkgui.cli.args import UsageError
+from sparkgui.core.i18n import Text, tr
 from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxyUrlError, parse_proxy_url
 from sparkgui.core.net.routes import RouteConfig
 
@@ -21,23 +22,30 @@ PASSWORD_VARIABLE = "SPARKGUI_PROXY_PASSWORD"
 def route_config(args: argparse.Namespace) -> RouteConfig:
     """Build the route from the proxy options, asking for the proxy password if needed; raise UsageError."""
     if args.proxy is not None and not args.proxy.strip():
-        raise UsageError("--proxy '': give the proxy as http://host:port, or use --no-proxy")
+        raise UsageError(tr("--proxy '': give the proxy as http://host:port, or use --no-proxy"))
     if args.proxy and _has_password(args.proxy):  # refused, and never echoed: it is a secret
         raise UsageError(
-            "--proxy: the URL holds a password, which anyone on this computer can read in the process list. "
-            f"Give --proxy http://host:port --proxy-user USER; the password is asked for, or read from "
-            f"{PASSWORD_VARIABLE}."
+            tr(
+                "--proxy: the URL holds a password, which anyone on this computer can read in the process list. "
+                "Give --proxy http://host:port --proxy-user USER; the password is asked for, or read from "
+                "{variable}.",
+                variable=PASSWORD_VARIABLE,
+            )
         )
     try:
         proxy = parse_proxy_url(args.proxy, what="--proxy") if args.proxy else None
     except ProxyUrlError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(exc.text) from None
     if args.pac and "://" not in args.pac:
-        raise UsageError(f"--pac {args.pac!r}: expected a URL such as http://wpad.example/proxy.pac or file:///…")
+        raise UsageError(
+            tr("--pac {pac}: expected a URL such as http://wpad.example/proxy.pac or file:///…", pac=repr(args.pac))
+        )
     if args.pac and _has_password(args.pac):  # the same secret, the same refusal
         raise UsageError(
-            "--pac: the URL holds a password, which anyone on this computer can read in the process list, and "
-            "which would go into the report. Give the PAC file's address without it."
+            tr(
+                "--pac: the URL holds a password, which anyone on this computer can read in the process list, and "
+                "which would go into the report. Give the PAC file's address without it."
+            )
         )
     credentials = _credentials(args.proxy_user) if args.proxy_user else None
     from sparkgui.app.system_proxy import system_proxy_for_this_os
@@ -56,17 +64,23 @@ def _credentials(user: str) -> ProxyCredentials:
     if password is None:
         if not sys.stdin.isatty():
             raise UsageError(
-                f"--proxy-user {user}: no terminal to ask the password on; set {PASSWORD_VARIABLE} instead."
+                tr(
+                    "--proxy-user {user}: no terminal to ask the password on; set {variable} instead.",
+                    user=user,
+                    variable=PASSWORD_VARIABLE,
+                )
             )
         try:
             password = getpass.getpass(f"Proxy password for {user}: ")
         except (EOFError, KeyboardInterrupt):
-            raise UsageError("no proxy password given.") from None
-    for what, text in (("--proxy-user", user), ("the proxy password", password)):
+            raise UsageError(tr("no proxy password given.")) from None
+    for what, text in ((Text("--proxy-user"), user), (tr("the proxy password"), password)):
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:  # bytes from the environment that are not text
-            raise UsageError(f"{what} is not valid text (it holds bytes that are not UTF-8); type it again.") from None
+            raise UsageError(
+                tr("{what} is not valid text (it holds bytes that are not UTF-8); type it again.", what=what)
+            ) from None
     return ProxyCredentials(user, password)
 
 

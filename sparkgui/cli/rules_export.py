@@ -9,7 +9,7 @@ from pathlib import Path
 from sparkgui.cli.args import EXIT_USAGE, UsageError
 from sparkgui.core.allowlist import rules_csv, rules_document
 from sparkgui.core.atomic import WriteError, write_atomically
-from sparkgui.core.i18n import system_language, trn
+from sparkgui.core.i18n import system_language, tr, trn
 from sparkgui.core.profile import ProfileError
 
 FORMATS = (".csv", ".json")
@@ -20,22 +20,24 @@ def export_rules(args: argparse.Namespace) -> int:
     from sparkgui.cli.headless import check_output_path, load_profile_option
 
     target = str(args.rules)
+    lang = args.lang or system_language()
     try:
         profile = load_profile_option(args.profile)
         check_output_path(target, "--rules")
         suffix = Path(target).suffix.lower()
         if suffix not in FORMATS:
-            raise UsageError(f"--rules {target}: name the file .csv or .json, the formats firewall consoles import.")
+            raise UsageError(
+                tr("--rules {path}: name the file .csv or .json, the formats firewall consoles import.", path=target)
+            )
     except (UsageError, ProfileError) as exc:
-        print(f"sparkgui: {exc}", file=sys.stderr)
+        print(f"sparkgui: {exc.render(lang)}", file=sys.stderr)
         return EXIT_USAGE
-    text = rules_csv(profile) if suffix == ".csv" else rules_document(profile, args.lang or system_language())
+    text = rules_csv(profile) if suffix == ".csv" else rules_document(profile, lang)
     try:
         write_atomically(Path(target), text.encode("utf-8"))
     except WriteError as exc:
-        print(f"sparkgui: {exc}", file=sys.stderr)
+        print(f"sparkgui: {exc.render(lang)}", file=sys.stderr)
         return EXIT_USAGE
-    lang = args.lang or system_language()
     count = len(profile.allow)
     written = trn(
         "{count} allow-list rule written to {path}.", "{count} allow-list rules written to {path}.", count, path=target

@@ -85,7 +85,7 @@ def run_watch(
     def keep(report: dict[str, object]) -> int | None:
         kept = keep_run(report)
         for note in (*kept.notes, *((kept.problem,) if kept.problem else ())):
-            print(f"sparkgui: {note}", file=sys.stderr)
+            print(f"sparkgui: {note.render(lang)}", file=sys.stderr)
         return kept.run_id
 
     out = sys.stdout

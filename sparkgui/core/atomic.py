@@ -9,32 +9,34 @@ import stat
 import tempfile
 from pathlib import Path
 
+from sparkgui.core.i18n import Explained, Text, tr
+
 _REASONS = {
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the folder is read-only",
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exceeded",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "a part of the path is not a folder",
-    errno.EISDIR: "the path is a folder",
+    errno.EACCES: tr("permission denied"),
+    errno.EPERM: tr("permission denied"),
+    errno.EROFS: tr("the folder is read-only"),
+    errno.ENOSPC: tr("the disk is full"),
+    errno.EDQUOT: tr("the disk quota is exceeded"),
+    errno.ENOENT: tr("the folder does not exist"),
+    errno.ENOTDIR: tr("a part of the path is not a folder"),
+    errno.EISDIR: tr("the path is a folder"),
 }
 
 
-class WriteError(OSError):
+class WriteError(Explained, OSError):
     """A file could not be written; the message says why and what to do."""
 
 
-def special_file_problem(path: str | Path) -> str | None:
+def special_file_problem(path: str | Path) -> Text | None:
     """Why `path` cannot take a report (it is a folder, a device, a pipe or a socket), or None if it can."""
     try:
         mode = Path(os.path.realpath(path)).stat().st_mode
     except OSError:
         return None  # nothing there yet (or unreadable): the write itself will say
     if stat.S_ISDIR(mode):
-        return "it is a folder. Give a file name"
+        return tr("it is a folder. Give a file name")
     if not stat.S_ISREG(mode):
-        return "it is not a regular file (a device, a pipe or a socket). Give a file name"
+        return tr("it is not a regular file (a device, a pipe or a socket). Give a file name")
     return None
 
 
@@ -49,7 +51,7 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
     target = Path(os.path.realpath(given))
     problem = special_file_problem(target)
     if problem is not None:
-        raise WriteError(f"Could not write {given}: {problem}.")
+        raise WriteError(tr("Could not write {path}: {problem}.", path=str(given), problem=problem))
     tmp_name: str | None = None
     try:
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
@@ -61,9 +63,13 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
         os.replace(tmp_name, target)
         tmp_name = None
     except OSError as exc:
-        reason = _REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        reason = _REASONS.get(exc.errno or 0, Text(exc.strerror or str(exc)))
         raise WriteError(
-            f"Could not write {given}: {reason}. Nothing was changed; choose another folder or free some space."
+            tr(
+                "Could not write {path}: {reason}. Nothing was changed; choose another folder or free some space.",
+                path=str(given),
+                reason=reason,
+            )
         ) from None
     finally:
         if tmp_name is not None:

@@ -7,31 +7,35 @@ import re
 
 import idna
 
+from sparkgui.core.i18n import Explained, tr
+
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
-class HostNameError(ValueError):
-    """The text is not a usable DNS host name; the message says why."""
+class HostNameError(Explained, ValueError):
+    """The text is not a usable DNS host name; the message says why, as a clause ("it is empty")."""
 
 
 def to_ascii_host(text: str) -> str:
     """Return the lower-case ASCII (punycode) form of a host name, or raise HostNameError."""
     host = text.strip().rstrip(".")
     if not host:
-        raise HostNameError("is empty")
+        raise HostNameError(tr("it is empty"))
     if is_ip_literal(host):
-        raise HostNameError("is an IP address; give the platform's host name")
+        raise HostNameError(tr("it is an IP address; give the platform's host name"))
     if ".." in host or host.startswith("."):
-        raise HostNameError("has an empty label")
+        raise HostNameError(tr("it has an empty label"))
     try:
         ascii_host = idna.encode(host, uts46=True).decode("ascii")
     except idna.IDNAError as exc:
-        raise HostNameError(f"is not a valid internationalised host name ({exc})") from None
+        raise HostNameError(tr("it is not a valid internationalised host name ({problem})", problem=str(exc))) from None
     if len(ascii_host) > 253:
-        raise HostNameError("is longer than 253 characters")
+        raise HostNameError(tr("it is longer than 253 characters"))
     for label in ascii_host.split("."):
         if not _LABEL.match(label):
-            raise HostNameError(f"has an invalid label {label!r} (letters, digits and inner hyphens only)")
+            raise HostNameError(
+                tr("it has an invalid label {label} (letters, digits and inner hyphens only)", label=repr(label))
+            )
     return ascii_host
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -44,6 +44,32 @@ class Text:
 
     def __str__(self) -> str:
         return self.render()
+
+
+class Explained(Exception):
+    """An error for people: `text` says what is wrong and what to do, in the reader's language.
+
+    `str()` is the English sentence, for logs; a window or a terminal renders `text` in its own language.
+    """
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.render())
+        self.text = text
+
+    def render(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The message in `lang`."""
+        return self.text.render(lang)
+
+
+def joined(texts: Sequence[Text], separator: str = "; ") -> Text:
+    """Several texts shown as one, each still rendered in the reader's language."""
+    params: dict[str, str | int | float | Text] = {f"part{index}": text for index, text in enumerate(texts)}
+    return Text(separator.join("{" + name + "}" for name in params), params)
+
+
+def reason_of(error: BaseException) -> Text:
+    """What went wrong: translatable when the error was written for people (Explained), else as Python says it."""
+    return error.text if isinstance(error, Explained) else Text(str(error) or type(error).__name__)
 
 
 def tr(template: str, **params: str | int | float | Text) -> Text:

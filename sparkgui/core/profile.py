@@ -11,6 +11,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
+from sparkgui.core.i18n import tr
 from sparkgui.core.profile_model import (
     SCHEMA_VERSION,
     AllowRule,
@@ -58,32 +59,36 @@ def load_profile(path: str | Path) -> Profile:
     fill the memory.
     """
     if not str(path).strip():
-        raise ProfileError("profile", "", "empty file name; give the path of a profile file")
+        raise ProfileError("profile", "", tr("empty file name; give the path of a profile file"))
     path = Path(path)
     source = path.name or str(path)
     try:
         data = read_small_file(path, MAX_PROFILE_BYTES)
     except FileNotFoundError:
-        raise ProfileError(str(path), "", "no such file; check the path") from None
+        raise ProfileError(str(path), "", tr("no such file; check the path")) from None
     except IsADirectoryError:
-        raise ProfileError(str(path), "", "is a folder, not a profile file") from None
+        raise ProfileError(str(path), "", tr("is a folder, not a profile file")) from None
     except NotARegularFile:
         raise ProfileError(
-            str(path), "", "is not a regular file (a device, a pipe or a socket); give a .toml file"
+            str(path), "", tr("is not a regular file (a device, a pipe or a socket); give a .toml file")
         ) from None
     except FileTooBig as exc:
         raise ProfileError(
-            str(path), "", f"is {exc.size} bytes; a profile is at most {MAX_PROFILE_BYTES} bytes"
+            str(path),
+            "",
+            tr("is {size} bytes; a profile is at most {limit} bytes", size=exc.size, limit=MAX_PROFILE_BYTES),
         ) from None
     except OSError as exc:
-        raise ProfileError(str(path), "", f"cannot be read ({exc.strerror or exc})") from None
+        raise ProfileError(str(path), "", tr("cannot be read ({reason})", reason=exc.strerror or str(exc))) from None
     return parse_profile(data, source=source, origin=str(path))
 
 
 def load_bundled_profile(name: str = BUNDLED_PROFILE) -> Profile:
     """A profile shipped with sparkgui (resources/profiles/NAME.toml)."""
     if name not in bundled_profile_names():
-        raise ProfileError(name, "", f"no bundled profile of that name; choose {', '.join(bundled_profile_names())}")
+        raise ProfileError(
+            name, "", tr("no bundled profile of that name; choose {names}", names=", ".join(bundled_profile_names()))
+        )
     data = resources.files("sparkgui_resources").joinpath("profiles", f"{name}.toml").read_bytes()
     return parse_profile(data, source=f"{name}.toml", origin=f"bundled:{name}")
 
@@ -99,21 +104,25 @@ def parse_profile(data: bytes, *, source: str, origin: str | None = None) -> Pro
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")  # Windows Notepad's byte-order mark
     except UnicodeDecodeError:
-        raise ProfileError(source, "", "is not UTF-8 text; save it as UTF-8") from None
+        raise ProfileError(source, "", tr("is not UTF-8 text; save it as UTF-8")) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(source, "", f"is not valid TOML ({exc})") from None
+        raise ProfileError(source, "", tr("is not valid TOML ({problem})", problem=str(exc))) from None
     except RecursionError:
-        raise ProfileError(source, "", "is nested too deeply to be a profile") from None
+        raise ProfileError(source, "", tr("is nested too deeply to be a profile")) from None
     except ValueError as exc:  # a whole number of thousands of digits
-        raise ProfileError(source, "", f"holds a value TOML cannot read ({str(exc)[:100]})") from None
+        raise ProfileError(
+            source, "", tr("holds a value TOML cannot read ({problem})", problem=str(exc)[:100])
+        ) from None
     try:
         profile = read_profile_tree(raw, source=source, origin=origin or source)
     except RecursionError:
-        raise ProfileError(source, "", "is nested too deeply to be a profile") from None
+        raise ProfileError(source, "", tr("is nested too deeply to be a profile")) from None
     except (ValueError, OverflowError) as exc:  # a slip of the validator's: still the profile's fault, named
         if isinstance(exc, ProfileError):
             raise
-        raise ProfileError(source, "", f"holds a value sparkgui cannot use ({str(exc)[:100]})") from None
+        raise ProfileError(
+            source, "", tr("holds a value sparkgui cannot use ({problem})", problem=str(exc)[:100])
+        ) from None
     return replace(profile, digest=hashlib.sha256(data).hexdigest())

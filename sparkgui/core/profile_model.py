@@ -7,17 +7,18 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from sparkgui.core.hostnames import parent_domain
+from sparkgui.core.i18n import Explained, Text
 
 SCHEMA_VERSION = 1  # the profile format's version: a file's `schema` key must say it
 
 
-class ProfileError(ValueError):
+class ProfileError(Explained, ValueError):
     """A profile cannot be used. The message names the file, the key and what was expected."""
 
-    def __init__(self, source: str, key: str, problem: str) -> None:
+    def __init__(self, source: str, key: str, problem: Text) -> None:
         self.source, self.key, self.problem = source, key, problem
-        where = f"{source}: {key}: " if key else f"{source}: "
-        super().__init__(where + problem)
+        where: dict[str, str | int | float | Text] = {"source": source, "key": key, "problem": problem}
+        super().__init__(Text("{source}: {key}: {problem}" if key else "{source}: {problem}", where))
 
 
 @dataclass(frozen=True)

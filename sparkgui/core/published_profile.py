@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from sparkgui.core.atomic import WriteError, write_atomically
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, reason_of, tr
 from sparkgui.core.profile import Profile, parse_profile
 from sparkgui.core.signing import PublicKey, SignatureError, verify
 from sparkgui.core.small_files import read_small_file
@@ -95,7 +95,7 @@ def _write_cache(folder: Path, name: str, body: bytes, signature: bytes) -> Text
         write_atomically(folder / f"{name}.toml.sig", signature)
         write_atomically(folder / f"{name}.toml", body)
     except (OSError, WriteError) as exc:
-        return tr("The platform's current profile could not be cached ({reason}).", reason=str(exc))
+        return tr("The platform's current profile could not be cached ({reason}).", reason=reason_of(exc))
     return None
 
 
@@ -131,7 +131,9 @@ async def choose_profile(
     try:
         published = _verified(body, signature, trusted, "published:" + _published_url(bundled))
     except (SignatureError, ValueError, RecursionError) as exc:  # ProfileError is a ValueError
-        return ProfileChoice(best, (tr("The platform's published profile was refused: {reason}.", reason=str(exc)),))
+        return ProfileChoice(
+            best, (tr("The platform's published profile was refused: {reason}.", reason=reason_of(exc)),)
+        )
     if published.version < best.version:
         note = tr(
             "The platform's published profile was refused: its version {version} is older than the {origin} "

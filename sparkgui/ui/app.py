@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sparkgui.cli.args import EXIT_USAGE
+from sparkgui.core.i18n import system_language
 from sparkgui.core.profile import ProfileError
 
 APP_NAME = "sparkgui"
@@ -74,7 +75,7 @@ def run_app(args: argparse.Namespace) -> int:
             keep_history=not getattr(args, "no_history", False),
         )
     except ProfileError as exc:
-        print(f"sparkgui: {exc}", file=sys.stderr)
+        print(f"sparkgui: {exc.render(getattr(args, 'lang', None) or system_language())}", file=sys.stderr)
         return EXIT_USAGE
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

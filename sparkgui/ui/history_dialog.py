@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from sparkgui.core.dates import local_when_text
 from sparkgui.core.history.compare import compare
 from sparkgui.core.history.store import History, HistoryError, RunSummary
-from sparkgui.core.i18n import Text, tr, trn
+from sparkgui.core.i18n import Text, reason_of, tr, trn
 from sparkgui.core.presentation import verdict_title
 from sparkgui.ui.views.buttons import label_buttons
 
@@ -101,7 +101,7 @@ class HistoryDialog(QDialog):
             self.runs = self.history.runs(demo=None)
         except HistoryError as exc:
             self.runs = []
-            self._say(Text(str(exc)))
+            self._say(reason_of(exc))
         self.table.setRowCount(len(self.runs))
         for row, run in enumerate(self.runs):
             verdict = _verdict_word(run.verdict).render(self.lang)
@@ -178,7 +178,7 @@ class HistoryDialog(QDialog):
         try:
             return report_text(self.history.report(run.id))
         except HistoryError as exc:
-            self._say(Text(str(exc)))
+            self._say(reason_of(exc))
             return None
 
     def compare_selected(self) -> bool:
@@ -193,7 +193,7 @@ class HistoryDialog(QDialog):
                 return False
             lines = compare(self.history.report(previous), self.history.report(run.id)).lines(self.lang)
         except HistoryError as exc:
-            self._say(Text(str(exc)))
+            self._say(reason_of(exc))
             return False
         self.comparison.setPlainText("\n".join(lines))
         self.comparison.show()
@@ -208,7 +208,7 @@ class HistoryDialog(QDialog):
         try:
             self.history.forget(run.id)
         except HistoryError as exc:
-            self._say(Text(str(exc)))
+            self._say(reason_of(exc))
             return False
         self.reload()
         self._say(tr("Run of {when} deleted.", when=local_when_text(run.started_at, self.lang)))
@@ -223,7 +223,7 @@ class HistoryDialog(QDialog):
         try:
             write(self.history.report(run.id), path)
         except (HistoryError, WriteError) as exc:
-            self._say(Text(str(exc)))
+            self._say(reason_of(exc))
             return False
         self._say(done)
         return True

@@ -18,7 +18,7 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from sparkgui.app.proxy_choice import describe_choice
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import joined, reason_of, tr
 from sparkgui.core.profile import Profile
 from sparkgui.ui.check_list import CheckList
 from sparkgui.ui.controllers.attendee_controller import AttendeeController
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
             try:
                 self.network = network_settings(self._resolvers)
             except ValueError as exc:
-                self.boxes.show(QMessageBox.Icon.Critical, tr("DNS server option"), Text(str(exc)))
+                self.boxes.show(QMessageBox.Icon.Critical, tr("DNS server option"), reason_of(exc))
                 self._update_buttons()
                 return
         self._show_plan()
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
         try:
             return network_for(self.network, self.proxy.choice, self.proxy.credentials)
         except ValueError as exc:  # a remembered proxy address that no longer parses
-            self.boxes.show(QMessageBox.Icon.Warning, tr("Proxy settings"), Text(str(exc)))
+            self.boxes.show(QMessageBox.Icon.Warning, tr("Proxy settings"), reason_of(exc))
             return None
 
     # Attendees' phones ------------------------------------------------------------------------------------
@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         if kept.problem is not None:
             self.export_bar.set_status(tr("This run was not kept in the history: {problem}", problem=kept.problem))
         elif kept.notes:
-            self.export_bar.set_status(Text("; ".join(kept.notes)))
+            self.export_bar.set_status(joined(kept.notes))
 
     def _state_changed(self) -> None:
         self._update_buttons()

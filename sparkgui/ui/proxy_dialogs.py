@@ -22,18 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from sparkgui.app.proxy_choice import ProxyChoice
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Explained, tr
 from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxyUrlError, parse_proxy_url
 
 PAC_SCHEMES = ("http://", "https://", "file://")
 
 
-class ChoiceError(ValueError):
+class ChoiceError(Explained, ValueError):
     """A proxy setting that cannot work; `text` says why, in words for people."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.render("en"))
-        self.text = text
 
 
 def checked_choice(mode: str, text: str) -> ProxyChoice:
@@ -43,7 +39,7 @@ def checked_choice(mode: str, text: str) -> ProxyChoice:
         try:
             proxy = parse_proxy_url(text, what="proxy")
         except ProxyUrlError as exc:
-            raise ChoiceError(tr("This proxy address cannot be used: {problem}", problem=str(exc))) from None
+            raise ChoiceError(tr("This proxy address cannot be used: {problem}", problem=exc.text)) from None
         if proxy.credentials is not None:
             raise ChoiceError(
                 tr(

@@ -40,6 +40,15 @@ def test_a_demo_refuses_route_options_it_would_ignore(option: list[str]) -> None
     assert code == 3 and f"{option[0]} does not go with --demo" in err and "Traceback" not in err
 
 
+def test_usage_and_profile_errors_follow_lang(tmp_path: Path) -> None:
+    bad = tmp_path / "venue.toml"
+    bad.write_text('schema = 1\nname = "Venue"\nfoo = 1\n', encoding="utf-8")
+    code, _out, err = run(sparkgui("--headless", "--lang", "fr", "--profile", str(bad)))
+    assert code == 3 and "clé inconnue" in err and "unknown key" not in err
+    code, _out, err = run(sparkgui("--headless", "--lang", "fr", "--demo", "--json", str(tmp_path / "no" / "r.json")))
+    assert code == 3 and "n'existe pas" in err and "does not exist" not in err
+
+
 def test_help_lists_the_demo_scenarios_and_every_exit_status() -> None:
     code, out, _ = run(sparkgui("--help"))
     assert code == 0

@@ -134,7 +134,7 @@ def test_a_damaged_file_is_moved_aside_and_a_new_history_starts(tmp_path: Path) 
     (tmp_path / FILE_NAME).write_bytes(b"this is not a database" * 100)
     history = History(tmp_path)
     assert history.add(_report(1)) == 1
-    assert history.notes and "moved to" in history.notes[0]
+    assert history.notes and "moved to" in str(history.notes[0])
     assert [p.name for p in tmp_path.glob(f"{FILE_NAME}.corrupt-*")]
 
 
@@ -170,7 +170,7 @@ def test_a_history_of_another_schema_is_moved_aside(data_folder: Path) -> None:
         db.execute("PRAGMA user_version = 1")
     history = History(data_folder)
     assert history.add(_report(1)) == 1
-    assert history.notes and "moved to" in history.notes[0]
+    assert history.notes and "moved to" in str(history.notes[0])
 
 
 def test_odd_history_requests_are_usage_errors(tmp_path: Path, data_folder: Path) -> None:

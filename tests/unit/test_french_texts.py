@@ -4,19 +4,25 @@ the message to IT in the report's language with the file it goes with."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from sparkgui.app.it_mail import mail_to_it
 from sparkgui.app.it_text import it_text
 from sparkgui.app.session import RunRequest, SessionOutcome
+from sparkgui.core.atomic import WriteError, write_atomically
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import failed, passed, skipped
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.dates import date_text, when_text
 from sparkgui.core.event import EventInfo
-from sparkgui.core.i18n import tr
+from sparkgui.core.i18n import reason_of, tr
 from sparkgui.core.model import RunOutcome, Status
+from sparkgui.core.net.proxy_spec import ProxyUrlError, parse_proxy_url
 from sparkgui.core.presentation import status_tag, tag_width
+from sparkgui.core.profile import ProfileError, load_profile
 from sparkgui.core.report_text import report_text
 from tests.support import Ep, make_profile, record
 
@@ -90,3 +96,21 @@ def test_rules_mailed_without_a_run_say_nothing_of_a_verdict() -> None:
     mail = mail_to_it(None, make_profile([Ep("a.test", 443)]), "rules.csv", "rules", "en")
     assert mail.subject == "Test platform: the allow-list rules for the venue's network"
     assert "ready" not in mail.body.lower() and "Attached: rules.csv, the platform's allow-list rules" in mail.body
+
+
+def test_errors_for_people_speak_the_readers_language(tmp_path: Path) -> None:
+    bad = tmp_path / "venue.toml"
+    bad.write_text('schema = 1\nname = "Venue"\n[[endpoint]]\nhost = "192.0.2.1"\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(bad)
+    assert "is an IP address" in str(caught.value)  # English for logs
+    french = caught.value.render("fr")
+    assert french.startswith("venue.toml: endpoint[1].host: ") and "c'est une adresse IP" in french, french
+    with pytest.raises(ProxyUrlError) as proxy:
+        parse_proxy_url("http://10.1:3128", what="proxy")
+    assert "adresse IP complète" in proxy.value.render("fr")
+    folder = tmp_path / "sub"
+    with pytest.raises(WriteError) as write:
+        write_atomically(folder / "r.json", b"{}")
+    assert "le dossier n'existe pas" in write.value.render("fr") and "Rien n'a été modifié" in write.value.render("fr")
+    assert reason_of(write.value) is write.value.text and reason_of(OSError("odd")).render("fr") == "odd"

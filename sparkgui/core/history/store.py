@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sparkgui.core.i18n import Explained, Text, tr
 from sparkgui.core.report import dumps, sha256_of
 from sparkgui.core.user_folders import data_folder
 
@@ -54,7 +55,7 @@ COLUMNS = (  # every column the migrations make: a table without one is not ours
 )  # fmt: skip
 
 
-class HistoryError(Exception):
+class HistoryError(Explained):
     """The history cannot be read or written; the message says why and what to do."""
 
 
@@ -92,7 +93,7 @@ class History:
         self.folder = folder or data_folder()
         self.path = self.folder / FILE_NAME
         self.max_total_bytes = max_total_bytes
-        self.notes: list[str] = []  # what was done on the way (a corrupt file moved aside), for the person
+        self.notes: list[Text] = []  # what was done on the way (a corrupt file moved aside), for the person
 
     def add(self, report: Mapping[str, Any]) -> int:
         """Keep a finished run's report; return its id. The oldest runs go when the cap is passed."""
@@ -144,13 +145,19 @@ class History:
         with self._connection() as db:
             row = db.execute("SELECT report FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            raise HistoryError(f"there is no run {run_id} in the history ({self.path}); --history lists them")
+            raise HistoryError(
+                tr(
+                    "there is no run {run} in the history ({path}); --history lists them",
+                    run=run_id,
+                    path=str(self.path),
+                )
+            )
         try:
             loaded = json.loads(row[0])
         except (TypeError, ValueError, RecursionError):
             loaded = None
         if not isinstance(loaded, dict):
-            raise HistoryError(f"run {run_id} in the history is damaged (its report is not readable JSON)")
+            raise HistoryError(tr("run {run} in the history is damaged (its report is not readable JSON)", run=run_id))
         return loaded
 
     def previous(self, run_id: int) -> int | None:
@@ -185,8 +192,12 @@ class History:
         except sqlite3.DatabaseError as exc:  # OperationalError among them
             if "locked" in str(exc) or "busy" in str(exc):
                 raise HistoryError(
-                    f"the history ({self.path}) is locked by another sparkgui for more than "
-                    f"{BUSY_TIMEOUT_MS // 1000} s; the run's own report was not affected. Try again."
+                    tr(
+                        "the history ({path}) is locked by another sparkgui for more than {seconds} s; the run's "
+                        "own report was not affected. Try again.",
+                        path=str(self.path),
+                        seconds=BUSY_TIMEOUT_MS // 1000,
+                    )
                 ) from None
             failure, damaged = str(exc), _is_corruption(exc)
         else:
@@ -195,14 +206,24 @@ class History:
             db.close()
         if damaged:  # a damaged page found by this query, not at opening: the same remedy
             self._move_aside()
-            raise HistoryError(f"the history ({self.path}) was damaged; a new one is started") from None
-        raise HistoryError(f"the history ({self.path}) cannot be used: {failure}") from None
+            raise HistoryError(
+                tr("the history ({path}) was damaged; a new one is started", path=str(self.path))
+            ) from None
+        raise HistoryError(
+            tr("the history ({path}) cannot be used: {problem}", path=str(self.path), problem=failure)
+        ) from None
 
     def _open(self) -> sqlite3.Connection:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise HistoryError(f"the history folder {self.folder} cannot be made: {exc.strerror or exc}") from None
+            raise HistoryError(
+                tr(
+                    "the history folder {folder} cannot be made: {problem}",
+                    folder=str(self.folder),
+                    problem=exc.strerror or str(exc),
+                )
+            ) from None
         for attempt in range(2):
             try:
                 db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -214,7 +235,9 @@ class History:
                 return db
             except sqlite3.DatabaseError as exc:
                 if attempt or not _is_corruption(exc):
-                    raise HistoryError(f"the history ({self.path}) cannot be opened: {exc}") from None
+                    raise HistoryError(
+                        tr("the history ({path}) cannot be opened: {problem}", path=str(self.path), problem=str(exc))
+                    ) from None
                 self._move_aside()
         raise AssertionError("unreachable")
 
@@ -224,7 +247,9 @@ class History:
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{self.path}{suffix}").replace(f"{aside}{suffix}")
-        self.notes.append(f"the history file was damaged: it was moved to {aside} and a new one started")
+        self.notes.append(
+            tr("the history file was damaged: it was moved to {path} and a new one started", path=str(aside))
+        )
 
     def _prune(self, db: sqlite3.Connection) -> None:
         total = int(db.execute("SELECT COALESCE(SUM(size), 0) FROM runs").fetchone()[0])
@@ -302,8 +327,8 @@ class Kept:
     """What became of a run given to the history: its id, or why it was not kept; notes on the way."""
 
     run_id: int | None
-    problem: str | None = None
-    notes: tuple[str, ...] = ()
+    problem: Text | None = None
+    notes: tuple[Text, ...] = ()
 
 
 def keep_run(report: Mapping[str, Any], history: History | None = None) -> Kept:
@@ -315,5 +340,5 @@ def keep_run(report: Mapping[str, Any], history: History | None = None) -> Kept:
     try:
         run_id = history.add(report)
     except HistoryError as exc:
-        return Kept(None, str(exc), tuple(history.notes))
+        return Kept(None, exc.text, tuple(history.notes))
     return Kept(run_id, None, tuple(history.notes))

@@ -7,10 +7,14 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from sparkgui.core.hostnames import HostNameError, is_ip_literal, to_ascii_host
+from sparkgui.core.i18n import Explained, Text, tr
 
 
-class ProxyUrlError(ValueError):
+class ProxyUrlError(Explained, ValueError):
     """A proxy setting cannot be understood; the message says what is expected (never the password)."""
+
+    def __init__(self, what: str | Text, problem: Text) -> None:
+        super().__init__(Text("{what}: {problem}", {"what": what, "problem": problem}))
 
 
 @dataclass(frozen=True)
@@ -46,38 +50,49 @@ class ProxySpec:
         return self.address
 
 
-def parse_proxy_url(text: str, *, what: str = "proxy") -> ProxySpec:
+def parse_proxy_url(text: str, *, what: str | Text = "proxy") -> ProxySpec:
     """Read `http://[user[:password]@]host:port` (or `host:port`). Raise ProxyUrlError with a usable message."""
     raw = text.strip()
     if not raw:
-        raise ProxyUrlError(f"{what}: empty; expected http://host:port")
+        raise ProxyUrlError(what, tr("empty; expected http://host:port"))
     if "://" not in raw:
         raw = "http://" + raw
     try:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError:
-        raise ProxyUrlError(f"{what}: {_redacted(text)} has an invalid port; expected http://host:port") from None
+        raise ProxyUrlError(
+            what, tr("{setting} has an invalid port; expected http://host:port", setting=_redacted(text))
+        ) from None
     if parts.scheme.lower() not in ("http", "https"):
         raise ProxyUrlError(
-            f"{what}: {parts.scheme}:// proxies are not supported; expected an HTTP proxy (http://host:port)"
+            what,
+            tr(
+                "{scheme}:// proxies are not supported; expected an HTTP proxy (http://host:port)",
+                scheme=parts.scheme,
+            ),
         )
     if not parts.hostname:
-        raise ProxyUrlError(f"{what}: {_redacted(text)} has no host; expected http://host:port")
+        raise ProxyUrlError(what, tr("{setting} has no host; expected http://host:port", setting=_redacted(text)))
     host = parts.hostname
     try:
         ipaddress.ip_address(host)
     except ValueError:
         if is_ip_literal(host):  # `10.1`, `0x7f.1`: a browser's shorthand for an address, ambiguous here
             raise ProxyUrlError(
-                f"{what}: the host {host!r} is not a complete IP address; write it in full (like 10.0.0.1)"
+                what,
+                tr("the host {host} is not a complete IP address; write it in full (like 10.0.0.1)", host=repr(host)),
             ) from None
         try:
             host = to_ascii_host(host)
         except HostNameError as exc:
-            raise ProxyUrlError(f"{what}: the host {host!r} {exc}") from None
+            raise ProxyUrlError(
+                what, tr("the host {host} cannot be used: {problem}", host=repr(host), problem=exc.text)
+            ) from None
     if port == 0:
-        raise ProxyUrlError(f"{what}: {_redacted(text)} has port 0; expected http://host:port with a real port")
+        raise ProxyUrlError(
+            what, tr("{setting} has port 0; expected http://host:port with a real port", setting=_redacted(text))
+        )
     credentials = None
     if parts.username:
         credentials = ProxyCredentials(unquote(parts.username), unquote(parts.password or ""))

@@ -169,7 +169,7 @@ def _from_environment(
     name, setting = _first_set(environ, ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"))
     if not setting:
         return None
-    proxy = _with(parse_proxy_url(setting, what=f"environment variable {name}"), credentials)
+    proxy = _with(parse_proxy_url(setting, what=tr("environment variable {name}", name=name)), credentials)
     _, no_proxy = _first_set(environ, ("no_proxy", "NO_PROXY"))
     routes = {}
     for url in urls:
@@ -231,7 +231,7 @@ async def _from_system(
             routes[url] = Route(None, "system settings (direct)", words=tr("the system's settings: direct"))
             continue
         try:
-            proxy = _with(parse_proxy_url(answer, what="system proxy"), credentials)
+            proxy = _with(parse_proxy_url(answer, what=tr("system proxy")), credentials)
             routes[url] = Route(proxy, "system settings", "proxy", tr("the system's settings"))
         except ProxyUrlError as exc:
             considered.append("system settings: unusable")

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from sparkgui.core.attendees import AttendeeResults, with_attendees
 from sparkgui.core.event import EventInfo
-from sparkgui.core.i18n import Text, tr
+from sparkgui.core.i18n import Text, reason_of, tr
 from sparkgui.core.profile import Profile
 from sparkgui.ui.event_form import EventForm
 from sparkgui.ui.message_boxes import MessageBoxes
@@ -121,7 +121,7 @@ class ExportController(QObject):
         try:
             write_report(report, path)
         except WriteError as exc:
-            self.boxes.show(QMessageBox.Icon.Warning, tr("The report was not saved"), Text(str(exc)))
+            self.boxes.show(QMessageBox.Icon.Warning, tr("The report was not saved"), reason_of(exc))
             return False
         self._saved(path, "json", tr("Saved the JSON report to {path}.", path=path))
         return True
@@ -151,7 +151,7 @@ class ExportController(QObject):
         try:
             write_pdf(report, path, lang=self._lang())
         except WriteError as exc:
-            self.boxes.show(QMessageBox.Icon.Warning, tr("The PDF was not saved"), Text(str(exc)))
+            self.boxes.show(QMessageBox.Icon.Warning, tr("The PDF was not saved"), reason_of(exc))
             return False
         finally:
             QApplication.restoreOverrideCursor()
@@ -187,7 +187,7 @@ class ExportController(QObject):
         try:
             write_atomically(Path(path), text.encode("utf-8"))
         except WriteError as exc:
-            self.boxes.show(QMessageBox.Icon.Warning, tr("The rules were not saved"), Text(str(exc)))
+            self.boxes.show(QMessageBox.Icon.Warning, tr("The rules were not saved"), reason_of(exc))
             return False
         self._saved(path, "rules", tr("Saved the allow-list rules to {path}.", path=path))
         return True

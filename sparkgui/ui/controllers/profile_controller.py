@@ -58,7 +58,7 @@ class ProfileController(QObject):
             try:
                 return load_by_source(remembered), None
             except ProfileError as exc:
-                note = tr("The last profile could not be loaded ({problem}); using the built-in one.", problem=str(exc))
+                note = tr("The last profile could not be loaded ({problem}); using the built-in one.", problem=exc.text)
                 return load_bundled_profile(), note
         return load_bundled_profile(), None
 
@@ -161,5 +161,5 @@ class ProfileController(QObject):
         self.boxes.show(
             QMessageBox.Icon.Warning,
             tr("This profile cannot be used"),
-            tr("{problem}\n\nThe current profile stays in use.", problem=str(exc)),
+            tr("{problem}\n\nThe current profile stays in use.", problem=exc.text),
         )
