@@ -37,3 +37,24 @@ def test_a_hostile_handshake_ends_in_a_named_tls_cause(case: str, pki: LoopbackP
     hostile.assert_well_behaved("tls:", causes)
     assert hostile.result("tcp:")["status"] == "pass"  # the port answered: it is not a firewall matter
     assert hostile.result("https:")["cause"] == "skipped.prerequisite"
+
+
+def _alert(description: int) -> bytes:
+    """A fatal TLS alert record, as a server or an SNI filter sends it in answer to the ClientHello."""
+    return bytes([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, description])
+
+
+ALERTS = {
+    "unrecognized_name": (112, "tls.blocked", "refused as soon as the name was sent"),
+    "access_denied": (49, "tls.blocked", "refused as soon as the name was sent"),
+    "handshake_failure": (40, "tls.handshake_failed", "no TLS version or cipher"),
+    "protocol_version": (70, "tls.handshake_failed", "no TLS version or cipher"),
+}
+
+
+@pytest.mark.parametrize("alert", sorted(ALERTS))
+def test_an_alert_refusing_the_hello_says_what_it_refused(alert: str, pki: LoopbackPki, tmp_path: Path) -> None:
+    description, cause, words = ALERTS[alert]
+    hostile = run(run_against_peer(tmp_path / "run", peers.close_after(peers.read_some, _alert(description))))
+    tls = hostile.assert_well_behaved("tls:", {cause})
+    assert words in tls["summary"], tls["summary"]

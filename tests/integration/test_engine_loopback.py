@@ -248,6 +248,33 @@ def test_expired_certificate(pki: LoopbackPki) -> None:
     )
 
 
+def test_an_out_of_date_certificate_for_another_name_is_a_stranger_not_an_expiry(pki: LoopbackPki) -> None:
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)  # a portal's stale certificate of its own
+    assert _tls_case(pki, "portal.example", not_before=past - dt.timedelta(days=365), not_after=past) == (
+        "tls.hostname_mismatch",
+        Status.FAIL,
+    )
+
+
+def test_a_certificate_not_valid_yet_says_from_when(pki: LoopbackPki) -> None:
+    async def scenario() -> None:
+        soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+        runner, port = await start_https(
+            pki.server_context("app.test", not_before=soon, not_after=soon + dt.timedelta(days=90))
+        )
+        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
+        try:
+            outcome = await run_checks(make_profile([Ep("app.test", port)]), dns.port)
+        finally:
+            await runner.cleanup()
+            await dns.stop()
+        result = by_id(outcome)[f"tls:app.test:{port}"].result
+        assert (result.status, result.cause) == (Status.FAIL, "tls.expired")
+        assert "is not valid yet (valid from " + soon.date().isoformat() in str(result.summary), result.summary
+
+    run(scenario())
+
+
 def test_untrusted_chain_names_the_issuer(pki: LoopbackPki) -> None:
     async def scenario() -> None:
         stranger = LoopbackPki(trustme.CA(organization_name="Untrusted Inspector"))

@@ -25,6 +25,7 @@ from sparkgui.core.net.tls import CertificateInfo, Handshake, HandshakeFault, ha
 from sparkgui.core.transport import Stream, open_stream, route_to
 
 SMALL_MSS = 1200  # segments that fit any path down to IPv6's minimum MTU (1280), headers included
+X509_CERT_NOT_YET_VALID, X509_CERT_HAS_EXPIRED = 9, 10  # OpenSSL's verify codes for a chain's dates
 CLOCK_SKEW_S = 300  # a laptop clock further than this from the server's is wrong (Chrome warns at about a day)
 
 
@@ -196,29 +197,11 @@ class TlsCheck(Check):
         if main.verify_message:
             evidence["verify_message"] = main.verify_message
         host = self.host
-        if cert is None:
-            issuer = "?"
-        else:
+        issuer = "?"
+        if cert is not None:
             evidence.update(cert.as_evidence())
             issuer = cert.issuer
-            if not cert.is_current():
-                wrong_clock = await self._clock_is_wrong(scope, cert, evidence)
-                if wrong_clock is not None:
-                    return wrong_clock
-                return failed(
-                    Cause.TLS_EXPIRED,
-                    tr(
-                        "The certificate presented for {host} is outside its validity dates (valid until {date}).",
-                        host=host,
-                        date=cert.not_after.date().isoformat() if cert.not_after else "?",
-                    ),
-                    tr(
-                        "Check this computer's date and time. If they are right, the certificate comes from a "
-                        "device on the venue's network: ask the venue's IT to exempt {host} from it.",
-                        host=host,
-                    ),
-                    evidence,
-                )
+        # A stranger first (a portal, a certificate for another name), whatever its dates: then the dates.
         sign = portal_sign(answer.get("status", 0), answer.get("location", ""), host) if answer else ""
         if sign:
             return portal_result(host, {**evidence, "portal": sign, "plain_http": answer})
@@ -233,6 +216,25 @@ class TlsCheck(Check):
                 tr(
                     "Ask the venue's IT to let {host} through on TCP 443 without redirection "
                     "(captive portal, filter or proxy).",
+                    host=host,
+                ),
+                evidence,
+            )
+        if cert is not None and not cert.is_current():
+            return await self._out_of_date(scope, cert, evidence)
+        if main.verify_code in (X509_CERT_HAS_EXPIRED, X509_CERT_NOT_YET_VALID):  # the leaf is current: its chain
+            return failed(
+                Cause.TLS_EXPIRED,
+                tr(
+                    "A certificate in the chain presented for {host} (the authority that issued it, {issuer}) is "
+                    "outside its validity dates.",
+                    host=host,
+                    issuer=issuer,
+                ),
+                tr(
+                    "Check this computer's date and time. If they are right, the server or a device on the venue's "
+                    "network sends an out-of-date chain: send this report to the platform's support, and ask the "
+                    "venue's IT whether it inspects {host}.",
                     host=host,
                 ),
                 evidence,
@@ -298,6 +300,37 @@ class TlsCheck(Check):
         timeout = min(scope.run.profile.timeouts.http, 3.0)
         return await probe_plain_http(self.host, addresses, scope.run.network.dial_port(self.host, 80), timeout)
 
+    async def _out_of_date(self, scope: CheckScope, cert: CertificateInfo, evidence: dict[str, Any]) -> CheckResult:
+        """The platform's certificate outside its dates: this computer's clock when it is wrong, else expired."""
+        wrong_clock = await self._clock_is_wrong(scope, cert, evidence)
+        if wrong_clock is not None:
+            return wrong_clock
+        host = self.host
+        not_yet = cert.not_before is not None and dt.datetime.now(dt.UTC) < cert.not_before
+        summary = (
+            tr(
+                "The certificate presented for {host} is not valid yet (valid from {date}, by this computer's clock).",
+                host=host,
+                date=cert.not_before.isoformat(timespec="minutes"),
+            )
+            if not_yet and cert.not_before is not None
+            else tr(
+                "The certificate presented for {host} is outside its validity dates (valid until {date}).",
+                host=host,
+                date=cert.not_after.date().isoformat() if cert.not_after else "?",
+            )
+        )
+        return failed(
+            Cause.TLS_EXPIRED,
+            summary,
+            tr(
+                "Check this computer's date and time. If they are right, the certificate comes from a "
+                "device on the venue's network: ask the venue's IT to exempt {host} from it.",
+                host=host,
+            ),
+            evidence,
+        )
+
     def _broken(self, main: Handshake, evidence: dict[str, Any]) -> CheckResult:
         host = self.host
         exempt = tr(
@@ -312,6 +345,30 @@ class TlsCheck(Check):
                     "The secure handshake with {host} was cut off: something on the network blocks it "
                     "(often SNI filtering).",
                     host=host,
+                ),
+                exempt,
+                evidence,
+            )
+        if main.fault is HandshakeFault.REFUSED:
+            return failed(
+                Cause.TLS_BLOCKED,
+                tr(
+                    "The secure handshake with {host} was refused as soon as the name was sent: something on the "
+                    "network blocks this name (SNI filtering).",
+                    host=host,
+                ),
+                exempt,
+                evidence,
+            )
+        if main.fault is HandshakeFault.NO_COMMON:
+            return failed(
+                Cause.TLS_HANDSHAKE_FAILED,
+                tr(
+                    "The server answering for {host} on port {port} refused the secure connection: it offers no TLS "
+                    "version or cipher this computer accepts (an old server, or a device on the venue's network "
+                    "answering in its place).",
+                    host=host,
+                    port=self.port,
                 ),
                 exempt,
                 evidence,

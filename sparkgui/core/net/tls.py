@@ -22,6 +22,24 @@ class HandshakeFault(StrEnum):
     RESET = "reset"  # reset or closed during the handshake (e.g. SNI filtering)
     TIMEOUT = "timeout"
     PROTOCOL = "protocol"  # the peer does not speak TLS as expected
+    REFUSED = "refused"  # a TLS alert refusing this name (unrecognized_name, access_denied): a filter
+    NO_COMMON = "no_common"  # a TLS alert: no protocol version or cipher in common
+
+
+# OpenSSL's names for the alerts a peer sends in answer to the ClientHello, by what they mean here.
+_REFUSING_ALERTS = frozenset({"TLSV1_UNRECOGNIZED_NAME", "TLSV1_ALERT_ACCESS_DENIED"})
+_NO_COMMON_ALERTS = frozenset(
+    {
+        "SSLV3_ALERT_HANDSHAKE_FAILURE",
+        "TLSV1_ALERT_PROTOCOL_VERSION",
+        "TLSV1_ALERT_INSUFFICIENT_SECURITY",
+        "UNSUPPORTED_PROTOCOL",
+        "NO_PROTOCOLS_AVAILABLE",
+        "WRONG_SSL_VERSION",
+        "NO_SHARED_CIPHER",
+        "NO_CIPHERS_AVAILABLE",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +127,7 @@ class Handshake:
     certificate: CertificateInfo | None = None
     detail: str = ""
     verify_message: str = ""
+    verify_code: int = 0  # OpenSSL's X509_V_ERR_* (10: a certificate in the chain expired, 9: not yet valid)
 
     @property
     def ok(self) -> bool:
@@ -129,7 +148,9 @@ async def handshake(sock: socket.socket, host: str, context: ssl.SSLContext, tim
                 sock=sock, ssl=context, server_hostname=host, ssl_handshake_timeout=timeout + 5
             )
     except ssl.SSLCertVerificationError as exc:
-        return result(HandshakeFault.VERIFY, str(exc), verify_message=exc.verify_message or "")
+        return result(
+            HandshakeFault.VERIFY, str(exc), verify_message=exc.verify_message or "", verify_code=exc.verify_code or 0
+        )
     except TimeoutError:
         sock.close()
         return result(HandshakeFault.TIMEOUT, f"no handshake answer within {timeout:g} s")
@@ -143,7 +164,18 @@ async def handshake(sock: socket.socket, host: str, context: ssl.SSLContext, tim
     ) as exc:
         sock.close()
         return result(HandshakeFault.RESET, f"{type(exc).__name__}: {exc}")
-    except (ssl.SSLError, OSError) as exc:
+    except ssl.SSLError as exc:
+        sock.close()
+        reason = str(getattr(exc, "reason", "") or "")
+        fault = (
+            HandshakeFault.REFUSED
+            if reason in _REFUSING_ALERTS
+            else HandshakeFault.NO_COMMON
+            if reason in _NO_COMMON_ALERTS
+            else HandshakeFault.PROTOCOL
+        )
+        return result(fault, f"{type(exc).__name__}: {exc}")
+    except OSError as exc:
         sock.close()
         return result(HandshakeFault.PROTOCOL, f"{type(exc).__name__}: {exc}")
     try:
