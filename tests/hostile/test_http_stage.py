@@ -68,6 +68,17 @@ CASES = {
             "a port in letters": b"https://app.test:abc/",
         }.items()
     },
+    "407 from a proxy intercepting HTTPS": (
+        peers.close_after(
+            peers.read_head,
+            b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n",
+        ),
+        {"http.blocked"},
+    ),
+    "a gzip body that is not gzip": (
+        peers.close_after(peers.read_head, OK_HEAD + b"Content-Encoding: gzip\r\nContent-Length: 9\r\n\r\nnot gzip!"),
+        NOT_HTTP,
+    ),
     "redirect to bytes that are not UTF-8": (
         peers.close_after(peers.read_head, b"HTTP/1.1 302 Found\r\nLocation: /\xff\xfe\r\n\r\n"),
         NOT_HTTP | LOST | {"http.redirect_loop"},
@@ -103,3 +114,30 @@ def test_a_probe_whose_whoami_misbehaves_still_passes_the_web_request(
     hostile = run(run_against_peer(tmp_path / "run", behaviour, ssl_context=context, probe=True))
     result = hostile.assert_well_behaved("https:", {"ok"})
     assert result["status"] == "pass" and "public_address" not in result["evidence"], result
+
+
+def _page(html: bytes) -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (len(html), html)
+
+
+PAGES_INSTEAD_OF_THE_PROBE = {
+    "a consent page": (
+        _page(b"<html><form action=/accept>Accept the terms to use the Wi-Fi</form></html>"),
+        "http.captive_portal",
+    ),
+    "a block page": (
+        _page(b"<html><title>Restricted</title>This site is restricted by your organisation</html>"),
+        "http.blocked",
+    ),
+    "some other page": (_page(b"<!DOCTYPE html><html><title>It works</title></html>"), "http.invalid_response"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAGES_INSTEAD_OF_THE_PROBE))
+def test_a_web_page_where_the_probe_sends_none_is_not_a_pass(case: str, pki: LoopbackPki, tmp_path: Path) -> None:
+    answer, cause = PAGES_INSTEAD_OF_THE_PROBE[case]
+    behaviour = peers.by_path({"/": answer, "/whoami": answer})
+    context = pki.server_context("app.test")
+    hostile = run(run_against_peer(tmp_path / "run", behaviour, ssl_context=context, probe=True))
+    result = hostile.assert_well_behaved("https:", {cause})
+    assert result["status"] == "fail" and result["evidence"]["page_title"], result

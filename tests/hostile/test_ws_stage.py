@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
 from tests.hostile import peers
 from tests.hostile.harness import run_against_peer, run_against_port
@@ -117,3 +118,29 @@ def test_an_odd_close_code_during_the_hold_is_a_named_drop_with_its_code(
     result = hostile.assert_well_behaved("ws-hold:", {"ws.dropped"})  # type: ignore[attr-defined]
     assert result["evidence"]["close_code"] == code
     assert f"close code {code}" in result["summary"]
+
+
+def test_a_server_that_pings_and_drops_the_deaf_is_not_a_venue_idle_timeout(pki: LoopbackPki, tmp_path: Path) -> None:
+    """The platform's server may enforce its own heartbeat: the silent connection leaves its pings unanswered
+    (no browser does) and is closed for it. That is no finding about the venue."""
+
+    async def pinging(request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(heartbeat=0.6)  # a ping every 0.6 s; closed when no pong comes back
+        await ws.prepare(request)
+        async for message in ws:
+            if message.type is web.WSMsgType.TEXT:
+                await ws.send_str(message.data)
+            elif message.type is web.WSMsgType.BINARY:
+                await ws.send_bytes(message.data)
+        return ws
+
+    async def scenario() -> object:
+        runner, port = await start_ws_server(pki.server_context(WS_HOST), pinging)
+        try:
+            return await run_against_port(tmp_path / "run", port, host=WS_HOST, websocket=True, hold=3)
+        finally:
+            await runner.cleanup()
+
+    hostile = run(scenario())
+    result = hostile.assert_well_behaved("ws-hold:", {"ok"})  # type: ignore[attr-defined]
+    assert result["status"] == "pass" and result["evidence"]["silent_closed_by_server_heartbeat"], result

@@ -24,7 +24,9 @@ from sparkgui.core.profile import Endpoint
 BODY_SAMPLE_BYTES = 64 * 1024
 MAX_REDIRECTS = 5  # on the platform's own origin, as a browser follows them
 WHOAMI_MARGIN_S = 0.05  # /whoami gives up this long before the request's deadline, so the check keeps its pass
-EVIDENCE_HEADERS = ("Server", "Via", "Location", "Content-Type", "X-Squid-Error", "X-Cache", "Proxy-Agent")
+EVIDENCE_HEADERS = (
+    "Server", "Via", "Location", "Content-Type", "X-Squid-Error", "X-Cache", "Proxy-Agent", "Proxy-Authenticate",
+)  # fmt: skip
 # Words in Server/Via headers of common proxies and filters: a 403 signed by one of them is a block page.
 _FILTER_SIGNS = re.compile(
     r"squid|bluecoat|blue coat|proxysg|fortigate|fortinet|zscaler|palo ?alto|pan-os|websense|forcepoint|"
@@ -33,7 +35,14 @@ _FILTER_SIGNS = re.compile(
     re.IGNORECASE,
 )
 _BLOCK_WORDS = re.compile(
-    r"access denied|blocked|web filter|content filter|not allowed|category|policy|interdit|bloqu",
+    r"access denied|blocked|web filter|content filter|not allowed|category|policy|interdit|bloqu|restricted|"
+    r"prohibited|denied by|forbidden by|refus",
+    re.IGNORECASE,
+)
+# What a login or consent page shows: where the platform's probe (which never answers with a page) gets one.
+_PORTAL_WORDS = re.compile(
+    r"<form|password|log ?in|sign ?in|accept|terms|conditions|wi-?fi|hotspot|voucher|connexion|identifi|"
+    r"http-equiv=[\"']?refresh",
     re.IGNORECASE,
 )
 
@@ -128,6 +137,10 @@ class HttpsCheck(Check):
             )
         except aiohttp.ClientError as exc:
             evidence.update(elapsed_ms=_ms(began), error=f"{type(exc).__name__}: {exc}"[:300])
+            if isinstance(exc, aiohttp.ClientPayloadError) and "content-encoding" in str(exc).lower():
+                return _not_http(  # a body that is not what its Content-Encoding says: nothing broke
+                    host, tr("{host} answered with a body that cannot be decoded.", host=host), evidence
+                )
             return failed(
                 Cause.HTTP_CONNECTION_LOST,
                 tr("The connection to {host} broke during the web request.", host=host),
@@ -154,6 +167,34 @@ class HttpsCheck(Check):
         if final.cause in (Cause.HTTP_CAPTIVE_PORTAL, Cause.HTTP_BLOCKED):
             return final
         return self._judge(*first, evidence)
+
+    def _page_instead_of_probe(self, body: bytes, evidence: dict[str, Any]) -> CheckResult:
+        """The probe answers its health check with no page: a page there comes from a portal or a filter."""
+        host = self.endpoint.host
+        text = body[:BODY_SAMPLE_BYTES].decode("utf-8", "replace")
+        evidence["page_title"] = _title(text)
+        if _PORTAL_WORDS.search(text):
+            evidence["portal"] = "a login or consent page instead of the probe's answer"
+            return portal_result(host, evidence)
+        if _BLOCK_WORDS.search(text):
+            evidence["block_page"] = evidence["page_title"]
+            return failed(
+                Cause.HTTP_BLOCKED,
+                tr("A filter or proxy answers with its own page instead of {host}.", host=host),
+                tr(
+                    "Ask the venue's IT to allow *.{domain} in the web filter or proxy (HTTPS, TCP 443).",
+                    domain=parent_domain(host),
+                ),
+                evidence,
+            )
+        return _not_http(
+            host,
+            tr(
+                "Something other than the platform answered for {host}: a web page, where its probe sends none.",
+                host=host,
+            ),
+            evidence,
+        )
 
     def _broken_redirect(self, evidence: dict[str, Any]) -> CheckResult:
         host = self.endpoint.host
@@ -183,6 +224,21 @@ class HttpsCheck(Check):
         if sign:
             evidence["portal"] = sign
             return portal_result(host, evidence)
+        if status == 407:  # only a proxy says this: one that intercepts HTTPS without the laptop knowing it
+            return failed(
+                Cause.HTTP_BLOCKED,
+                tr(
+                    "A proxy that intercepts HTTPS to {host} asks for credentials (HTTP 407); a browser that was not "
+                    "told to use a proxy cannot sign in to it.",
+                    host=host,
+                ),
+                tr(
+                    "Ask the venue's IT to let *.{domain} through their intercepting proxy without authentication, "
+                    "or to give the proxy's address so that browsers use it and sign in.",
+                    domain=parent_domain(host),
+                ),
+                evidence,
+            )
         if status in (403, 451) or (status >= 400 and _FILTER_SIGNS.search(signature)):
             text = body[:BODY_SAMPLE_BYTES].decode("utf-8", "replace")
             if status == 451 or _FILTER_SIGNS.search(signature) or _BLOCK_WORDS.search(text):
@@ -196,6 +252,8 @@ class HttpsCheck(Check):
                     ),
                     evidence,
                 )
+        if self.endpoint.probe and 200 <= status < 300 and _is_page(headers, body):
+            return self._page_instead_of_probe(body, evidence)
         if not 200 <= status < 600:  # 000, 099, a 101 to a plain GET: no web server answers so
             return _not_http(
                 host, tr("Something answered on {host}'s port, but not in valid HTTP.", host=host), evidence
@@ -223,6 +281,13 @@ class HttpsCheck(Check):
             ),
             evidence,
         )
+
+
+def _is_page(headers: Any, body: bytes) -> bool:
+    """An HTML page: what a portal or a filter shows, never what the platform's probe answers."""
+    kind = str(headers.get("Content-Type", "")).lower()
+    start = body[:512].lstrip().lower()
+    return "html" in kind or start.startswith((b"<!doctype html", b"<html"))
 
 
 def _not_http(host: str, summary: Text, evidence: dict[str, Any]) -> CheckResult:

@@ -257,6 +257,19 @@ def judge(
             ),
             evidence,
         )
+    if not silent.alive and silent.server_pings and silent.how in ENDED_BY_NETWORK:
+        # The platform's server pinged the silent connection, which left the pings unanswered (no browser
+        # does): the server ended it, as it should. Pings are traffic, so no idle timer was measured.
+        evidence["silent_closed_by_server_heartbeat"] = True
+        return passed(
+            tr(
+                "The WebSocket to {host} with heartbeats stayed open for {seconds} s; the platform's server closed "
+                "the silent one after its pings went unanswered, as it does for any client that stops answering.",
+                host=host,
+                seconds=amount(round(held_s, 1)),
+            ),
+            evidence,
+        )
     if not silent.alive:
         idle = silent.found_dead_s if silent.found_dead_s is not None else held_s
         bound = not silent.seen_ending
