@@ -190,6 +190,13 @@ _PROXY_AUTH = RuleSpec(
     ),
 )
 _PROXY_ACL = RuleSpec(tr("Proxy"), tr("Allow CONNECT to {host}:{port} in the proxy's rules (ACL)."))
+_PROXY_UPSTREAM = RuleSpec(
+    tr("Proxy"),
+    tr(
+        "Make sure the proxy {proxy} itself can resolve {host} and reach it on TCP {port} (its DNS server and the "
+        "firewall behind it)."
+    ),
+)
 _PROXY_UNREACHABLE = RuleSpec(
     tr("Proxy"),
     tr("Make the proxy {proxy} reachable from this network, or allow direct outgoing TCP 443 to *.{domain}."),
@@ -348,6 +355,7 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.PROXY_AUTH_FAILED, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_AUTH, LocalFix.SIGN_IN),
         _entry(Cause.PROXY_CONNECT_DENIED, Family.PROXY, F, DOM, _PROXY_PHRASE, _PROXY_ACL),
         _entry(Cause.PROXY_UNREACHABLE, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_UNREACHABLE, LocalFix.SETTING),
+        _entry(Cause.PROXY_UPSTREAM_FAILED, Family.PROXY, F, DOM, _PROXY_PHRASE, _PROXY_UPSTREAM),
         _entry(Cause.PROXY_NO_ANSWER, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_SILENT),
         _entry(Cause.PROXY_PAC_ERROR, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_PAC),
         _entry(Cause.PROXY_INVALID_RESPONSE, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_UNREACHABLE, LocalFix.SETTING),

@@ -39,6 +39,7 @@ class Cause(StrEnum):
     PROXY_AUTH_FAILED = "proxy.auth_failed"
     PROXY_CONNECT_DENIED = "proxy.connect_denied"
     PROXY_UNREACHABLE = "proxy.unreachable"
+    PROXY_UPSTREAM_FAILED = "proxy.upstream_failed"  # CONNECT answered 502/503/504: the proxy's own way out failed
     PROXY_NO_ANSWER = "proxy.no_answer"  # the proxy accepted the connection but never answered CONNECT
     PROXY_PAC_ERROR = "proxy.pac_error"
     PROXY_INVALID_RESPONSE = "proxy.invalid_response"  # the proxy does not answer in HTTP

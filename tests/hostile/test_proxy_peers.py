@@ -48,11 +48,28 @@ CASES: dict[str, tuple[Behaviour, str, set[str]]] = {
     ),
     "established, then a reset": (peers.reset_after(peers.read_head, ESTABLISHED), "tls:", {"tls.blocked"}),
     "established, then a close": (peers.close_after(peers.read_head, ESTABLISHED), "tls:", {"tls.blocked"}),
-    "established, then garbage": (
+    "established, then garbage": (  # in the same write: the proxy spoke before the client's TLS hello
         peers.answer_after(peers.read_head, ESTABLISHED + peers.garbage(4096)),
-        "tls:",
-        {"tls.handshake_failed"},
+        "tcp:",
+        INVALID,
     ),
+    "established, then its own HTTP answer": (
+        peers.close_after(peers.read_head, ESTABLISHED + b"HTTP/1.0 403 Forbidden\r\n\r\nBlocked by policy"),
+        "tcp:",
+        INVALID,
+    ),
+    **{
+        f"{status} (the proxy cannot reach the host)": (
+            peers.close_after(
+                peers.read_head,
+                b"HTTP/1.1 %d Oops\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_DNS_FAIL 0\r\nContent-Length: 0\r\n\r\n"
+                % status,
+            ),
+            "tcp:",
+            {"proxy.upstream_failed"},
+        )
+        for status in (502, 503, 504)
+    },
     "established, then silence": (peers.answer_after(peers.read_head, ESTABLISHED), "tls:", {"tls.timeout"}),
 }
 
@@ -79,3 +96,24 @@ def test_a_hostile_proxy_ends_in_a_named_cause(case: str, tmp_path: Path) -> Non
         assert "closed the connection without answering" in result["summary"]
     elif case in ("silence", "trickled answer"):
         assert "never answered" in result["summary"]
+
+
+def test_a_proxy_wanting_a_sign_in_sparkgui_cannot_give_says_so_when_credentials_were_given(tmp_path: Path) -> None:
+    digest = b'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Digest realm="x", nonce="1"\r\n'
+    behaviour = peers.close_after(peers.read_head, digest + b"Content-Length: 0\r\n\r\n")
+
+    async def scenario() -> object:
+        proxy = Listener(behaviour)
+        port = await proxy.start()
+        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
+        try:
+            text = hostile_profile([Ep("app.test", 443)])
+            args = ("--proxy", f"http://127.0.0.1:{port}", "--proxy-user", "alice")
+            return await run_cli(tmp_path / "run", text, dns.port, *args, env={"SPARKGUI_PROXY_PASSWORD": "pw"})
+        finally:
+            await dns.stop()
+            await proxy.stop()
+
+    hostile = run(scenario())
+    result = hostile.assert_well_behaved("tcp:", {"proxy.auth_required"})  # type: ignore[attr-defined]
+    assert "sign-in sparkgui cannot give (Digest)" in result["summary"], result["summary"]

@@ -37,6 +37,22 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
             ),
             evidence,
         )
+    if outcome is TunnelOutcome.AUTH_REQUIRED and tunnel.unanswerable:
+        return failed(
+            Cause.PROXY_AUTH_REQUIRED,
+            tr(
+                "The proxy {proxy} asks for a sign-in sparkgui cannot give ({schemes}): it signs in with Basic, "
+                "NTLM or Negotiate only. Browsers may manage.",
+                proxy=proxy,
+                schemes=", ".join(tunnel.auth_schemes) or "?",
+            ),
+            tr(
+                "Ask the venue's IT to accept Basic, NTLM or Negotiate on the proxy, or to let {host} through it "
+                "without authentication.",
+                host=host,
+            ),
+            evidence,
+        )
     if outcome is TunnelOutcome.AUTH_REQUIRED:
         schemes = ", ".join(tunnel.auth_schemes) or "?"
         return failed(
@@ -75,6 +91,25 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
                 host=host,
                 port=port,
                 proxy=proxy,
+            ),
+            evidence,
+        )
+    if outcome is TunnelOutcome.UPSTREAM_FAILED:
+        return failed(
+            Cause.PROXY_UPSTREAM_FAILED,
+            tr(
+                "The proxy {proxy} could not reach {host} on port {port} itself (HTTP {status}): its own DNS or "
+                "its way out to the Internet fails for this name.",
+                proxy=proxy,
+                host=host,
+                port=port,
+                status=tunnel.status or "?",
+            ),
+            tr(
+                "Ask the venue's IT to check that the proxy {proxy} can resolve {host} and reach it on TCP {port}.",
+                proxy=proxy,
+                host=host,
+                port=port,
             ),
             evidence,
         )

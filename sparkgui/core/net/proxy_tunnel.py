@@ -35,7 +35,8 @@ class TunnelOutcome(StrEnum):
     UNREACHABLE = "unreachable"  # the proxy itself cannot be reached
     AUTH_REQUIRED = "auth_required"  # 407 and no usable credentials
     AUTH_FAILED = "auth_failed"  # 407 again after credentials
-    DENIED = "denied"  # CONNECT refused (403, 5xx...)
+    DENIED = "denied"  # CONNECT refused (403, 405...)
+    UPSTREAM_FAILED = "upstream_failed"  # 502/503/504: the proxy could not resolve or reach the host itself
     BAD_ANSWER = "bad_answer"  # not HTTP
     NO_ANSWER = "no_answer"  # connected, but no answer to CONNECT in time
     CLOSED = "closed"  # connected, then closed or reset without answering CONNECT
@@ -66,6 +67,7 @@ class Tunnel:
     auth_used: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     detail: str = ""
+    unanswerable: bool = False  # the proxy wants a sign-in sparkgui cannot give (Digest, Bearer…)
     attempts: list[Attempt] = field(default_factory=list)
     # What was sent to prove who we are (the password, user:password, every Proxy-Authorization value): never
     # written to evidence, even when a proxy copies it into its own headers.
@@ -107,6 +109,7 @@ class _Answer:
     reason: str
     headers: list[tuple[str, str]]
     keep_alive: bool
+    early: bytes = b""  # what followed a 2xx head before anything was sent through the tunnel
 
     def all(self, name: str) -> list[str]:
         return [v for k, v in self.headers if k.lower() == name.lower()]
@@ -164,6 +167,7 @@ async def _open(
     scheme = _choose_scheme(tunnel.auth_schemes, proxy.credentials)
     if scheme is None:
         tunnel.outcome = TunnelOutcome.AUTH_REQUIRED
+        tunnel.unanswerable = proxy.credentials is not None  # credentials given, but no scheme to use them in
         tunnel.close()
         return
     tunnel.auth_used = scheme
@@ -240,8 +244,16 @@ async def _exchange(tunnel: Tunnel, authority: str, authorization: str | None, t
         return None
     tunnel.status, tunnel.reason = answer.status, answer.reason
     tunnel.headers = {name: answer.first(name) for name in EVIDENCE_HEADERS if answer.first(name)}
-    if 200 <= answer.status < 300:
+    if 200 <= answer.status < 300 and answer.early:
+        # In a TLS tunnel the client speaks first: bytes before its ClientHello are the proxy talking itself.
+        tunnel.outcome = TunnelOutcome.BAD_ANSWER
+        tunnel.detail = f"the proxy said the tunnel was open, then answered itself: {answer.early[:80]!r}"
+        tunnel.close()
+    elif 200 <= answer.status < 300:
         tunnel.outcome = TunnelOutcome.OPEN
+    elif answer.status in (502, 503, 504):
+        tunnel.outcome = TunnelOutcome.UPSTREAM_FAILED
+        tunnel.close()
     elif answer.status != 407:
         tunnel.outcome = TunnelOutcome.DENIED
         tunnel.close()
@@ -266,6 +278,8 @@ async def _read_answer(sock: socket.socket) -> _Answer:
         raise _NotHttp("the proxy sent interim answers without end")
     headers = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in header_lines) if k.strip()]
     answer = _Answer(int(parts[1]), parts[2] if len(parts) > 2 else "", headers, keep_alive=True)
+    if 200 <= answer.status < 300:
+        answer.early = rest
     connection = (answer.first("Proxy-Connection") or answer.first("Connection")).lower()
     answer.keep_alive = connection != "close" and not parts[0].endswith("1.0")
     if answer.status >= 300:  # drain a body so the connection can carry the next round of authentication
