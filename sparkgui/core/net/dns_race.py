@@ -52,6 +52,8 @@ async def ask(servers: list[tuple[str, int]], name: str, rdtype: str, deadline_s
     failures: list[Exception] = []
     pending: set[asyncio.Task[RaceAnswer]] = set()
     waiting = list(servers)
+    # Every server gets its turn within the deadline: a 1 s deadline must not end before the second is asked.
+    stagger = min(STAGGER_S, deadline_s / (len(servers) + 1))
     try:
         while waiting or pending:
             if waiting:
@@ -61,7 +63,7 @@ async def ask(servers: list[tuple[str, int]], name: str, rdtype: str, deadline_s
             if wait_s <= 0:
                 break
             done, pending = await asyncio.wait(
-                pending, timeout=min(wait_s, STAGGER_S) if waiting else wait_s, return_when=asyncio.FIRST_COMPLETED
+                pending, timeout=min(wait_s, stagger) if waiting else wait_s, return_when=asyncio.FIRST_COMPLETED
             )
             for task in done:
                 error = task.exception()
