@@ -41,6 +41,9 @@ def test_only_port_80_open(lab: Lab) -> None:
     assert plain.stdout == "301", plain  # the platform's port 80 really is reachable
     run = lab.run_sparkgui(lab.write_profile(HOSTS, timeouts={"connect": CONNECT_TIMEOUT}))
     expect(run, "not_ready", failures={f"tcp:{h.name}:443": "tcp.unreachable" for h in HOSTS})
+    for host in HOSTS:  # a reject rule reaches the program as "no route to host": both are said
+        summary = run.checks[f"tcp:{host.name}:443"]["summary"]
+        assert "a firewall rule that rejects the connection" in summary, summary
 
 
 def test_ipv6_blackholed_costs_no_failure_and_no_time(lab: Lab) -> None:

@@ -6,6 +6,7 @@ but broken while IPv4 carries the connection, so it costs no time and is never a
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from typing import Any
 
@@ -82,6 +83,25 @@ class TcpCheck(Check):
                 Cause.TCP_REFUSED,
                 tr("Connections to {host} on port {port} are actively rejected.", host=host, port=port),
                 allow,
+                evidence,
+            )
+        if outcome is Outcome.UNREACHABLE and any(_host_unreachable(a.detail) for a in attempts):
+            # ICMP "host unreachable", and the "host / administratively prohibited" a firewall's reject rule
+            # sends (the firewalld default), all reach the program as one error: say both.
+            return failed(
+                Cause.TCP_UNREACHABLE,
+                tr(
+                    "{host} cannot be reached on port {port}: the network answers that there is no route to it, "
+                    "which is also how a firewall rule that rejects the connection shows.",
+                    host=host,
+                    port=port,
+                ),
+                tr(
+                    "Ask the venue's IT to allow outgoing TCP port {port} to {host}, and to check the Internet route "
+                    "(gateway, firewall) towards it.",
+                    host=host,
+                    port=port,
+                ),
                 evidence,
             )
         if outcome is Outcome.UNREACHABLE:
@@ -185,3 +205,9 @@ def _outcome_text(outcome: Outcome) -> Text:
         Outcome.TIMEOUT: tr("no answer"),
     }
     return texts.get(outcome, tr("error"))
+
+
+def _host_unreachable(detail: str) -> bool:
+    """The attempt ended with "no route to host" (EHOSTUNREACH), as a firewall's reject rule also causes."""
+    codes = {errno.EHOSTUNREACH, getattr(errno, "WSAEHOSTUNREACH", 10065)}
+    return any(f"[Errno {code}]" in detail or f"[WinError {code}]" in detail for code in codes)
