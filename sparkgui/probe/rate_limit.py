@@ -7,6 +7,7 @@ source addresses). Counted in this process only; behind a load balancer each ins
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from collections import OrderedDict
@@ -22,6 +23,22 @@ class RateLimits:
     max_addresses: int = 50_000
 
 
+def client_key(address: str) -> str:
+    """Whom a limit counts: an IPv4 address, or an IPv6 address's /64.
+
+    One home or phone gets a whole /64: counting each of its addresses would let one client pass for billions.
+    """
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
 class RateLimiter:
     """Token buckets by address."""
 
@@ -31,7 +48,7 @@ class RateLimiter:
 
     def retry_after(self, address: str) -> int:
         """0 when `address` may make a request now (and it is counted), else the seconds to wait."""
-        limits, now = self.limits, time.monotonic()
+        limits, now, address = self.limits, time.monotonic(), client_key(address)
         tokens, when = self._buckets.pop(address, (float(limits.burst), now))
         tokens = min(float(limits.burst), tokens + (now - when) * limits.per_minute / 60.0)
         allowed = tokens >= 1.0

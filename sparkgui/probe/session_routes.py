@@ -8,6 +8,7 @@ There is no CORS: only the probe's own test page (same origin) posts results.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -35,6 +36,7 @@ from sparkgui.probe.sessions import (
 log = logging.getLogger("sparkgui.probe")
 
 MAX_BODY_BYTES = 2048  # a result is about a hundred bytes
+BODY_SECONDS = 10.0  # how long a body may take to arrive
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
@@ -96,7 +98,16 @@ def _cross_site(request: web.Request) -> bool:
 async def _small_body(request: web.Request) -> bytes | web.Response:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         return _error(413, f"the body may be at most {MAX_BODY_BYTES} bytes")
-    body = await request.content.read(MAX_BODY_BYTES + 1)
+    body = b""
+    try:
+        async with asyncio.timeout(BODY_SECONDS):  # a phone on a slow Wi-Fi is fine; a body held open is not
+            while len(body) <= MAX_BODY_BYTES:  # read() gives what has arrived: a body may come in pieces
+                chunk = await request.content.read(MAX_BODY_BYTES + 1 - len(body))
+                if not chunk:
+                    break
+                body += chunk
+    except TimeoutError:
+        return _error(408, f"the body did not arrive within {BODY_SECONDS:g} s")
     if len(body) > MAX_BODY_BYTES:
         return _error(413, f"the body may be at most {MAX_BODY_BYTES} bytes")
     return body

@@ -15,7 +15,7 @@ import aiohttp
 
 from sparkgui.probe import ProbeConfig, start_probe
 from sparkgui.probe.forwarded import client_address, parse_networks
-from sparkgui.probe.rate_limit import RateLimits
+from sparkgui.probe.rate_limit import RateLimiter, RateLimits
 from sparkgui.probe.session_routes import SessionRateLimits
 from sparkgui.probe.sessions import SessionLimits, browser_family, is_code
 from tests.support import run
@@ -198,3 +198,43 @@ def test_the_forwarded_chain_is_read_from_the_right() -> None:
     assert client_address("10.0.0.2", ["198.51.100.7, junk"], trusted) == "10.0.0.2"
     assert client_address("::ffff:10.0.0.2", ["2001:db8::7"], trusted) == "2001:db8::7"
     assert client_address("192.0.2.1", ["198.51.100.7"], trusted) == "192.0.2.1"
+
+
+def test_a_result_that_arrives_in_pieces_is_read_whole() -> None:
+    """A phone on a slow Wi-Fi sends its result in several segments: read() gives what has arrived so far."""
+
+    async def scenario() -> None:
+        runner, port = await start_probe(shutdown_timeout=0.5)
+        try:
+            async with aiohttp.ClientSession() as session:
+                async with session.post(f"http://127.0.0.1:{port}/sessions") as created:
+                    code = (await created.json())["code"]
+            body = b'{"outcome": "success", "reason": "", "held_seconds": 60, "language": "en"}'
+            head = (
+                f"POST /sessions/{code}/results HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            ).encode()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(head + body[:20])
+            await writer.drain()
+            await asyncio.sleep(0.3)
+            writer.write(body[20:])
+            await writer.drain()
+            status_line = await asyncio.wait_for(reader.readline(), 5)
+            writer.close()
+            assert status_line.split()[1] in (b"201", b"204"), status_line
+        finally:
+            await runner.cleanup()
+
+    run(scenario())
+
+
+def test_limits_count_an_ipv6_client_by_its_64() -> None:
+    from sparkgui.probe.rate_limit import client_key
+
+    assert client_key("2001:db8:1:2::7") == client_key("2001:db8:1:2:ffff:1:2:3") == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::7") != client_key("2001:db8:1:2::7")
+    assert client_key("::ffff:203.0.113.7") == client_key("203.0.113.7") == "203.0.113.7"
+    limiter = RateLimiter(RateLimits(burst=2, per_minute=1))
+    assert [limiter.retry_after(f"2001:db8:1:2::{n}") for n in range(1, 4)][:2] == [0, 0]
+    assert limiter.retry_after("2001:db8:1:2::99") > 0  # a new address in the same /64: the same client

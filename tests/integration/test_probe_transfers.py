@@ -95,3 +95,23 @@ def test_a_client_gets_a_few_transfers_at_once_and_a_budget_per_window() -> None
             assert response.status == 429 and "moved its share" in await response.text()
 
     run(_with_probe(TransferLimits(budget_bytes_per_client=3_000_000), budget))
+
+
+def test_a_client_is_charged_what_moved_not_what_it_might_have() -> None:
+    async def body(session: aiohttp.ClientSession, base: str) -> None:
+        async def small() -> object:
+            yield b"z" * 1000
+
+        for _ in range(10):  # each reserves the 1 MB cap while it runs (no length), then counts 1 KB
+            async with session.post(base + "/upload", data=small()) as response:
+                assert response.status == 200 and (await response.json())["received"] == 1000
+        for _ in range(5):  # a HEAD moves no body
+            async with session.head(base + "/download", params={"bytes": "1000000"}) as response:
+                assert response.status == 200
+        for _ in range(2):
+            async with session.get(base + "/download", params={"bytes": "1000000"}) as response:
+                assert response.status == 200 and len(await response.read()) == 1_000_000
+        async with session.get(base + "/download", params={"bytes": "9" * 5000}) as response:
+            assert response.status == 400  # thousands of digits: refused, never a 500
+
+    run(_with_probe(TransferLimits(max_transfer_bytes=1_000_000, budget_bytes_per_client=3_000_000), body))
