@@ -206,9 +206,11 @@ def test_a_result_that_arrives_in_pieces_is_read_whole() -> None:
     async def scenario() -> None:
         runner, port = await start_probe(shutdown_timeout=0.5)
         try:
-            async with aiohttp.ClientSession() as session:
-                async with session.post(f"http://127.0.0.1:{port}/sessions") as created:
-                    code = (await created.json())["code"]
+            async with (
+                aiohttp.ClientSession() as session,
+                session.post(f"http://127.0.0.1:{port}/sessions") as created,
+            ):
+                code = (await created.json())["code"]
             body = b'{"outcome": "success", "reason": "", "held_seconds": 60, "language": "en"}'
             head = (
                 f"POST /sessions/{code}/results HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
