@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import errno
 import os
 import signal
 import stat
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -27,6 +29,7 @@ from sparkgui.cli.args import (
 )
 from sparkgui.cli.progress import TerminalProgress, TerminalStyle
 from sparkgui.cli.proxy_options import route_config
+from sparkgui.cli.streams import write_report_out
 from sparkgui.cli.summary import print_summary
 from sparkgui.core.atomic import WriteError, special_file_problem
 from sparkgui.core.attendees import AttendeeResults, with_attendees
@@ -89,47 +92,84 @@ def run_headless(args: argparse.Namespace) -> int:
 
         return run_watch(request, args.watch, args.watch_rounds, lang, event, keep_history=not args.no_history)
     stopped: list[int] = []
+    before: dict[int, Any] = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         runner = Session(request, progress)
         session, phones = asyncio.run(_execute(runner, stopped, args.attendee_test, lang))
     except KeyboardInterrupt:  # where the loop cannot catch signals (Windows): nothing finished is kept
         print("\nsparkgui: cancelled.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    if stopped:
-        print(f"\nsparkgui: {_signal_name(stopped[0])}: cancelled; the reports say what finished.", file=sys.stderr)
-    for note in runner.profile_notes:
-        print(f"sparkgui: {note.render(lang)}", file=sys.stderr)
-    report = with_attendees(session.report(lang, event), phones, lang)
-    if not args.no_history:  # "since the site visit": the previous run at this venue, from the history
-        from sparkgui.core.history.since import with_since
-        from sparkgui.core.history.store import History
+    with _signals_put_back(before):  # until then a signal is only noted: the run must not lose its reports
+        if stopped:
+            print(f"\nsparkgui: {_signal_name(stopped[0])}: cancelled; the reports say what finished.", file=sys.stderr)
+        for note in runner.profile_notes:
+            print(f"sparkgui: {note.render(lang)}", file=sys.stderr)
+        report = with_attendees(session.report(lang, event), phones, lang)
+        if not args.no_history:  # "since the site visit": the previous run at this venue, from the history
+            from sparkgui.core.history.since import with_since
+            from sparkgui.core.history.store import History
 
-        history = History()  # one for "since" and for keeping the run: a file moved aside is said once
-        report = with_since(report, history)
-    print_summary(session, lang, summary_stream)
-    outcome = session.outcome
-    written = True
-    if args.json:
-        if json_to_stdout:
-            sys.stdout.write(dumps(report).decode("utf-8"))
-            sys.stdout.flush()
-        else:
-            try:
-                digest = write_report(report, args.json)
-            except WriteError as exc:
-                print(f"sparkgui: {exc.render(lang)}", file=sys.stderr)
-                written = False
+            history = History()  # one for "since" and for keeping the run: a file moved aside is said once
+            report = with_since(report, history)
+        print_summary(session, lang, summary_stream)
+        outcome = session.outcome
+        written = True
+        if args.json:
+            if json_to_stdout:
+                try:
+                    write_report_out(dumps(report))
+                except OSError as exc:
+                    failure = tr(
+                        "The JSON report could not be written to standard output ({reason}).",
+                        reason=exc.strerror or str(exc),
+                    )
+                    print(f"sparkgui: {failure.render(lang)}", file=sys.stderr)
+                    written = False
             else:
-                saved = tr("JSON report: {path} (SHA-256 {digest})", path=args.json, digest=digest)
-                print(saved.render(lang), file=summary_stream)
-    if args.pdf:
-        when = outcome.started_at.astimezone()
-        written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
-    if not args.no_history:  # after the reports: a history that fails never costs the run its files
-        _remember(report, lang, summary_stream, history)
-    if stopped:
-        return EXIT_TERMINATED if stopped[0] == signal.SIGTERM else EXIT_INTERRUPTED
-    return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
+                try:
+                    digest = write_report(report, args.json)
+                except WriteError as exc:
+                    print(f"sparkgui: {exc.render(lang)}", file=sys.stderr)
+                    written = False
+                else:
+                    saved = tr("JSON report: {path} (SHA-256 {digest})", path=args.json, digest=digest)
+                    print(saved.render(lang), file=summary_stream)
+        if args.pdf:
+            when = outcome.started_at.astimezone()
+            written = _write_pdf(report, args.pdf, profile.name, event, when, lang, summary_stream) and written
+        if not args.no_history:  # after the reports: a history that fails never costs the run its files
+            _remember(report, lang, summary_stream, history)
+        if stopped:
+            return EXIT_TERMINATED if stopped[0] == signal.SIGTERM else EXIT_INTERRUPTED
+        return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
+
+
+def _note_signals(stopped: list[int]) -> dict[int, Any]:
+    """From now on Ctrl-C and SIGTERM are noted in `stopped` (for the exit status), not obeyed at once.
+
+    The run is over and its reports are being written. Returns the handlers it replaced.
+    """
+
+    def note(number: int, _frame: object) -> None:
+        if not stopped:
+            stopped.append(number)
+
+    previous: dict[int, Any] = {}
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread: signals stay as they were
+            previous[number] = signal.signal(number, note)
+    return previous
+
+
+@contextlib.contextmanager
+def _signals_put_back(handlers: dict[int, Any]) -> Iterator[None]:
+    """Put the signal handlers of before the run back when the block ends."""
+    try:
+        yield
+    finally:
+        for number, handler in handlers.items():
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(number, handler)
 
 
 def _remember(report: dict[str, Any], lang: str, stream: TextIO, history: History) -> None:
@@ -199,6 +239,8 @@ async def _execute(
     finally:
         for handled in caught:
             loop.remove_signal_handler(handled)
+        if caught:
+            _note_signals(stopped)
 
 
 def _signal_name(number: int) -> str:

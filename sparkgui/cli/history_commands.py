@@ -35,7 +35,7 @@ def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
     if args.history:
         runs = history.runs(demo=None)
         if args.json == "-":
-            sys.stdout.write(json.dumps([run.as_json() for run in runs], ensure_ascii=False, indent=2) + "\n")
+            _out(json.dumps([run.as_json() for run in runs], ensure_ascii=False, indent=2) + "\n")
             return 0
         if not runs:
             print(tr("No run kept yet in {path}.", path=str(history.path)).render(lang))
@@ -90,7 +90,7 @@ def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
         ids.insert(0, previous)
     comparison = compare(history.report(ids[0]), history.report(ids[1]))
     if args.json == "-":
-        sys.stdout.write(json.dumps({"runs": ids, **comparison.as_json()}, ensure_ascii=False, indent=2) + "\n")
+        _out(json.dumps({"runs": ids, **comparison.as_json()}, ensure_ascii=False, indent=2) + "\n")
     else:
         print("\n".join(comparison.lines(lang)))
     return 0
@@ -103,14 +103,14 @@ def _show(history: History, args: argparse.Namespace, lang: str) -> int:
 
     report = history.report(args.show)
     if not args.json and not args.pdf:
-        sys.stdout.write(dumps(report).decode("utf-8"))
+        _out(dumps(report))
         return 0
     try:
         check_output_path(args.json, "--json")
         check_output_path(args.pdf, "--pdf")
         check_distinct_outputs(args.json, args.pdf)
         if args.json == "-":
-            sys.stdout.write(dumps(report).decode("utf-8"))
+            _out(dumps(report))
         elif args.json:
             write_report(report, args.json)
         if args.pdf:
@@ -122,3 +122,15 @@ def _show(history: History, args: argparse.Namespace, lang: str) -> int:
         raise HistoryError(exc.text) from None
     print(tr("Run {id} exported.", id=args.show).render(lang), file=sys.stderr)
     return 0
+
+
+def _out(text: str | bytes) -> None:
+    """A listing or report on standard output, as UTF-8; one that cannot be written is a HistoryError."""
+    from sparkgui.cli.streams import write_report_out
+
+    try:
+        write_report_out(text if isinstance(text, bytes) else text.encode("utf-8"))
+    except OSError as exc:
+        raise HistoryError(
+            tr("standard output cannot be written ({reason})", reason=exc.strerror or str(exc))
+        ) from None

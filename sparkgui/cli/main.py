@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import io
 import logging
 import sys
 import traceback
 
 from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError, check_demo_options, parse
+from sparkgui.cli.streams import guard_standard_streams
 
 
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the PAC worker, --version, the headless run or the window; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    _never_fail_on_output()
     if argv[:1] == ["--pac-worker"]:  # internal: evaluate a PAC file in a killable child process
         from sparkgui.core.net.pac_worker import main as pac_worker
 
         return pac_worker()
+    guard_standard_streams()
     try:
         args = parse(argv)
     except UsageError as exc:
@@ -75,13 +75,6 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         print("sparkgui: internal error (a bug): please send the lines above to support.", file=sys.stderr)
         return EXIT_INTERNAL
-
-
-def _never_fail_on_output() -> None:
-    """Text that cannot be encoded (a hostile peer's bytes, a terminal in ASCII) prints as `?`, never raises."""
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="replace")
 
 
 def _headless_only(args: argparse.Namespace) -> list[tuple[str, bool]]:

@@ -110,6 +110,47 @@ def test_a_signal_during_the_run_still_writes_an_incomplete_report(
     assert any(check["status"] == "pass" for check in written["checks"])  # what finished is kept
 
 
+@pytest.mark.parametrize(("how", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_the_reports_are_written_still_writes_them(
+    tmp_path: Path, how: signal.Signals, status: int
+) -> None:
+    report, pdf = tmp_path / "report.json", tmp_path / "report.pdf"
+    args = ["--headless", "--demo", "ready", "--hold", "1", "--json", str(report), "--pdf", str(pdf)]
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "sparkgui", *args],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert cli.stdout is not None
+        for line in cli.stdout:  # the summary comes first, then the JSON, the PDF and the history
+            if "passed," in line:
+                cli.send_signal(how)
+                break
+        _out, err = cli.communicate(timeout=60)
+    finally:
+        if cli.poll() is None:
+            cli.kill()
+    assert cli.returncode == status, err
+    assert "Traceback" not in err
+    validate_report(json.loads(report.read_text("utf-8")))
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_summary_that_cannot_be_printed_costs_the_run_nothing(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    args = [sys.executable, "-m", "sparkgui", "--headless", "--demo", "ready", "--hold", "1", "--json", str(report)]
+    with open("/dev/full", "w") as full:  # standard output on a full disk
+        done = subprocess.run(
+            args, stdin=subprocess.DEVNULL, stdout=full, stderr=subprocess.PIPE, text=True, timeout=90
+        )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    validate_report(json.loads(report.read_text("utf-8")))
+    with open("/dev/full", "w") as full:  # the JSON itself meant for it: said, and exit 4
+        done = subprocess.run([*args[:-2], "--json", "-"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=90)
+    assert done.returncode == 4 and "could not be written to standard output" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_copy_for_it_names_the_profile_by_its_file_name_only(tmp_path: Path) -> None:
     private = tmp_path / "Users" / "alice" / "Documents"
     private.mkdir(parents=True)
