@@ -16,10 +16,12 @@ MAX_RUN_ID = 2**63 - 1  # SQLite's largest row id
 EXIT_REGRESSION = 5  # a watch (--watch) saw something regress
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
 EXIT_TERMINATED = 143  # SIGTERM
+EXIT_HANGUP = 129  # SIGHUP: the terminal closed, an ssh session dropped
 
 EPILOG = """\
 exit status: 0 ready, 1 ready with warnings, 2 not ready, 3 bad usage or profile, 4 internal error,
-  130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both still write an "incomplete" --json/--pdf report.
+  130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129 hung up (SIGHUP); each still writes an "incomplete"
+  --json/--pdf report.
   With --watch: 0 nothing regressed, 5 something regressed (a warning was printed), whatever ended the watch.
 
 demo scenarios (--demo SCENARIO): {scenarios} (default: {default_scenario}).

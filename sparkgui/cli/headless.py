@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from sparkgui.app.session import RunRequest, Session, SessionOutcome
 from sparkgui.cli.args import (
+    EXIT_HANGUP,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
     EXIT_NOT_READY,
@@ -45,7 +46,10 @@ from sparkgui.core.report import dumps, sha256_of, write_report
 if TYPE_CHECKING:
     from sparkgui.core.history.store import History
 
-MAX_NAME_BYTES = 255  # what Linux, macOS and Windows file systems accept for one name
+# What Linux, macOS and Windows file systems accept for one name, less what the atomic write's temporary name
+# adds to it (`.NAME.XXXXXXXX.part`).
+MAX_NAME_BYTES = 255 - 16
+_SPECIAL = tr("it is not a regular file (a device, a pipe or a socket). Give a file name")
 
 EXIT_FOR_VERDICT = {
     Verdict.READY: EXIT_READY,
@@ -74,7 +78,7 @@ def run_headless(args: argparse.Namespace) -> int:
         )
         check_output_path(args.json, "--json")
         check_output_path(args.pdf, "--pdf", folder_allowed=True)
-        check_distinct_outputs(args.json, args.pdf)
+        check_distinct_outputs(args.json, args.pdf, args.profile)
     except (UsageError, ProfileError, ValueError) as exc:
         print(f"sparkgui: {reason_of(exc).render(lang)}", file=sys.stderr)
         return EXIT_USAGE
@@ -92,7 +96,7 @@ def run_headless(args: argparse.Namespace) -> int:
 
         return run_watch(request, args.watch, args.watch_rounds, lang, event, keep_history=not args.no_history)
     stopped: list[int] = []
-    before: dict[int, Any] = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    before: dict[int, Any] = {number: signal.getsignal(number) for number in STOP_SIGNALS}
     try:
         runner = Session(request, progress)
         session, phones = asyncio.run(_execute(runner, stopped, args.attendee_test, lang))
@@ -140,7 +144,7 @@ def run_headless(args: argparse.Namespace) -> int:
         if not args.no_history:  # after the reports: a history that fails never costs the run its files
             _remember(report, lang, summary_stream, history)
         if stopped:
-            return EXIT_TERMINATED if stopped[0] == signal.SIGTERM else EXIT_INTERRUPTED
+            return _exit_for_signal(stopped[0])
         return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
 
 
@@ -155,7 +159,7 @@ def _note_signals(stopped: list[int]) -> dict[int, Any]:
             stopped.append(number)
 
     previous: dict[int, Any] = {}
-    for number in (signal.SIGINT, signal.SIGTERM):
+    for number in STOP_SIGNALS:
         with contextlib.suppress(ValueError, OSError):  # not the main thread: signals stay as they were
             previous[number] = signal.signal(number, note)
     return previous
@@ -204,14 +208,16 @@ async def _execute(
     ending = asyncio.Event()
 
     def stop(number: int) -> None:
-        if checked:
+        if checked:  # the checks are done: a signal ends the wait for phones, and the run stands
             ending.set()
+            if number != signal.SIGINT and not stopped:
+                stopped.append(number)  # still, a SIGTERM or a hang-up is said in the exit status
             return
         if not stopped:
             stopped.append(number)
         session.cancel()
 
-    for number in (signal.SIGINT, signal.SIGTERM):
+    for number in STOP_SIGNALS:
         try:
             loop.add_signal_handler(number, stop, number)
             caught.append(number)
@@ -243,8 +249,20 @@ async def _execute(
             _note_signals(stopped)
 
 
+STOP_SIGNALS = tuple(
+    number for number in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if number is not None
+)
+
+
 def _signal_name(number: int) -> str:
     return "interrupted" if number == signal.SIGINT else "terminated"
+
+
+def _exit_for_signal(number: int) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM, 129 for a hang-up: the statuses a shell gives, with the reports written."""
+    if number == signal.SIGINT:
+        return EXIT_INTERRUPTED
+    return EXIT_TERMINATED if number == signal.SIGTERM else EXIT_HANGUP
 
 
 def _write_pdf(
@@ -324,12 +342,31 @@ def load_profile_option(path: str | None) -> Profile:
     return load_profile(path) if path else load_bundled_profile()
 
 
-def check_distinct_outputs(json_path: str | None, pdf_path: str | None) -> None:
-    """Refuse --json and --pdf naming the same file: the PDF would silently replace the JSON."""
-    if not json_path or not pdf_path or json_path == "-":
-        return
-    if os.path.realpath(json_path) == os.path.realpath(pdf_path):
-        raise UsageError(tr("--json and --pdf both name {path}: give each report its own file.", path=pdf_path))
+def check_distinct_outputs(json_path: str | None, pdf_path: str | None, profile_path: str | None = None) -> None:
+    """Refuse --json and --pdf naming the same file (the PDF would replace the JSON), or the profile read."""
+    outputs = [(flag, path) for flag, path in (("--json", json_path), ("--pdf", pdf_path)) if path and path != "-"]
+    if profile_path:
+        for flag, path in outputs:
+            if same_file(path, profile_path):
+                raise UsageError(
+                    tr(
+                        "{option} {path} is the profile being read: give the report another name.",
+                        option=flag,
+                        path=path,
+                    )
+                )
+    if len(outputs) == 2 and same_file(outputs[0][1], outputs[1][1]):
+        raise UsageError(tr("--json and --pdf both name {path}: give each report its own file.", path=pdf_path or ""))
+
+
+def same_file(one: str, other: str) -> bool:
+    """Whether two paths name one file (through links, or as the same path written twice)."""
+    if os.path.realpath(one) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
 
 
 def check_output_path(path: str | None, option: str, *, folder_allowed: bool = False) -> None:
@@ -346,8 +383,9 @@ def check_output_path(path: str | None, option: str, *, folder_allowed: bool = F
     if len(os.fsencode(given.name)) > MAX_NAME_BYTES:
         raise UsageError(
             tr(
-                "{option}: the file name is {size} bytes long; keep it under 255.",
+                "{option}: the file name is {size} bytes long; keep it to {limit}.",
                 option=option,
+                limit=MAX_NAME_BYTES,
                 size=len(os.fsencode(given.name)),
             )
         )
@@ -359,6 +397,9 @@ def check_output_path(path: str | None, option: str, *, folder_allowed: bool = F
                 raise UsageError(
                     tr("{option} {path}: is a symbolic link that loops; give a file name.", option=option, path=path)
                 ) from None
+    with contextlib.suppress(OSError):  # a pipe named by /dev/stdout or /proc/self/fd/1: its realpath is no file
+        if not stat.S_ISREG(os.stat(given).st_mode) and not stat.S_ISDIR(os.stat(given).st_mode):
+            raise UsageError(Text("{option} {path}: {problem}.", {"option": option, "path": path, "problem": _SPECIAL}))
     target = Path(os.path.realpath(given))  # a link is written through: its target's folder is what counts
     if target.is_file() and not target.stat().st_mode & stat.S_IWUSR:
         raise UsageError(

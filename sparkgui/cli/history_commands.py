@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from sparkgui.cli.args import EXIT_USAGE, UsageError
+from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from sparkgui.core.history.compare import compare
 from sparkgui.core.history.store import History, HistoryError, RunSummary
 from sparkgui.core.i18n import LANGUAGES, system_language, tr, trn
@@ -107,8 +107,11 @@ def _show(history: History, args: argparse.Namespace, lang: str) -> int:
         return 0
     try:
         check_output_path(args.json, "--json")
-        check_output_path(args.pdf, "--pdf")
+        check_output_path(args.pdf, "--pdf", folder_allowed=True)
         check_distinct_outputs(args.json, args.pdf)
+    except UsageError as exc:
+        raise HistoryError(exc.text) from None
+    try:
         if args.json == "-":
             _out(dumps(report))
         elif args.json:
@@ -116,12 +119,39 @@ def _show(history: History, args: argparse.Namespace, lang: str) -> int:
         if args.pdf:
             from sparkgui.report.pdf import write_pdf
 
-            language = str(report.get("language") or lang)
-            write_pdf(report, args.pdf, lang=language if language in LANGUAGES else lang)
-    except (WriteError, UsageError) as exc:
-        raise HistoryError(exc.text) from None
+            # --lang, when given, decides; else the language the run was made in.
+            language = args.lang or str(report.get("language") or lang)
+            write_pdf(report, _pdf_path(report, args.pdf), lang=language if language in LANGUAGES else lang)
+    except WriteError as exc:
+        print(f"sparkgui: {exc.render(lang)}", file=sys.stderr)
+        return EXIT_INTERNAL
     print(tr("Run {id} exported.", id=args.show).render(lang), file=sys.stderr)
     return 0
+
+
+def _pdf_path(report: dict[str, object], given: str) -> str:
+    """`given`, or in a folder, the file named after the run's platform, venue and date (as a run's --pdf)."""
+    from pathlib import Path
+
+    if not Path(given).is_dir():
+        return given
+    import datetime as dt
+
+    from sparkgui.core.event import EventInfo
+    from sparkgui.report.naming import default_file_name
+
+    profile = report.get("profile")
+    platform = str(profile.get("name", "")) if isinstance(profile, dict) else ""
+    raw_event = report.get("event")
+    event = EventInfo.from_json(raw_event if isinstance(raw_event, dict) else None)
+    try:
+        when = dt.datetime.fromisoformat(str(report.get("started_at", ""))).astimezone()
+    except ValueError:
+        when = dt.datetime.now().astimezone()
+    name = default_file_name(
+        platform or "sparkgui", event.venue if event else None, when, "pdf", report.get("demo") is True
+    )
+    return str(Path(given) / name)
 
 
 def _out(text: str | bytes) -> None:

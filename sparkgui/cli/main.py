@@ -13,6 +13,14 @@ from sparkgui.cli.streams import guard_standard_streams
 
 def main(argv: list[str] | None = None) -> int:
     """Dispatch to the PAC worker, --version, the headless run or the window; return the exit status."""
+    try:
+        return _dispatch(argv)
+    except KeyboardInterrupt:  # Ctrl-C before a run could take it over (importing, reading the profile)
+        print("\nsparkgui: cancelled.", file=sys.stderr)
+        return 130
+
+
+def _dispatch(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--pac-worker"]:  # internal: evaluate a PAC file in a killable child process
         from sparkgui.core.net.pac_worker import main as pac_worker

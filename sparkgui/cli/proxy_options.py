@@ -62,7 +62,7 @@ def route_config(args: argparse.Namespace) -> RouteConfig:
 def _credentials(user: str) -> ProxyCredentials:
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
-        if not sys.stdin.isatty():
+        if sys.stdin is None or not sys.stdin.isatty():  # closed, a pipe or a file: no one to ask
             raise UsageError(
                 tr(
                     "--proxy-user {user}: no terminal to ask the password on; set {variable} instead.",

@@ -48,7 +48,7 @@ def rule_json(rule: AllowRule, lang: str = "en") -> dict[str, Any]:
         "protocol": rule.protocol,
         "direction": "outgoing",
         "purpose": rule.purpose,
-        "idle_timeout_s": rule.idle_timeout_s,
+        "idle_timeout_s": _whole(rule.idle_timeout_s),
         "no_tls_inspection": rule.no_inspection,
         "text": rule_text(rule).render(lang),
     }
@@ -76,8 +76,18 @@ def rules_csv(profile: Profile) -> str:
     for rule in profile.allow:
         idle = f"{rule.idle_timeout_s:g}" if rule.idle_timeout_s else ""
         inspection = "yes" if rule.no_inspection else "no"
-        writer.writerow([rule.host, rule.port, rule.protocol, "outgoing", idle, inspection, rule.purpose])
+        writer.writerow([rule.host, rule.port, rule.protocol, "outgoing", idle, inspection, _cell(rule.purpose)])
     return buffer.getvalue()
+
+
+def _whole(seconds: float) -> float | int:
+    """600, not 600.0: what a firewall console's import expects of a whole number of seconds."""
+    return int(seconds) if float(seconds).is_integer() else seconds
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a cell starting with = + - @ (or a tab, a return) would be a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _hosts(profile: Profile) -> list[str]:

@@ -80,7 +80,7 @@ def write_atomically(path: str | Path, data: bytes) -> Path:
 
 def _mode_for(target: Path) -> int:
     try:
-        return stat.S_IMODE(target.stat().st_mode)
+        return stat.S_IMODE(target.stat().st_mode) & 0o666  # a report is never executable, setuid least of all
     except OSError:
         umask = os.umask(0)
         os.umask(umask)

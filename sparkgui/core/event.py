@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sparkgui.core.plain_text import plain_text
+
 MAX_FIELD_LENGTH = 200  # a header line, not a paragraph
 MAX_ATTENDEES = 100_000  # the largest audience the window and `--attendees` accept
 
@@ -43,7 +45,7 @@ class EventInfo:
             # Bytes that were not UTF-8 on the command line arrive as lone surrogates: they cannot be written to
             # a JSON file or a PDF, so they become U+FFFD, as a browser shows them.
             text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            value = " ".join(text.split())[:MAX_FIELD_LENGTH]
+            value = " ".join(plain_text(text).split())[:MAX_FIELD_LENGTH]
             object.__setattr__(self, attr, value)
 
     @property

@@ -187,10 +187,16 @@ def system_language(environ: Mapping[str, str] | None = None) -> str:
     import os
 
     env = os.environ if environ is None else environ
-    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "LANG"):
-        value = env.get(var, "")
-        if value and value not in ("C", "POSIX", "C.UTF-8"):
-            return _supported(value)
+    # As gettext reads them: the locale (LC_ALL, else LC_MESSAGES, else LANG) says C, and English it is;
+    # otherwise LANGUAGE's list comes first, the first language we have in it winning; then the locale.
+    locale_name = next((env[var] for var in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(var)), "")
+    if locale_name.split(".")[0] in ("C", "POSIX"):
+        return DEFAULT_LANGUAGE
+    for wanted in env.get("LANGUAGE", "").split(":"):
+        if wanted.lower().startswith(LANGUAGES):
+            return _supported(wanted)
+    if locale_name:
+        return _supported(locale_name)
     if environ is None:
         code = locale.getlocale()[0] or ""
         if code:

@@ -185,11 +185,14 @@ class Profile:
             return self.allow_rules
         rules: dict[tuple[str, int], AllowRule] = {}
         ws = self.websocket
-        for endpoint in self.endpoints:
-            domain = parent_domain(endpoint.host)
-            pattern = f"*.{domain}" if domain != endpoint.host else domain  # `*.x.y` would not cover `x.y` itself
+        places = [(endpoint.host, endpoint.port) for endpoint in self.endpoints]
+        if ws is not None and ws.host:  # the live connection may live on a domain of its own
+            places.append((ws.host, ws.port))
+        for host, port in places:
+            domain = parent_domain(host)
+            pattern = f"*.{domain}" if domain != host else domain  # `*.x.y` would not cover `x.y` itself
             idle = ws.long_hold_seconds if ws is not None and parent_domain(ws.host) == domain else 0
-            rules.setdefault((pattern, endpoint.port), AllowRule(pattern, endpoint.port, idle_timeout_s=idle))
+            rules.setdefault((pattern, port), AllowRule(pattern, port, idle_timeout_s=idle))
         return tuple(rules.values())
 
     @property

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from sparkgui.core.hostnames import HostNameError, to_ascii_host
 from sparkgui.core.i18n import Text, amount, tr
+from sparkgui.core.plain_text import plain_text
 from sparkgui.core.profile_model import (
     SCHEMA_VERSION,
     AllowRule,
@@ -116,7 +117,7 @@ class _Reader:
                     got=schema,
                 ),
             )
-        name = self.value(top, "name", "name", str).strip()
+        name = plain_text(self.value(top, "name", "name", str)).strip()
         if not name:
             raise self.fail("name", tr("must not be empty"))
         version = self.value(top, "version", "version", int, 0)
@@ -156,7 +157,7 @@ class _Reader:
             requirement_specs=requirements,
             allow_rules=allow,
             name=name,
-            description=self.value(top, "description", "description", str, "").strip(),
+            description=plain_text(self.value(top, "description", "description", str, "")).strip(),
             endpoints=endpoints,
             websocket=websocket,
             expected_issuers=self.strings(tls, "expected_issuers", "tls.expected_issuers"),
@@ -187,7 +188,7 @@ class _Reader:
             raise self.fail(
                 f"{where}.min_seconds", tr("expected seconds from 0 to 86400, got {value}", value=_figure(minimum))
             )
-        title = self.value(table, "title", f"{where}.title", str, "").strip()
+        title = plain_text(self.value(table, "title", f"{where}.title", str, "")).strip()
         return RequirementSpec(ident, kind, title, minimum)
 
     def allow_rule(self, raw: Any, where: str) -> AllowRule:
@@ -216,7 +217,7 @@ class _Reader:
             host=host,
             port=port,
             protocol=protocol,
-            purpose=self.value(table, "purpose", f"{where}.purpose", str, "").strip(),
+            purpose=plain_text(self.value(table, "purpose", f"{where}.purpose", str, "")).strip(),
             idle_timeout_s=idle,
             no_inspection=self.value(table, "no_inspection", f"{where}.no_inspection", bool, False),
         )
@@ -245,7 +246,7 @@ class _Reader:
             raise self.fail(f"{where}.port", tr("expected a TCP port from 1 to 65535, got {port}", port=port))
         return Endpoint(
             host=host,
-            purpose=self.value(table, "purpose", f"{where}.purpose", str, "").strip(),
+            purpose=plain_text(self.value(table, "purpose", f"{where}.purpose", str, "")).strip(),
             path=path,
             port=port,
             display_host=written.strip().rstrip(".").lower(),

@@ -86,7 +86,7 @@ def test_the_rules_export_writes_csv_and_json_and_refuses_other_names(tmp_path: 
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize(("how", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+@pytest.mark.parametrize(("how", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)])
 def test_a_signal_during_the_run_still_writes_an_incomplete_report(
     tmp_path: Path, how: signal.Signals, status: int
 ) -> None:

@@ -32,7 +32,9 @@ def _refused(*args: str) -> str:
         (("--proxy", ""), "--proxy ''"),
         (("--json", ""), "--json ''"),
         (("--profile", ""), "--profile ''"),
-        (("--json", "x" * 300 + ".json"), "keep it under 255"),
+        (("--json", "x" * 300 + ".json"), "bytes long; keep it to 239"),
+        (("--demo", "--json", "r" * 245 + ".json"), "bytes long; keep it to 239"),  # the temporary name adds 16
+        (("--demo", "--profile", "/dev/null", "--proxy", "http://127.0.0.1:1", "--proxy-user", "al"), "--demo"),
     ],
 )
 def test_bad_options_are_refused_before_the_run(args: tuple[str, ...], says: str) -> None:
@@ -71,3 +73,16 @@ def test_a_special_file_as_the_report_is_refused_before_the_run(tmp_path: Path) 
     assert "not a regular file" in _refused("--json", str(fifo))
     assert "not a regular file" in _refused("--pdf", str(fifo))
     assert fifo.exists() and not fifo.is_file()
+
+
+def test_an_output_that_is_the_profile_or_a_pipe_is_refused_before_the_run(tmp_path: Path) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text('schema = 1\nname = "P"\n[[endpoint]]\nhost = "app.example.com"\n', encoding="utf-8")
+    assert "is the profile being read" in _refused("--demo", "--profile", str(profile), "--json", str(profile))
+    assert profile.read_text(encoding="utf-8").startswith("schema = 1")  # untouched
+    assert "not a regular file" in _refused("--demo", "--pdf", "/dev/stdout")  # a pipe here: no realpath to it
+
+
+def test_a_proxy_user_without_a_terminal_or_a_password_is_a_usage_error() -> None:
+    err = _refused("--proxy", "http://127.0.0.1:1", "--proxy-user", "alice")  # stdin is /dev/null, no variable
+    assert "SPARKGUI_PROXY_PASSWORD" in err

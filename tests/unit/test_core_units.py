@@ -58,6 +58,10 @@ def test_text_renders_nested_params_and_survives_a_broken_translation() -> None:
         ({"LANG": "de_DE.UTF-8"}, "en"),
         ({"LANGUAGE": "fr:en"}, "fr"),
         ({}, "en"),
+        ({"LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, "en"),  # C wins, as gettext has it
+        ({"LANGUAGE": "de:fr", "LANG": "de_DE.UTF-8"}, "fr"),  # the first language we have in the list
+        ({"LC_ALL": "en_US.UTF-8", "LANGUAGE": "fr"}, "fr"),  # LANGUAGE comes first
+        ({"LANGUAGE": "en:fr", "LANG": "fr_FR.UTF-8"}, "en"),
     ],
 )
 def test_system_language(env: dict[str, str], lang: str) -> None:
@@ -161,3 +165,10 @@ def test_text_that_is_not_utf8_still_makes_a_valid_report() -> None:
     hostile = {"location": "/\udcff\udcfe", "nested": ["PROXY a:1; \ud800"]}
     data = dumps({"evidence": _jsonable(hostile), "summary": "cut \udc80"})
     assert json.loads(data.decode("utf-8"))["evidence"] == {"location": "/??", "nested": ["PROXY a:1; ?"]}
+
+
+def test_typed_text_loses_terminal_escapes_and_direction_marks() -> None:
+    from sparkgui.core.event import EventInfo
+
+    event = EventInfo("\x1b]0;pwned\x07Gala", "Palais\u202edes\u2066 Congrès", "a@b.c\x1b[31m")
+    assert (event.name, event.venue, event.contact) == ("]0;pwnedGala", "Palaisdes Congrès", "a@b.c[31m")

@@ -60,9 +60,25 @@ def test_allow_rules_render_in_both_languages_and_export_for_firewalls() -> None
 
 
 def test_without_allow_tables_one_rule_per_domain_and_port_is_derived() -> None:
-    profile = _profile("")
+    profile = _profile("", websocket=False)
     (rule,) = profile.allow  # type: ignore[attr-defined]
     assert (rule.host, rule.port) == ("*.example.com", 443)
+
+
+def test_derived_rules_cover_a_websocket_on_a_domain_of_its_own() -> None:
+    text = profile_toml([Ep("app.example.com", 443)], extra='[websocket]\nurl = "wss://live.other.net/ws"\n')
+    profile = parse_profile(text.encode(), source="p.toml")
+    assert [(r.host, r.port, r.idle_timeout_s) for r in profile.allow] == [
+        ("*.example.com", 443, 0),
+        ("*.other.net", 443, 600),
+    ]
+
+
+def test_the_csv_never_holds_a_spreadsheet_formula() -> None:
+    extra = '\n[[allow]]\nhost = "*.example.com"\npurpose = "=HYPERLINK(\\"http://x\\")"\n'
+    (row,) = csv.DictReader(io.StringIO(rules_csv(_profile(extra))))  # type: ignore[arg-type]
+    assert row["purpose"] == '\'=HYPERLINK("http://x")'
+    assert json.loads(rules_document(_profile(extra)))["rules"][0]["idle_timeout_s"] == 0  # type: ignore[arg-type]
 
 
 def test_bad_allow_rules_are_refused_with_the_key() -> None:
