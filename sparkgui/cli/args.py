@@ -216,3 +216,44 @@ def check_demo_options(args: argparse.Namespace) -> None:
                     flag=flag,
                 )
             )
+
+
+# What each action besides a run reads; any other option given with it would be ignored, so it is refused.
+ACTION_OPTIONS = {
+    "--history": {"--json", "--lang"},
+    "--show": {"--json", "--pdf", "--lang"},
+    "--compare": {"--json", "--lang"},
+    "--forget": {"--lang"},
+    "--forget-all": {"--lang"},
+    "--self-test": set(),
+    "--rules": {"--profile", "--lang"},
+}
+
+
+def check_action_options(args: argparse.Namespace) -> None:
+    """An action (--history, --show, --rules, --self-test…) refuses the options it would silently ignore."""
+    given = _given_options(args)
+    action = next((flag for flag in ACTION_OPTIONS if flag in given), None)
+    if action is None:
+        return
+    for flag in given:
+        if flag not in ACTION_OPTIONS[action] and flag not in (action, "--headless"):
+            raise UsageError(
+                tr(
+                    "{flag} does not go with {action}, which would ignore it; leave {flag} out, or run {action} on "
+                    "its own.",
+                    flag=flag,
+                    action=action,
+                )
+            )
+
+
+def _given_options(args: argparse.Namespace) -> list[str]:
+    """The options given on the command line (those whose value is not the default), by their long name."""
+    found = []
+    for action in build_parser()._actions:
+        if not action.option_strings or action.dest == "help":
+            continue
+        if getattr(args, action.dest, action.default) != action.default:
+            found.append(action.option_strings[-1])
+    return found

@@ -75,6 +75,8 @@ def _run_line(run: RunSummary, lang: str, width: int) -> str:
 
 
 def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
+    if args.json not in (None, "-"):
+        raise HistoryError(tr("--compare prints what changed on the terminal, or as JSON with --json -"))
     ids: list[int] = list(args.compare)
     if len(ids) > 2:
         raise HistoryError(tr("--compare takes two runs (older first), or one to compare with the previous"))
@@ -88,7 +90,20 @@ def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
             history.report(ids[0])  # "there is no run N" when there is none at all
             raise HistoryError(tr("run {run} has no earlier run at the same venue to compare with", run=ids[0]))
         ids.insert(0, previous)
-    comparison = compare(history.report(ids[0]), history.report(ids[1]))
+    before, after = history.report(ids[0]), history.report(ids[1])
+    if str(before.get("started_at", "")) > str(after.get("started_at", "")):  # older first, whatever the order given
+        ids.reverse()
+        before, after = after, before
+    if (before.get("demo") is True) != (after.get("demo") is True) or _platform(before) != _platform(after):
+        raise HistoryError(
+            tr(
+                "runs {first} and {second} are not of the same kind (a demo and a real run, or two platforms): "
+                "compare runs of one platform, both real or both demos",
+                first=ids[0],
+                second=ids[1],
+            )
+        )
+    comparison = compare(before, after)
     if args.json == "-":
         _out(json.dumps({"runs": ids, **comparison.as_json()}, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -152,6 +167,11 @@ def _pdf_path(report: dict[str, object], given: str) -> str:
         platform or "sparkgui", event.venue if event else None, when, "pdf", report.get("demo") is True
     )
     return str(Path(given) / name)
+
+
+def _platform(report: dict[str, object]) -> str:
+    profile = report.get("profile")
+    return str(profile.get("name", "")) if isinstance(profile, dict) else ""
 
 
 def _out(text: str | bytes) -> None:

@@ -7,7 +7,7 @@ import logging
 import sys
 import traceback
 
-from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError, check_demo_options, parse
+from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError, check_action_options, check_demo_options, parse
 from sparkgui.cli.streams import guard_standard_streams
 
 
@@ -32,6 +32,13 @@ def _dispatch(argv: list[str] | None) -> int:
     except UsageError as exc:
         print(f"sparkgui: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        check_action_options(args)
+    except UsageError as exc:
+        from sparkgui.core.i18n import system_language
+
+        print(f"sparkgui: {exc.render(args.lang or system_language())}", file=sys.stderr)
+        return EXIT_USAGE
     if args.version:
         from sparkgui import __version__
 
@@ -48,9 +55,7 @@ def _dispatch(argv: list[str] | None) -> int:
     if args.rules is not None:
         from sparkgui.cli.rules_export import export_rules
 
-        written = export_rules(args)
-        if written != 0 or not args.headless:
-            return written
+        return export_rules(args)
     try:
         check_demo_options(args)
     except UsageError as exc:

@@ -49,6 +49,23 @@ def test_usage_and_profile_errors_follow_lang(tmp_path: Path) -> None:
     assert code == 3 and "n'existe pas" in err and "does not exist" not in err
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--rules", "r.csv", "--history"],
+        ["--rules", "r.json", "--json", "x.json"],
+        ["--rules", "r.csv", "--headless", "--demo", "ready"],
+        ["--forget", "1", "--json", "x.json"],
+        ["--show", "1", "--demo", "ready"],
+        ["--self-test", "--pdf", "x.pdf"],
+    ],
+)
+def test_an_action_refuses_the_options_it_would_ignore(args: list[str], tmp_path: Path) -> None:
+    code, _out, err = run(sparkgui(*args, env={"SPARKGUI_DATA_DIR": str(tmp_path)}))
+    assert code == 3 and "does not go with" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == [] or not any(p.suffix in (".csv", ".json", ".pdf") for p in tmp_path.iterdir())
+
+
 def test_help_lists_the_demo_scenarios_and_every_exit_status() -> None:
     code, out, _ = run(sparkgui("--help"))
     assert code == 0

@@ -85,6 +85,10 @@ def test_the_cli_keeps_lists_compares_exports_and_forgets(tmp_path: Path, pki: L
     assert [c["id"] for c in compared["fixed"]] == [port] and compared["broke"] == []
     text = _cli("--compare", "1", "2", "--lang", "fr").stdout
     assert text.startswith("Depuis la vérification du ") and "1 corrigé, 0 nouveau problème." in text
+    swapped = json.loads(_cli("--compare", "2", "1", "--json", "-").stdout)  # newer first: put in order
+    assert swapped["runs"] == [1, 2] and [c["id"] for c in swapped["fixed"]] == [port]
+    ignored = _cli("--compare", "1", "2", "--pdf", str(tmp_path / "cmp.pdf"))
+    assert ignored.returncode == 3 and "--pdf does not go with --compare" in ignored.stderr
 
     exported = tmp_path / "again.json"
     shown = _cli("--show", "1", "--json", str(exported))
