@@ -91,7 +91,12 @@ def group_note(
         return None
     here = [p for p in problems if filed_under(p) is group]
     if here:
-        return trn("{count} problem to look at", "{count} problems to look at", len(here))
+        found = trn("{count} problem to look at", "{count} problems to look at", len(here))
+        shown_in = {g.key: g for g in (group_for(check_id.kind) for p in here for check_id in p.check_ids)}
+        if group.key not in shown_in and len(shown_in) == 1:  # a proxy's refusal, met by the firewall's checks
+            (other,) = shown_in.values()
+            return tr("{found}: it stopped the checks under “{group}”", found=found, group=other.title)
+        return found
     total = len(members)
     passed = sum(1 for r in done if r.result.status is Status.PASS)
     not_applicable = sum(1 for r in done if r.result.cause is Cause.SKIPPED_NOT_APPLICABLE)
@@ -104,6 +109,15 @@ def group_note(
                    passed, total=total)  # fmt: skip
     if not missing and not faulty:
         return trn("{count} of {total} done, no problem", "{count} of {total} done, no problem", len(done), total=total)
+    elsewhere = _where_filed(done, problems)
+    if not passed and not faulty and elsewhere is not None and elsewhere.key != group.key:
+        return trn(
+            "{count} of {total} not run: see the problem under “{group}”",
+            "{count} of {total} not run: see the problem under “{group}”",
+            missing,
+            total=total,
+            group=elsewhere.title,
+        )
     if not passed and not faulty:
         return trn(
             "{count} of {total} not run: see the problem in another group",
@@ -120,4 +134,18 @@ def group_note(
     said = counts[0]
     for more in counts[1:]:
         said = tr("{counts}, {more}", counts=said, more=more)
+    if elsewhere is not None and elsewhere.key != group.key:
+        return tr("{counts}: see the problem under “{group}”", counts=said, group=elsewhere.title)
     return tr("{counts}: see the problem in another group", counts=said)
+
+
+def _where_filed(done: Sequence[CheckRecord], problems: Sequence[Problem]) -> Group | None:
+    """The one group where the problems that failed or stopped these checks are counted, if there is one."""
+    ids: set[str] = {str(r.id) for r in done if r.result.status in (Status.FAIL, Status.ERROR, Status.WARN)}
+    ids |= {
+        str(record.result.evidence.get("prerequisite"))
+        for record in done
+        if record.result.status is Status.SKIPPED and record.result.evidence.get("prerequisite")
+    }
+    groups = {g.key: g for g in (filed_under(p) for p in problems if ids & {str(c) for c in p.check_ids})}
+    return next(iter(groups.values())) if len(groups) == 1 else None

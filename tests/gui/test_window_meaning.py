@@ -38,7 +38,7 @@ def test_with_dns_down_no_header_calls_checks_that_did_not_run_done(
     qtbot.waitUntil(lambda: not window.running, timeout=5_000)
     headers = {key: header.text() for key, header in window.checks.headers.items()}
     assert headers["internet"] == "Internet & DNS — 1 problem to look at"  # one dead resolver: one problem
-    assert headers["firewall"] == "Firewall (HTTPS 443) — 4 of 4 not run: see the problem in another group"
+    assert headers["firewall"] == "Firewall (HTTPS 443) — 4 of 4 not run: see the problem under “Internet & DNS”"
     assert "no problem" not in headers["proxy"] and "not run" in headers["proxy"]
     assert window.banner.headline.text() == "Not ready: the venue's DNS does not find Test platform."
 

@@ -128,8 +128,11 @@ def test_a_group_whose_checks_failed_of_a_problem_filed_elsewhere_says_they_fail
     ipv6 = [record("ipv6", f"{host}:443", skipped(Cause.SKIPPED_PREREQUISITE, tr("z"))) for host in "ab"]
     members = [(r.info, r) for r in (*tcp, *ipv6)]
     note = group_note(group_for("tcp"), members, problems_of([*tcp, *ipv6]))
-    assert note is not None and str(note) == "2 failed, 2 not run: see the problem in another group"
-    assert note.render("fr") == "2 échecs, 2 non effectuées\u00a0: voir le problème dans un autre groupe"
+    assert note is not None and str(note) == "2 failed, 2 not run: see the problem under “Proxy”"
+    assert note.render("fr") == "2 échecs, 2 non effectuées\u00a0: voir le problème sous «\u00a0Proxy\u00a0»"
+    discovery = record("proxy", "discovery", passed(tr("no proxy")))
+    proxy = group_note(group_for("proxy"), [(discovery.info, discovery)], problems_of([*tcp, *ipv6, discovery]))
+    assert str(proxy) == "1 problem to look at: it stopped the checks under “Firewall (HTTPS)”"
 
 
 def test_the_capacity_rule_names_the_figure_it_needs() -> None:
