@@ -204,6 +204,23 @@ def _capacity_need(findings: Sequence[Finding]) -> Text | None:
     """The figure IT needs when the link is too small for the audience: how much, in which direction, against what."""
     for finding in findings:
         evidence = finding.evidence
+        short = [
+            (direction, need, got)
+            for direction in ("download", "upload")
+            if isinstance(need := evidence.get(f"needed_{direction}_bps"), int | float)
+            and isinstance(got := evidence.get(f"{direction}_bps"), int | float)
+            and got < need
+        ]
+        if len(short) == 2:  # both ways too small: a CIO who fixes one still falls short
+            (_, need_down, got_down), (_, need_up, got_up) = short
+            return tr(
+                "The event needs at least {down} Mbit/s of download and {up} Mbit/s of upload (measured: "
+                "{got_down} and {got_up} Mbit/s).",
+                down=amount(need_down / 1e6),
+                up=amount(need_up / 1e6),
+                got_down=number(got_down / 1e6, 1),
+                got_up=number(got_up / 1e6, 1),
+            )
         needed, limited = evidence.get("needed_bps"), evidence.get("limited_by")
         measured = evidence.get(f"{limited}_bps")
         if isinstance(needed, int | float) and isinstance(measured, int | float) and limited in ("download", "upload"):

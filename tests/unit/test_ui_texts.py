@@ -141,3 +141,13 @@ def test_the_capacity_rule_names_the_figure_it_needs() -> None:
     rule = problems_of([capacity])[0].rule()
     assert "at least 15 Mbit/s of download (measured: 3.0 Mbit/s)." in rule.action.render("en")
     assert "au moins 15 Mbit/s en réception (mesuré\u00a0: 3,0 Mbit/s)." in rule.action.render("fr")
+
+
+def test_a_link_short_both_ways_names_both_figures() -> None:
+    evidence = {
+        "needed_bps": 30_000_000, "limited_by": "download", "download_bps": 3_000_000, "upload_bps": 3_000_000,
+        "needed_download_bps": 30_000_000, "needed_upload_bps": 8_400_000,
+    }  # fmt: skip
+    capacity = record("quality", "capacity", warned(Cause.NET_LOW_BANDWIDTH, tr("x"), tr("y"), evidence))
+    rule = problems_of([capacity])[0].rule()
+    assert "at least 30 Mbit/s of download and 8.4 Mbit/s of upload (measured: 3.0 and 3.0 Mbit/s)" in str(rule.action)

@@ -190,7 +190,7 @@ class CapacityCheck(Check):
         ids = speed_ids(probe)
         # After the photo too, so the verdict comes last; a photo that warned still lets it judge.
         needs = (ids[DOWNLOAD], ids[UPLOAD], ids[PHOTO])
-        super().__init__(CheckInfo(ids[CAPACITY], needs, tr("Enough for the audience")))
+        super().__init__(CheckInfo(ids[CAPACITY], needs, tr("Attendees this link carries")))
         self.ids, self.spec, self.attendees = ids, spec, attendees
 
     def needs_bps(self) -> tuple[float, float]:
@@ -247,6 +247,9 @@ class CapacityCheck(Check):
             )
         needed = (need_down if limiting == DOWNLOAD else need_up) * self.attendees
         evidence["needed_bps"] = round(needed)
+        evidence["needed_download_bps"] = round(need_down * self.attendees)
+        evidence["needed_upload_bps"] = round(need_up * self.attendees)
+        both = down < need_down * self.attendees and up < need_up * self.attendees
         return warned(
             Cause.NET_LOW_BANDWIDTH,
             tr(
@@ -256,7 +259,16 @@ class CapacityCheck(Check):
                 count=about(carried),
                 expected=self.attendees,
             ),
-            self._remedy(limiting, needed, down if limiting == DOWNLOAD else up),
+            self._remedy(limiting, needed, down if limiting == DOWNLOAD else up)
+            if not both
+            else tr(
+                "Ask the venue's IT for at least {need_down} Mbit/s of download and {need_up} Mbit/s of upload for "
+                "the event (measured: {down} and {up} Mbit/s), or a link reserved for it.",
+                need_down=mbit(need_down * self.attendees),
+                need_up=mbit(need_up * self.attendees),
+                down=mbit(down),
+                up=mbit(up),
+            ),
             evidence,
         )
 
