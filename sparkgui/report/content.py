@@ -95,6 +95,7 @@ class Document:
     title: str  # the PDF's metadata title
     figures: QualityFigures | None = None  # what the `chart:<kind>` images draw
     headings: tuple[str, ...] = ()  # each section heading's text: kept on the page of what follows it
+    first_page_break: str = ""  # the heading that starts page 2, unless page 1 overflowed before it
 
 
 def build_document(report: Mapping[str, Any], *, lang: str, digest: str) -> Document:
@@ -141,7 +142,8 @@ class _Builder:
             demo_mark=tr("DEMO").render(self.lang) if self.demo else "",
             lang=self.lang,
         )
-        return Document("".join(self.parts), chrome, title, self.figures, tuple(self.headings))
+        breaking = tr("All checks").render(self.lang) if self.has_rules else ""
+        return Document("".join(self.parts), chrome, title, self.figures, tuple(self.headings), breaking)
 
     # -- sections --------------------------------------------------------------------------------------
 

@@ -117,6 +117,32 @@ def _tables(frame: QTextFrame) -> Iterator[QTextTable]:
         yield from _tables(child)
 
 
+def break_only_after_the_first_page(document: QTextDocument, page_height: float, heading: str) -> bool:
+    """Drop the page break before `heading` when what comes before it already ran past page 1.
+
+    The break exists so that page 1 is the page to act on; once page 1 overflows, a forced break would only
+    leave the tail of the previous section alone on a mostly empty page. True when a break was dropped.
+    """
+    layout = document.documentLayout()
+    for table in _tables(document.rootFrame()):
+        if table.rows() != 1 or table.columns() != 1:
+            continue
+        first = table.cellAt(0, 0).firstCursorPosition().block()
+        breaks = table.format().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+        if first.text().strip() != heading or not breaks:
+            continue
+        before = document.findBlock(max(0, table.firstPosition() - 2))
+        if not before.isValid() or layout.blockBoundingRect(before).bottom() <= page_height + EDGE_TOLERANCE:
+            return False  # page 1 holds all that comes before: the proof starts on its own page, as meant
+        heading_format = table.format()
+        heading_format.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_Auto)
+        heading_format.setTopMargin(16)
+        table.setFormat(heading_format)
+        _relayout(document)
+        return True
+    return False
+
+
 def keep_headings_with_what_follows(document: QTextDocument, page_height: float, headings: Sequence[str]) -> int:
     """Move every heading whose content starts on a later page to that page; return how many moved."""
     wanted = set(headings)
@@ -152,14 +178,29 @@ def _first_orphan_heading(
         if first.text().strip() not in wanted or breaks:
             continue  # not a heading, or one that starts a page already
         top = layout.blockBoundingRect(first).top()
-        following = document.findBlock(table.lastPosition() + 1)
-        while following.isValid() and not following.text().strip():
-            following = following.next()  # an empty block between: look at the content itself
+        following = _content_after(document.findBlock(table.lastPosition() + 1))
         if not following.isValid():
             continue
         page = math.floor((top + EDGE_TOLERANCE) / page_height)
         if top - page * page_height <= EDGE_TOLERANCE:
             continue  # already at the top of its page
-        if math.floor((layout.blockBoundingRect(following).top() + EDGE_TOLERANCE) / page_height) > page:
-            return table, following
+        # The heading goes with its first two blocks: a one-line introduction alone under it is an orphan too.
+        second = _content_after(following.next())
+        for block in (following, second):
+            if block.isValid() and math.floor((_first_line_top(layout, block) + EDGE_TOLERANCE) / page_height) > page:
+                return table, following
     return None
+
+
+def _content_after(block: QTextBlock) -> QTextBlock:
+    """`block`, or the first block after it with text: an empty block between is no content."""
+    while block.isValid() and not block.text().strip():
+        block = block.next()
+    return block
+
+
+def _first_line_top(layout: QAbstractTextDocumentLayout, block: QTextBlock) -> float:
+    """Where the block's first line is drawn: a block that met the page's foot has its lines pushed down."""
+    top = layout.blockBoundingRect(block).top()
+    lines = block.layout()
+    return top + lines.lineAt(0).y() if lines is not None and lines.lineCount() else top

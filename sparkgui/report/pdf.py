@@ -31,7 +31,11 @@ from sparkgui.core.i18n import LANGUAGES
 from sparkgui.core.report import dumps, sha256_of, with_event
 from sparkgui.report.charts import chart_image
 from sparkgui.report.content import Document, build_document
-from sparkgui.report.pagination import keep_headings_with_what_follows, keep_rows_together
+from sparkgui.report.pagination import (
+    break_only_after_the_first_page,
+    keep_headings_with_what_follows,
+    keep_rows_together,
+)
 from sparkgui.report.speed_section import CHART_HEIGHT_PX, CHART_WIDTH_PX, chart_kinds
 from sparkgui.report.style import ACCENT, FONT_FAMILIES, MONO_FAMILIES, MUTED, RULE_LINE
 
@@ -139,6 +143,8 @@ def laid_out(writer: QPdfWriter, document: Document, *, keep_rows: bool = True) 
             text.addResource(QTextDocument.ResourceType.ImageResource, QUrl(f"chart:{kind}"), image)
     text.setHtml(document.html)
     text.setPageSize(QSizeF(body_width, body_height))
+    if document.first_page_break:
+        break_only_after_the_first_page(text, body_height, document.first_page_break)
     if keep_rows:
         for _ in range(PAGINATION_PASSES):  # a heading moved may push a row onto a page break: again, bounded
             keep_rows_together(text, body_height)

@@ -103,3 +103,5 @@ def test_no_word_is_cut_and_the_last_page_is_complete(
         heading = tr("All checks").render(lang)  # it starts a page: drawn there only, never also at the last foot
         pages = text.split("\f")
         assert sum(heading in page for page in pages) == 1, [i for i, page in enumerate(pages) if heading in page]
+        # Page 1 is the page to act on; the proof follows on page 2 at once, even when page 1 ran over.
+        assert [i for i, page in enumerate(pages) if heading in page] == [1]
