@@ -134,7 +134,7 @@ class AttendeeResults:
             return tr("No phone tested yet.")
         head = trn("{count} phone tested", "{count} phones tested", tested)
         if not self.failed:
-            return tr("{head}: all passed.", head=head)
+            return tr("{head}: it passed.", head=head) if tested == 1 else tr("{head}: all passed.", head=head)
         reasons = Counter(phone.reason_text().render() for phone in self.phones if not phone.passed)
         first = next(phone.reason_text() for phone in self.phones if not phone.passed)
         detail = first if len(reasons) == 1 else tr("{first}, and other reasons", first=first)

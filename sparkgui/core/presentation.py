@@ -150,7 +150,12 @@ def verdict_sentence(verdict: Verdict, problems: Sequence[Problem], platform: st
 
 
 def _seconds(seconds: float) -> Text:
-    """A duration with one decimal, written the reader's way (a decimal comma in French)."""
+    """A duration with one decimal, written the reader's way (a decimal comma in French).
+
+    Under a tenth of a second it keeps two, so that an instant run never reads "0.0 s", as if nothing ran.
+    """
+    if seconds < 0.095:
+        return number(max(seconds, 0.01), 2)
     return number(seconds, 1)
 
 

@@ -39,14 +39,24 @@ from sparkgui.report.style import (
 
 _KIND_LABELS = {
     "dns": tr("DNS"),
-    "tcp": tr("TCP port"),
+    "tcp": tr("TCP connection"),
     "ipv6": tr("IPv6"),
-    "tls": tr("TLS certificate"),
+    "tls": tr("Secure connection (TLS)"),
     "https": tr("HTTPS request"),
     "ws": tr("WebSocket"),
     "ws-hold": tr("WebSocket hold"),
     "proxy": tr("Proxy"),
     "quality": tr("Connection quality"),
+}
+# Checks whose target is a name of ours rather than a host: the label says which one, in the reader's language.
+_SUBJECT_LABELS = {
+    ("quality", "latency"): tr("Latency"),
+    ("quality", "download"): tr("Download speed"),
+    ("quality", "upload"): tr("Upload speed"),
+    ("quality", "photo_upload"): tr("A photo's upload"),
+    ("quality", "capacity"): tr("Attendees this link carries"),
+    ("proxy", "discovery"): tr("Proxy settings"),
+    ("proxy", "direct"): tr("Direct access without the proxy"),
 }
 _CANNOT_SEE = (
     tr(
@@ -386,13 +396,18 @@ class _Builder:
         for check in self.checks:
             mark, colour, _background = STATUS_STYLE[str(check.status)]
             word = self.t(status_word(check.status, check.cause))
-            label = self.t(_KIND_LABELS[check.kind])
+            subject = _SUBJECT_LABELS.get((check.kind, str(check.target)))
+            label = self.t(subject or _KIND_LABELS[check.kind])
+            target = (
+                ""
+                if subject is not None
+                else f'<br/><span style="color: {MUTED}; font-size: 7.5pt; font-family: {MONO_FAMILY};">'
+                f"{esc(str(check.target))}</span>"
+            )
             rows.append(
                 f'<tr><td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
                 f'<span style="color: {colour}; font-weight: bold;">{mark} {word}</span></td>'
-                f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">{label}<br/>'
-                f'<span style="color: {MUTED}; font-size: 7.5pt; font-family: {MONO_FAMILY};">'
-                f"{esc(str(check.target))}</span></td>"
+                f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">{label}{target}</td>'
                 f'<td valign="top" style="border-bottom: 1px solid {RULE_LINE};">'
                 f"{esc(check.summary)}</td></tr>"
             )

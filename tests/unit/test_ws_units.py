@@ -60,7 +60,7 @@ def test_hold_length(options: PlanOptions | None, seconds: float) -> None:
     )
     hold = next(check for check in plan_checks(profile, options) if check.info.kind == "ws-hold")
     assert hold.hold_seconds == seconds  # type: ignore[attr-defined]
-    assert f"{seconds:g} s" in str(hold.info.title)
+    assert (f"{seconds // 60:g} minutes" if seconds >= 120 else f"{seconds:g} s") in str(hold.info.title)
 
 
 def _judge(silent: Fate, heartbeat: Fate, heartbeat_s: float = 25) -> tuple[Status, str, dict[str, object]]:

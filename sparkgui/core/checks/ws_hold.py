@@ -38,7 +38,7 @@ def hold_info(spec: WebSocketSpec, hold_seconds: float) -> CheckInfo:
     return CheckInfo(
         CheckId.ws_hold(spec.url),
         (CheckId.ws(spec.url),),
-        tr("WebSocket held open {seconds} s to {host}", seconds=amount(hold_seconds), host=spec.host),
+        tr("WebSocket held open {duration} to {host}", duration=_held_for(hold_seconds), host=spec.host),
     )
 
 
@@ -322,6 +322,13 @@ def judge(
         ),
         evidence,
     )
+
+
+def _held_for(seconds: float) -> Text:
+    """The hold's length as the button says it: "10 minutes", "60 s"."""
+    if seconds >= 120 and seconds % 60 == 0:
+        return tr("{minutes} minutes", minutes=round(seconds / 60))
+    return tr("{seconds} s", seconds=amount(seconds))
 
 
 def _duration(seconds: float) -> Text:

@@ -71,13 +71,13 @@ class Comparison:
         ):
             if changes:
                 out.append(title.render(lang))
-                out += [
-                    f"  {c.summary or c.id} [{c.id}: {_state(c.before, lang)} → {_state(c.after, lang)}]"
-                    for c in changes
-                ]
+                out += [f"  {c.summary or c.id} [{_change_note(c, lang)}]" for c in changes]
         if self.moved:
             out.append(tr("Changed:").render(lang))
-            out += [f"  {m.id} ({m.fact}): {m.before or '—'} → {m.after or '—'}" for m in self.moved]
+            out += [
+                f"  {m.id} ({_FACT_NAMES.get(m.fact, Text(m.fact)).render(lang)}): {m.before or '—'} → {m.after or '—'}"
+                for m in self.moved
+            ]
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -152,6 +152,20 @@ def _fact_text(value: object) -> str:
         mode, proxy = value.get("mode"), value.get("proxy")
         return f"{mode} via {proxy}" if proxy else str(mode or "")
     return str(value)
+
+
+_FACT_NAMES = {
+    "addresses": tr("addresses"),
+    "issuer": tr("certificate issuer"),
+    "route": tr("route"),
+    "latency_ms": tr("latency (ms)"),
+}
+
+
+def _change_note(change: CheckChange, lang: str) -> str:
+    """The check's id, and how its result moved; a result that stayed the same is not said twice."""
+    before, after = _state(change.before, lang), _state(change.after, lang)
+    return change.id if before == after else f"{change.id}: {before} → {after}"
 
 
 def _state(state: tuple[str, str], lang: str) -> str:

@@ -172,7 +172,7 @@ class WatchController(QObject):
         else:
             parts.append(trn("Watch ended after {count} round", "Watch ended after {count} rounds", len(self.rounds)))
         if self.rounds:
-            parts.append(trn("{count} warning", "{count} warnings", len(self.alerts)))
+            parts.append(trn("{count} alert", "{count} alerts", len(self.alerts)))  # regressions, not Warnings
         if self._next_at is not None and self.active:
             left = max(0, round(self._next_at - time.monotonic()))
             parts.append(tr("next round in {clock}", clock=f"{left // 60}:{left % 60:02d}"))
