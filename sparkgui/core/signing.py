@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -72,7 +72,12 @@ def private_key_pem(key: Ed25519PrivateKey) -> bytes:
 
 def load_private_key(pem: bytes) -> Ed25519PrivateKey:
     """The signing key from PEM (ValueError when it is not an Ed25519 private key)."""
-    key = serialization.load_pem_private_key(pem, password=None)
+    try:
+        key = serialization.load_pem_private_key(pem, password=None)
+    except TypeError:  # cryptography's way of saying the key is encrypted
+        raise ValueError("the key is protected by a passphrase; make one without (keygen does)") from None
+    except UnsupportedAlgorithm:
+        raise ValueError("the key is not an Ed25519 private key") from None
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("the key is not an Ed25519 private key")
     return key

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from sparkgui.probe.app import DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_BYTES
 from sparkgui.probe.logs import start_logging
 from sparkgui.probe.server import serve
-from sparkgui.probe.settings import LOG_FORMATS, SettingsError, load_settings
+from sparkgui.probe.settings import LOG_FORMATS, SettingsError, load_settings, seconds_setting
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,12 +79,9 @@ def _port(text: str) -> int:
 
 def _positive(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected seconds above 0, got {text}")
-    return value
+        return seconds_setting(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None, environ: Mapping[str, str] | None = None) -> int:

@@ -121,7 +121,9 @@ async def websocket_echo(request: web.Request) -> web.StreamResponse:
     if len(sockets) >= config.max_connections:
         log.warning("ws refused peer=%s reason=connection_limit limit=%d", masked(peer), config.max_connections)
         return web.Response(status=503, text="Too many connections; retry later.\n", headers={"Retry-After": "5"})
-    ws = web.WebSocketResponse(heartbeat=config.heartbeat_seconds, max_msg_size=config.max_message_bytes, autoping=True)
+    ws = web.WebSocketResponse(
+        heartbeat=config.heartbeat_seconds, max_msg_size=config.max_message_bytes + 1, autoping=True
+    )
     await ws.prepare(request)
     sockets.add(ws)
     began = time.monotonic()

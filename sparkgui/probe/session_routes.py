@@ -173,7 +173,7 @@ def _parse_result(body: bytes) -> dict[str, Any] | str:
         reason = ""
     if not isinstance(reason, str) or reason not in REASONS or (outcome == "success") != (reason == ""):
         return f"reason must be empty on success, else one of {', '.join(r for r in REASONS if r)}"
-    if isinstance(held, bool) or not isinstance(held, int | float) or not math.isfinite(held):
+    if isinstance(held, bool) or not isinstance(held, int | float) or abs(held) > 1e9 or not math.isfinite(held):
         return "held_seconds must be a number"
     if not 0 <= held <= MAX_HOLD_SECONDS:
         return f"held_seconds must be from 0 to {MAX_HOLD_SECONDS:.0f}"

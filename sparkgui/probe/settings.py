@@ -7,6 +7,7 @@ Every bad value is refused with a message naming where it came from (`probe.toml
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -80,6 +81,9 @@ def _whole(value: object) -> int:
     raise ValueError(f"expected a whole number, got {value!r}")
 
 
+MAX_SECONDS = 30 * 24 * 3600.0  # a month: past it a duration (or hours) is a typo
+
+
 def _at_least_one(value: object) -> int:
     count = _whole(value)
     if count < 1:
@@ -87,13 +91,18 @@ def _at_least_one(value: object) -> int:
     return count
 
 
+def seconds_setting(value: object) -> float:
+    """A duration setting (or a number of hours): a finite number above 0, at most a month's worth."""
+    return _seconds(value)
+
+
 def _seconds(value: object) -> float:
     try:
         seconds = float(value) if isinstance(value, int | float | str) and not isinstance(value, bool) else -1.0
     except ValueError:
         raise ValueError(f"expected a number of seconds, got {value!r}") from None
-    if seconds <= 0:
-        raise ValueError(f"expected seconds above 0, got {value!r}")
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_SECONDS:  # nan, inf: every session would be a 500
+        raise ValueError(f"expected a number above 0 and at most {MAX_SECONDS:.0f}, got {value!r}")
     return seconds
 
 
@@ -113,6 +122,12 @@ def _redis_url(value: object) -> str:
     text = _text(value)
     if not text.startswith(("redis://", "rediss://", "unix://")):
         raise ValueError(f"expected a Redis URL (redis://host:6379/0, rediss:// for TLS), got {text!r}")
+    from redis.connection import parse_url
+
+    try:
+        parse_url(text)  # type: ignore[no-untyped-call]  # a port in letters, a database that is no number: said now, not at the first request
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a usable Redis URL ({exc})") from None
     return text
 
 

@@ -51,7 +51,10 @@ def test_the_file_then_the_environment_then_the_options(tmp_path: Path) -> None:
         ("", {"SPARKGUI_PROBE_LOG_FORMAT": "xml"}, "SPARKGUI_PROBE_LOG_FORMAT: expected one of text, json"),
         ('cert = "/etc/probe/cert.pem"\n', {}, "give both a certificate and a key"),
         ('redis_url = "10.0.0.5:6379"\n', {}, "probe.toml: redis_url: expected a Redis URL (redis://host:6379/0"),
-        ("", {"SPARKGUI_PROBE_SESSION_HOURS": "0"}, "SPARKGUI_PROBE_SESSION_HOURS: expected seconds above 0"),
+        ("", {"SPARKGUI_PROBE_SESSION_HOURS": "0"}, "SPARKGUI_PROBE_SESSION_HOURS: expected a number above 0"),
+        ("session_hours = nan\n", {}, "probe.toml: session_hours: expected a number above 0 and at most"),
+        ("", {"SPARKGUI_PROBE_TEST_HOLD": "inf"}, "SPARKGUI_PROBE_TEST_HOLD: expected a number above 0"),
+        ('redis_url = "redis://127.0.0.1:notaport/0"\n', {}, "is not a usable Redis URL"),
     ],
 )
 def test_bad_settings_name_where_they_came_from(
@@ -140,3 +143,16 @@ def test_the_service_raises_its_open_files_limit_and_trims_tls_buffers() -> None
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     assert soft == min(hard, 5064) and buffer == 16 * 1024
     assert "open files limited to" in done.stderr and "raise LimitNOFILE or ulimit -n" in done.stderr
+
+
+def test_listening_on_double_colon_takes_ipv4_too() -> None:
+    import socket
+
+    from sparkgui.core.net.listening import bound_port, listening_sockets
+
+    (server,) = listening_sockets("::", 0)
+    try:
+        with socket.create_connection(("127.0.0.1", bound_port(server)), timeout=2):
+            pass  # accepted by the one dual-stack socket
+    finally:
+        server.close()

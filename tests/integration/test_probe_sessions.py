@@ -89,6 +89,7 @@ def test_bad_input_gets_a_4xx_with_a_reason_never_a_500() -> None:
             {"outcome": "failed", "reason": "cut", "held_seconds": True},
             {"outcome": "failed", "reason": "cut", "held_seconds": -1},
             {"outcome": "failed", "reason": "cut", "held_seconds": 1e300},
+            b'{"outcome": "failed", "reason": "cut", "held_seconds": 1' + b"0" * 400 + b"}",  # no float holds it
         ]
         for result in refused:
             assert await _post(session, base, code, result) == 400, result

@@ -61,6 +61,19 @@ def test_the_tool_makes_a_key_signs_a_checked_profile_and_verifies_it(
     unversioned.write_bytes(PROFILE.replace(b"version = 3\n", b""))
     assert sign_main(["sign", str(unversioned), "--key", str(secret)]) == 1
     assert "set version = 1" in capsys.readouterr().err
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    locked = tmp_path / "locked.key"  # a key made elsewhere, with a passphrase
+    locked.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"secret"),
+        )
+    )
+    assert sign_main(["sign", str(profile), "--key", str(locked)]) == 1
+    assert "protected by a passphrase" in capsys.readouterr().err
 
 
 def test_the_probe_serves_the_exact_bytes_and_the_signature(tmp_path: Path) -> None:

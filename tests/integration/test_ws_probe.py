@@ -67,6 +67,8 @@ def test_oversized_message_closes_with_1009() -> None:
         async with session.ws_connect(base + "/ws") as ws:
             await ws.send_str("x" * 100)
             assert (await ws.receive(timeout=2)).data == "x" * 100
+            await ws.send_str("x" * 1000)  # exactly the limit: accepted
+            assert (await ws.receive(timeout=2)).data == "x" * 1000
             await ws.send_str("x" * 2000)
             message = await ws.receive(timeout=2)
             assert message.type is aiohttp.WSMsgType.CLOSE and message.data == 1009

@@ -38,9 +38,11 @@ class RecordingSocket(socket.socket):
 def listening_sockets(host: str | None, port: int = 0, backlog: int = 128) -> list[RecordingSocket]:
     """Bind and listen on every address of `host` ("" or None: every interface, IPv4 and IPv6).
 
-    As `loop.create_server` does, an IPv6 socket is IPv6-only, so each family has its own socket.
+    As `loop.create_server` does, an IPv6 socket is IPv6-only, so each family has its own socket; but `::`
+    means every address of both families, as in most servers' settings, so its one socket takes IPv4 too.
     """
     infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    dual_stack = host == "::"  # as most servers read it: every address, IPv4 (mapped) and IPv6
     sockets: list[RecordingSocket] = []
     try:
         for family, _, _, _, address in dict.fromkeys((i[0], i[1], i[2], i[3], i[4]) for i in infos):
@@ -48,7 +50,7 @@ def listening_sockets(host: str | None, port: int = 0, backlog: int = 128) -> li
             sockets.append(sock)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if family == socket.AF_INET6:
-                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0 if dual_stack else 1)
             sock.bind(address)
             sock.listen(backlog)
             sock.setblocking(False)
