@@ -416,7 +416,7 @@ async def bench(args: argparse.Namespace) -> None:
     os.sched_setaffinity(0, others)  # the bench and its client (inheriting it) keep off the probe's core
     tls = tls_files() if args.tls else None
     command = [sys.executable, "-m", "sparkgui.probe", "--host", HOST, "--port", "0", "--heartbeat", f"{heartbeat:g}"]
-    command += ["--max-connections", str(limit), "--log-format", "json"]
+    command += ["--max-connections", str(limit), "--max-connections-per-address", str(limit), "--log-format", "json"]
     if tls:
         command += ["--cert", tls[1], "--key", tls[2]]
     print(

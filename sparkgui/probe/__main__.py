@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"open WebSockets at most (default {DEFAULT_MAX_CONNECTIONS}); more get HTTP 503",
     )
     parser.add_argument(
+        "--max-connections-per-address",
+        metavar="N",
+        type=int,
+        help="open WebSockets at most from one address (default half of --max-connections); more get HTTP 429",
+    )
+    parser.add_argument(
         "--max-transfer-bytes", metavar="BYTES", type=int, help="largest speed-test transfer (default 25000000)"
     )
     parser.add_argument("--profile", metavar="FILE", help="publish this profile (signed as FILE.sig) at /profile.toml")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -17,6 +18,7 @@ from sparkgui import __version__
 from sparkgui.probe.forwarded import Network, forwarded_middleware
 from sparkgui.probe.logs import masked
 from sparkgui.probe.published import Published, add_published_routes
+from sparkgui.probe.rate_limit import client_key
 from sparkgui.probe.session_routes import SessionRateLimits, add_session_routes
 from sparkgui.probe.sessions import MemoryStore, SessionLimits, SessionStore
 from sparkgui.probe.test_page import TestPageSettings, add_test_page_route
@@ -27,6 +29,9 @@ log = logging.getLogger("sparkgui.probe")
 SERVICE_NAME = "Sparkup network probe"
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024  # the checks send a few bytes; nothing legitimate needs more
 DEFAULT_MAX_CONNECTIONS = 1000
+# What one connection may echo: the checks and the test page send a few kilobytes in all; a client pumping data
+# through the echo would make it the free bandwidth the transfer routes' budgets refuse.
+ECHO_BUDGET_BYTES = 16 * 1024 * 1024
 
 _PAGE = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{SERVICE_NAME}</title></head>
@@ -48,6 +53,8 @@ class ProbeConfig:
     heartbeat_seconds: float | None = None  # server pings; off by default so a client's silence stays silent
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    # One address (a venue's NAT: many phones) may take at most half the connections, so it cannot starve all.
+    max_connections_per_address: int | None = None
     transfers: TransferLimits = field(default_factory=TransferLimits)
     published: Published | None = None  # the platform's signed profile, served at /profile.toml
     test_page: TestPageSettings = field(default_factory=TestPageSettings)
@@ -73,6 +80,7 @@ class _Live:
     """The open WebSockets, and whether the server is shutting down (for the log line's `end=`)."""
 
     sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    by_client: Counter[str] = field(default_factory=Counter)  # open connections per client_key
     stopping: bool = False
 
 
@@ -121,11 +129,19 @@ async def websocket_echo(request: web.Request) -> web.StreamResponse:
     if len(sockets) >= config.max_connections:
         log.warning("ws refused peer=%s reason=connection_limit limit=%d", masked(peer), config.max_connections)
         return web.Response(status=503, text="Too many connections; retry later.\n", headers={"Retry-After": "5"})
+    client = client_key(peer)
+    per_address = config.max_connections_per_address or max(1, config.max_connections // 2)
+    if live.by_client[client] >= per_address:
+        log.warning("ws refused peer=%s reason=address_limit limit=%d", masked(peer), per_address)
+        return web.Response(
+            status=429, text="Too many connections from this address; retry later.\n", headers={"Retry-After": "5"}
+        )
     ws = web.WebSocketResponse(
         heartbeat=config.heartbeat_seconds, max_msg_size=config.max_message_bytes + 1, autoping=True
     )
     await ws.prepare(request)
     sockets.add(ws)
+    live.by_client[client] += 1
     began = time.monotonic()
     messages = received_bytes = 0
     ending = "closed"
@@ -141,10 +157,17 @@ async def websocket_echo(request: web.Request) -> web.StreamResponse:
                 await ws.send_bytes(message.data)
             elif message.type is WSMsgType.ERROR:
                 ending = f"error:{type(ws.exception()).__name__}"
+            if received_bytes > ECHO_BUDGET_BYTES:
+                ending = "echo_budget"
+                await ws.close(code=1008, message=b"this connection echoed its share of data")
+                break
     except ConnectionError:
         ending = "connection_lost"
     finally:
         sockets.discard(ws)
+        live.by_client[client] -= 1
+        if live.by_client[client] <= 0:
+            del live.by_client[client]
         if live.stopping:
             ending = "server_shutdown"
         log.info(

@@ -53,9 +53,41 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+_ADDRESS = re.compile(r"(?<![\w:.])(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})(?![\w:./])")
+
+
+def _mask_addresses(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        found = match.group(0)
+        return masked(found) if masked(found) != "?" else found
+
+    return _ADDRESS.sub(one, text)
+
+
+class LibraryRecords(logging.Filter):
+    """The web library's own lines, such as aiohttp's "Error handling request from 203.0.113.7".
+
+    Addresses are masked, and the traceback goes: its text quotes the client's bytes (a session code, a user
+    agent). The error's kind stays, for the operator.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite a library's record in place; ours are written masked already."""
+        if not record.name.startswith("aiohttp"):
+            return True
+        text = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:  # "Error handling request from …"
+            address = _ADDRESS.search(text)
+            peer = masked(address.group(0)) if address else "?"
+            text = f"request_error peer={peer} error={type(record.exc_info[1]).__name__}"
+        record.msg, record.args, record.exc_info, record.exc_text = _mask_addresses(text), (), None, None
+        return True
+
+
 def start_logging(log_format: str) -> None:
     """Log to stderr (a service manager or container runtime keeps it) in `text` or `json`."""
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(LibraryRecords())
     if log_format == "json":
         handler.setFormatter(JsonLines())
     else:

@@ -40,6 +40,7 @@ class ProbeSettings:
     heartbeat: float | None = None
     max_message: int = DEFAULT_MAX_MESSAGE_BYTES
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_connections_per_address: int | None = None  # half of max_connections when unset
     max_transfer_bytes: int = TransferLimits.max_transfer_bytes
     log_format: str = "text"
     profile: str | None = None  # the published profile (FILE, signed as FILE.sig), served at /profile.toml
@@ -60,6 +61,7 @@ class ProbeSettings:
             heartbeat_seconds=self.heartbeat,
             max_message_bytes=self.max_message,
             max_connections=self.max_connections,
+            max_connections_per_address=self.max_connections_per_address,
             transfers=TransferLimits(max_transfer_bytes=self.max_transfer_bytes),
         )
 
@@ -153,6 +155,7 @@ READERS: dict[str, Callable[[object], Any]] = {
     "heartbeat": _seconds,
     "max_message": _at_least_one,
     "max_connections": _at_least_one,
+    "max_connections_per_address": _at_least_one,
     "max_transfer_bytes": _at_least_one,
     "log_format": _log_format,
     "profile": _text,

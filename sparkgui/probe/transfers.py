@@ -9,6 +9,7 @@ compresses cannot make a link look faster than it is). Uploads are counted and d
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import time
@@ -36,6 +37,9 @@ class TransferLimits:
     max_concurrent_per_client: int = 4
     budget_bytes_per_client: int = 300_000_000  # per client address and rolling window
     budget_window_seconds: float = 600.0
+
+
+STALL_SECONDS = 15.0  # an upload that sends nothing for this long is given up
 
 
 @dataclass
@@ -159,7 +163,11 @@ async def upload(request: web.Request) -> web.Response:
     points: list[list[float]] = [[0.0, 0]]  # [ms since the request, bytes so far], each SAMPLE_S apart
     try:
         while True:
-            chunk = await request.content.readany()
+            try:
+                async with asyncio.timeout(STALL_SECONDS):  # a body that stopped coming holds a slot for nothing
+                    chunk = await request.content.readany()
+            except TimeoutError:
+                raise web.HTTPRequestTimeout(text=f"nothing came for {STALL_SECONDS:g} s\n", headers=NO_STORE) from None
             if not chunk:
                 break
             received += len(chunk)

@@ -156,3 +156,27 @@ def test_listening_on_double_colon_takes_ipv4_too() -> None:
             pass  # accepted by the one dual-stack socket
     finally:
         server.close()
+
+
+def test_the_web_librarys_own_lines_carry_no_whole_address_and_no_client_bytes() -> None:
+    import io
+    import logging
+
+    from sparkgui.probe.logs import JsonLines, LibraryRecords
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(LibraryRecords())
+    handler.setFormatter(JsonLines())
+    record = logging.LogRecord("aiohttp.server", logging.ERROR, __file__, 1, "Error handling request from %s",
+                               ("203.0.113.7",), None)  # fmt: skip
+    try:
+        raise ValueError("Got more than 8190 bytes when reading: b'/test?s=W4IeJ4Yg-Gr5LfCCDoHiaA'")
+    except ValueError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    handler.handle(record)  # as logging does: the filters first
+    line = json.loads(stream.getvalue())
+    assert line == {"ts": line["ts"], "level": "error", "event": "request_error", "peer": "203.0.113.0/24",
+                    "error": "ValueError"}  # fmt: skip

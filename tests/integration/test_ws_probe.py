@@ -165,3 +165,30 @@ def test_subprocess_refuses_a_certificate_without_its_key(tmp_path: Path) -> Non
 
     code, err = run(scenario())
     assert code == 2 and "give both a certificate and a key" in err
+
+
+def test_one_address_gets_half_the_connections_and_an_echo_has_a_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sparkgui.probe.app as probe_app
+
+    monkeypatch.setattr(probe_app, "ECHO_BUDGET_BYTES", 50_000)
+
+    async def body(session: aiohttp.ClientSession, base: str) -> None:
+        first, second = await session.ws_connect(base + "/ws"), await session.ws_connect(base + "/ws")
+        try:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(base + "/ws")
+            assert refused.value.status == 429  # this address holds half of the 4 already
+            for _ in range(10):  # 60 KB through the echo: past the budget, the connection is closed
+                await first.send_bytes(b"x" * 6000)
+            closed = None
+            for _ in range(20):
+                message = await first.receive(timeout=2)
+                if message.type is aiohttp.WSMsgType.CLOSE:
+                    closed = message.data
+                    break
+            assert closed == 1008
+        finally:
+            await first.close()
+            await second.close()
+
+    run(_with_probe(ProbeConfig(max_connections=4), body))
