@@ -33,9 +33,16 @@ def run_self_test() -> int:
     """Run every step; print one line per step and a verdict; 0 when all passed, 1 otherwise."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import qasync
+    from PySide6.QtCore import qInstallMessageHandler
 
     from sparkgui.ui.app import application
 
+    # The offscreen platform says "does not support propagateSizeHints()" for every window: noise, not a step.
+    def quiet(_kind: object, _context: object, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(quiet)
     app = application()
     app.setQuitOnLastWindowClosed(False)  # the window closes before the last step
     loop = qasync.QEventLoop(app)
