@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from sparkgui.core.allowlist import rule_texts
 from sparkgui.core.dates import when_text
-from sparkgui.core.i18n import tr
+from sparkgui.core.i18n import Text, tr
 from sparkgui.core.presentation import status_tag, tag_width
+from sparkgui.core.published_profile import origin_word
 from sparkgui.core.report_text import profile_file_name
 from sparkgui.core.requirements import requirement_lines
 from sparkgui.core.tested_network import network_sentence
@@ -36,7 +37,7 @@ def it_text(session: SessionOutcome, lang: str) -> str:
         tr(
             "Checked on {when}, profile {profile}.",
             when=when_text(outcome.finished_at.astimezone(), lang),
-            profile=profile_file_name(profile.source) or profile.name,
+            profile=_profile_words(profile.source, profile.name, profile.version),
         ).render(lang),
     ]
     network = network_sentence(session.environment.network)
@@ -75,3 +76,12 @@ def it_text(session: SessionOutcome, lang: str) -> str:
         tag = status_tag(record.result.status, str(record.result.cause), lang)
         lines.append(f"{tag:<{width}} {record.id}: {record.result.summary.render(lang)}")
     return "\n".join(lines) + "\n"
+
+
+def _profile_words(source: str, name: str, version: int) -> Text:
+    """The profile as IT reads it: its file's name, or the platform's own ("Sparkup, built in, version 3")."""
+    kind = source.split(":", 1)[0] if ":" in source else ""
+    if kind not in ("bundled", "published", "cache"):
+        return Text(profile_file_name(source) or name)
+    origin = origin_word("cache" if kind == "cache" else kind)
+    return tr("{name} ({origin}, version {version})", name=name, origin=origin, version=version)

@@ -122,6 +122,8 @@ def _judge(spec: RequirementSpec, profile: Profile, records: Sequence[CheckRecor
     if Status.FAIL in statuses:
         return made(RequirementStatus.NOT_MET)
     if statuses - {Status.PASS, Status.WARN}:
+        if any(record.result.cause is Cause.SKIPPED_CANCELLED for record in relevant):
+            return made(RequirementStatus.NOT_TESTED, tr("Run the check again: it was cancelled"))
         return made(RequirementStatus.NOT_TESTED, tr("Fix what stopped these checks, then run again"))
     if spec.kind is RequirementKind.WEBSOCKET and spec.min_seconds:
         held = _shortest_hold(relevant)

@@ -88,3 +88,19 @@ def test_bad_allow_rules_are_refused_with_the_key() -> None:
         _profile('\n[[allow]]\nhost = "*.example.com"\nno_inspection = "yes"\n')
     with pytest.raises(ProfileError, match=r"allow\[1\]\.host"):
         _profile('\n[[allow]]\nhost = "not a host"\n')
+
+
+def test_a_cancelled_run_asks_to_run_again_not_to_fix_anything() -> None:
+    from sparkgui.core.causes import Cause
+    from sparkgui.core.checks.base import passed, skipped
+    from sparkgui.core.i18n import tr
+    from sparkgui.core.requirements import RequirementStatus, requirements_of
+    from tests.support import record
+
+    profile = _profile("", websocket=False)
+    records = [
+        record("dns", "app.example.com", passed(tr("ok"))),
+        record("tcp", "app.example.com:443", skipped(Cause.SKIPPED_CANCELLED, tr("cancelled"))),
+    ]
+    https = next(r for r in requirements_of(profile, records) if r.kind is RequirementKind.HTTPS)  # type: ignore[arg-type]
+    assert https.status is RequirementStatus.NOT_TESTED and str(https.action) == "Run the check again: it was cancelled"
