@@ -42,6 +42,10 @@ def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
         width = max((len(_verdict_title(run.verdict, lang)) for run in runs), default=0)
         for run in runs:
             print(_run_line(run, lang, width))
+        older = history.count() - len(runs)
+        if older > 0:  # the list stops at the newest thousand: say so, never pass the rest over in silence
+            print(trn("… and {count} older run (sparkgui --show ID).", "… and {count} older runs (sparkgui --show ID).",
+                      older).render(lang))  # fmt: skip
         return 0
     if args.forget is not None:
         if not history.forget(args.forget):

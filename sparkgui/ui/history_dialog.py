@@ -50,8 +50,8 @@ class HistoryDialog(QDialog):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in (1, 2):  # the venue and the event share what is left: real names are long
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        for shared in (1, 2):  # the venue and the event share what is left: real names are long
+            header.setSectionResizeMode(shared, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.open_button = QPushButton(self)

@@ -297,3 +297,11 @@ def test_a_demo_is_compared_with_the_same_scenario_only(tmp_path: Path) -> None:
     history.add(other)
     again = {**_report(3), "demo": True, "demo_scenario": "dns"}
     assert with_since(again, history)["since"]["run"] == 1
+
+
+def test_the_list_says_how_many_older_runs_it_leaves_out(data_folder: Path) -> None:
+    history = History(data_folder)
+    for n in range(1003):
+        history.add(_report(n, venue=f"V{n}"))
+    lines = _cli("--history", "--lang", "en").stdout.splitlines()
+    assert len(lines) == 1001 and lines[-1] == "… and 3 older runs (sparkgui --show ID).", lines[-1]

@@ -140,6 +140,11 @@ class History:
             rows = db.execute(sql, (*params, limit)).fetchall()
         return [RunSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
 
+    def count(self) -> int:
+        """How many runs are kept, demo runs included."""
+        with self._connection() as db:
+            return int(db.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+
     def report(self, run_id: int) -> dict[str, Any]:
         """The report of run `run_id`, as it was saved; HistoryError when there is no such run."""
         with self._connection() as db:
