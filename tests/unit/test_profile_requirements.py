@@ -104,3 +104,13 @@ def test_a_cancelled_run_asks_to_run_again_not_to_fix_anything() -> None:
     ]
     https = next(r for r in requirements_of(profile, records) if r.kind is RequirementKind.HTTPS)  # type: ignore[arg-type]
     assert https.status is RequirementStatus.NOT_TESTED and str(https.action) == "Run the check again: it was cancelled"
+
+
+def test_a_redirect_to_the_platforms_other_domain_is_no_portal() -> None:
+    from sparkgui.core.checks.portal import platform_domains, portal_sign
+
+    extra = '\n[[allow]]\nhost = "*.example.com"\n[[allow]]\nhost = "*.example-login.net"\n'
+    own = platform_domains(_profile(extra))  # type: ignore[arg-type]
+    assert {"example.com", "example-login.net"} <= own
+    assert portal_sign(302, "https://sso.example-login.net/start", "app.example.com", own) == ""
+    assert portal_sign(302, "http://10.0.0.1/login", "app.example.com", own) == "http://10.0.0.1/login"

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed
-from sparkgui.core.checks.portal import portal_result, portal_sign
+from sparkgui.core.checks.portal import platform_domains, portal_result, portal_sign
 from sparkgui.core.context import CheckScope
 from sparkgui.core.hostnames import parent_domain
 from sparkgui.core.i18n import Text, amount, tr
@@ -63,6 +63,7 @@ class HttpsCheck(Check):
     def __init__(self, endpoint: Endpoint) -> None:
         super().__init__(https_info(endpoint))
         self.endpoint = endpoint
+        self.own: frozenset[str] = frozenset()  # the platform's domains, known once the run's profile is
 
     @property
     def url(self) -> str:
@@ -78,6 +79,7 @@ class HttpsCheck(Check):
 
         host = self.endpoint.host
         timeouts = scope.run.profile.timeouts
+        self.own = platform_domains(scope.run.profile)
         scope.progress(0.1, tr("Asking {host} for a web page", host=host))
         evidence: dict[str, Any] = {"url": self.url, "method": "GET"}
         began = time.perf_counter()
@@ -101,7 +103,7 @@ class HttpsCheck(Check):
                             evidence["final_status"] = response.status
                         location = response.headers.get("Location", "")
                         try:
-                            follow = _followed(response.status, location, url, host)
+                            follow = _followed(response.status, location, url, host, self.own)
                         except ValueError:  # a Location no browser can follow (`https://[x/`, port 99999)
                             evidence["location"] = location[:300]
                             return self._broken_redirect(evidence)
@@ -220,7 +222,7 @@ class HttpsCheck(Check):
         host = self.endpoint.host
         location = headers.get("Location", "")
         signature = f"{headers.get('Server', '')} {headers.get('Via', '')} {headers.get('X-Squid-Error', '')}"
-        sign = portal_sign(status, location, host)
+        sign = portal_sign(status, location, host, self.own)
         if sign:
             evidence["portal"] = sign
             return portal_result(host, evidence)
@@ -304,12 +306,12 @@ def _not_http(host: str, summary: Text, evidence: dict[str, Any]) -> CheckResult
     )
 
 
-def _followed(status: int, location: str, url: str, host: str) -> str | None:
+def _followed(status: int, location: str, url: str, host: str, own: frozenset[str] = frozenset()) -> str | None:
     """The URL a browser would go to next on the platform's own origin, or None to judge this answer.
 
     A redirect to another origin is judged as it stands (a portal if it leaves the platform's domain).
     """
-    if not (300 <= status < 400 and location) or portal_sign(status, location, host):
+    if not (300 <= status < 400 and location) or portal_sign(status, location, host, own):
         return None
     target = urljoin(url, location)
     here, there = urlsplit(url), urlsplit(target)

@@ -5,7 +5,7 @@ It may be found by the HTTPS check, or by the TLS check when a portal intercepts
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,26 +14,40 @@ from sparkgui.core.checks.base import failed
 from sparkgui.core.hostnames import parent_domain
 from sparkgui.core.i18n import tr
 from sparkgui.core.model import CheckResult
+from sparkgui.core.profile_model import Profile
 
 
-def is_foreign(location: str, host: str) -> bool:
-    """A redirect away from the platform's own domain (a relative one, or one no browser can parse, stays)."""
+def is_foreign(location: str, host: str, own: Collection[str] = ()) -> bool:
+    """A redirect away from the platform's own domains (a relative one, or one no browser can parse, stays).
+
+    `own` holds the platform's other domains (its profile's endpoints and allow-list): its sign-in service on
+    another domain is still the platform.
+    """
     try:
         target = urlsplit(location).hostname
     except ValueError:  # `https://[app.test/`: malformed, judged by the HTTPS check as a broken answer
         return False
     if not target:
         return False
-    return not (target == host or parent_domain(target) == parent_domain(host))
+    return not (target == host or parent_domain(target) in {parent_domain(host), *own})
 
 
-def portal_sign(status: int, location: str, host: str) -> str:
+def portal_sign(status: int, location: str, host: str, own: Collection[str] = ()) -> str:
     """What shows a portal answered instead of `host`, or '' when nothing does."""
     if status == 511:
         return "HTTP 511 Network Authentication Required"
-    if 300 <= status < 400 and is_foreign(location, host):
+    if 300 <= status < 400 and is_foreign(location, host, own):
         return location
     return ""
+
+
+def platform_domains(profile: Profile) -> frozenset[str]:
+    """The platform's own domains: those of its endpoints, its WebSocket and its allow-list rules."""
+    hosts = [endpoint.host for endpoint in profile.endpoints]
+    hosts += [rule.host.removeprefix("*.") for rule in profile.allow]
+    if profile.websocket is not None and profile.websocket.host:
+        hosts.append(profile.websocket.host)
+    return frozenset(parent_domain(host) for host in hosts)
 
 
 def portal_result(host: str, evidence: Mapping[str, Any]) -> CheckResult:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sparkgui.core.causes import Cause
 from sparkgui.core.checks.base import Check, failed, passed, warned
-from sparkgui.core.checks.portal import portal_result, portal_sign, probe_plain_http
+from sparkgui.core.checks.portal import platform_domains, portal_result, portal_sign, probe_plain_http
 from sparkgui.core.checks.proxy_diagnosis import diagnose_tunnel
 from sparkgui.core.checks.tcp_check import deciding_outcome
 from sparkgui.core.context import CheckScope
@@ -202,7 +202,8 @@ class TlsCheck(Check):
             evidence.update(cert.as_evidence())
             issuer = cert.issuer
         # A stranger first (a portal, a certificate for another name), whatever its dates: then the dates.
-        sign = portal_sign(answer.get("status", 0), answer.get("location", ""), host) if answer else ""
+        own = platform_domains(scope.run.profile)
+        sign = portal_sign(answer.get("status", 0), answer.get("location", ""), host, own) if answer else ""
         if sign:
             return portal_result(host, {**evidence, "portal": sign, "plain_http": answer})
         if cert is not None and (cert.sans or cert.subject_cn) and not cert.covers(host):  # unreadable: no claim
