@@ -277,10 +277,10 @@ def _write_pdf(
     """Render the PDF (Qt is imported only here, offscreen); say where it went, or why it could not be written."""
     target = Path(given)
     if target.is_dir():
-        from sparkgui.report.naming import default_file_name
+        from sparkgui.report.naming import default_file_name, free_path
 
         demo = report.get("demo") is True
-        target = target / default_file_name(platform, event.venue if event else None, when, "pdf", demo=demo)
+        target = free_path(target, default_file_name(platform, event.venue if event else None, when, "pdf", demo=demo))
     try:
         from sparkgui.report.pdf import write_pdf
     except ImportError as exc:

@@ -157,7 +157,7 @@ def _pdf_path(report: dict[str, object], given: str) -> str:
     import datetime as dt
 
     from sparkgui.core.event import EventInfo
-    from sparkgui.report.naming import default_file_name
+    from sparkgui.report.naming import default_file_name, free_path
 
     profile = report.get("profile")
     platform = str(profile.get("name", "")) if isinstance(profile, dict) else ""
@@ -170,7 +170,7 @@ def _pdf_path(report: dict[str, object], given: str) -> str:
     name = default_file_name(
         platform or "sparkgui", event.venue if event else None, when, "pdf", report.get("demo") is True
     )
-    return str(Path(given) / name)
+    return str(free_path(Path(given), name))
 
 
 def _platform(report: dict[str, object]) -> str:

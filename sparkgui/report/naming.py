@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from pathlib import Path
 
 MAX_PART_LENGTH = 40
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
@@ -14,8 +15,8 @@ def default_file_name(platform: str, venue: str | None, when: datetime, ext: str
     """E.g. `Sparkup_Palais-des-Congres_2024-05-14_1032.pdf`, and `DEMO_Sparkup_…` for a demo.
 
     ASCII only (accents folded), no spaces, so the name survives e-mail attachments and Windows; the time
-    is kept so that two runs on the same day do not overwrite each other. A demo's file says so in its
-    name, so a simulated result is never sent as a real one.
+    is kept so that two runs on the same day do not overwrite each other (`free_path` numbers two in one
+    minute). A demo's file says so in its name, so a simulated result is never sent as a real one.
     """
     parts = [
         "DEMO" if demo else "",
@@ -26,6 +27,17 @@ def default_file_name(platform: str, venue: str | None, when: datetime, ext: str
     extension = ext.lstrip(".").lower()
     stem = "_".join(part for part in parts if part)
     return f"{stem}.{extension}" if extension else stem
+
+
+def free_path(folder: Path, name: str) -> Path:
+    """`folder/name`, or `name_2`, `name_3`… when that file exists: two runs in one minute keep both PDFs."""
+    candidate = folder / name
+    stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+    for number in range(2, 100):
+        if not candidate.exists():
+            break
+        candidate = folder / f"{stem}_{number}{dot}{extension}"
+    return candidate
 
 
 def _slug(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -164,3 +165,12 @@ def test_report_text_is_escaped() -> None:
     report = {"profile": {"name": "<b>x</b>", "allowlist": ["<script>"]}, "checks": [], "verdict": "ready"}
     html = build_document(report, lang="en", digest="0" * 64).html
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_two_reports_in_one_minute_keep_both_files(tmp_path: Path) -> None:
+    from sparkgui.report.naming import free_path
+
+    assert free_path(tmp_path, "Sparkup_Palais_2026-12-03_1042.pdf").name == "Sparkup_Palais_2026-12-03_1042.pdf"
+    (tmp_path / "Sparkup_Palais_2026-12-03_1042.pdf").write_bytes(b"%PDF")
+    (tmp_path / "Sparkup_Palais_2026-12-03_1042_2.pdf").write_bytes(b"%PDF")
+    assert free_path(tmp_path, "Sparkup_Palais_2026-12-03_1042.pdf").name == "Sparkup_Palais_2026-12-03_1042_3.pdf"
