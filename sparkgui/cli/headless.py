@@ -322,6 +322,7 @@ def _check_watch(args: argparse.Namespace) -> None:
         ("--hold", args.hold),
         ("--long-hold", args.long_hold),
         ("--attendee-test", args.attendee_test is not None),
+        ("--attendees", args.attendees is not None),  # a watch's quick rounds measure no speed to judge it by
     ):
         if given:
             raise UsageError(

@@ -23,12 +23,13 @@ from sparkgui.core.presentation import ROUND_VERDICTS
 class TerminalWatch:
     """The watch's `WatchSink` for a terminal: plain lines, so logs and pipes read them too."""
 
-    def __init__(self, stream: TextIO, lang: str) -> None:
+    def __init__(self, stream: TextIO, lang: str, demo: bool = False) -> None:
         self.stream, self.lang = stream, lang
+        self.mark = tr("DEMO").render(lang) + " " if demo else ""  # every line of a demo watch says so
         self._was_open = False
 
     def _say(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
+        print(self.mark + text, file=self.stream, flush=True)
 
     def round_started(self, number: int) -> None:
         """Nothing to say yet: the round's line comes when it ends."""
@@ -89,7 +90,7 @@ def run_watch(
         return kept.run_id
 
     out = sys.stdout
-    sink = TerminalWatch(out, lang)
+    sink = TerminalWatch(out, lang, demo=request.demo is not None)
     watch = Watch(
         request, minutes * 60, sink, lang=lang, event=event, rounds=rounds, keep=keep if keep_history else None
     )
