@@ -141,6 +141,7 @@ def test_a_hostile_probe_answer_is_read_safely(pki: LoopbackPki) -> None:
     run(body())
 
 
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_the_cli_shows_the_link_and_puts_the_phones_in_the_reports(tmp_path: Path) -> None:
     report_path = tmp_path / "report.json"
     done = subprocess.run(

@@ -104,6 +104,7 @@ def test_the_rules_export_writes_csv_and_json_and_refuses_other_names(tmp_path: 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize(("how", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)])
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_a_signal_during_the_run_still_writes_an_incomplete_report(
     tmp_path: Path, how: signal.Signals, status: int
 ) -> None:
@@ -128,6 +129,7 @@ def test_a_signal_during_the_run_still_writes_an_incomplete_report(
 
 
 @pytest.mark.parametrize(("how", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_a_signal_while_the_reports_are_written_still_writes_them(
     tmp_path: Path, how: signal.Signals, status: int
 ) -> None:
@@ -153,6 +155,7 @@ def test_a_signal_while_the_reports_are_written_still_writes_them(
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_a_summary_that_cannot_be_printed_costs_the_run_nothing(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     args = [sys.executable, "-m", "sparkgui", "--headless", "--demo", "ready", "--hold", "1", "--json", str(report)]

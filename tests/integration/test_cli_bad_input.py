@@ -58,6 +58,7 @@ def test_a_huge_or_absurdly_nested_profile_is_refused(tmp_path: Path) -> None:
     assert "a profile is at most" in _refused("--profile", str(huge))
 
 
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_event_fields_that_are_not_utf8_reach_the_json_as_replacement_characters() -> None:
     venue = os.fsdecode(b"Palais \xff des Congr\xe8s")  # bytes from a terminal in another encoding
     code, out, err = run(sparkgui("--headless", "--demo", "dns", "--hold", "1", "--json", "-", "--venue", venue))

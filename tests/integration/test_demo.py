@@ -63,6 +63,7 @@ def test_each_scenario_gives_its_real_diagnosis(name: str) -> None:
         assert abs(checks[direction]["evidence"]["median_bps"] - link) <= 0.1 * link, checks[direction]
 
 
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_cli_demo_is_marked_everywhere() -> None:
     code, out, err = run(sparkgui("--headless", "--demo", "--json", "-"))
     report = json.loads(out)

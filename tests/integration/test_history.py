@@ -104,6 +104,7 @@ def test_the_cli_keeps_lists_compares_exports_and_forgets(tmp_path: Path, pki: L
     assert json.loads(_cli("--history", "--json", "-").stdout) == []
 
 
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_no_history_keeps_nothing(tmp_path: Path, data_folder: Path) -> None:
     done = _cli("--headless", "--demo", "ready", "--hold", "1", "--no-history", "--json", str(tmp_path / "r.json"))
     assert done.returncode in (0, 1) and "Kept in the history" not in done.stdout + done.stderr
@@ -148,6 +149,7 @@ def _spoil_run(folder: Path, run_id: int, report: str, verdict: str = "ready") -
 
 
 @pytest.mark.parametrize("report", ["not json {", "[1, 2]", "[" * 5000])
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_a_damaged_run_is_a_message_for_every_command_and_never_costs_a_new_run_its_files(
     tmp_path: Path, data_folder: Path, report: str
 ) -> None:
@@ -194,6 +196,7 @@ def test_odd_history_requests_are_usage_errors(tmp_path: Path, data_folder: Path
     assert done.returncode == 3 and "give each report its own file" in done.stderr
 
 
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_a_read_only_folder_is_a_clear_error_and_the_run_still_writes_its_json(tmp_path: Path) -> None:
     if os.geteuid() == 0:
         locked = tmp_path / "not-a-folder"

@@ -25,6 +25,7 @@ def cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=90)
 
 
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_a_headless_run_is_logged_in_the_users_log_folder(tmp_path: Path) -> None:
     done = cli("--headless", "--demo", "dns", "--hold", "1", "--no-history", data_dir=tmp_path)
     assert done.returncode == 2, done.stderr
@@ -66,6 +67,7 @@ def test_the_log_rotates_and_keeps_a_bounded_number_of_files(tmp_path: Path) -> 
     assert "line 499" in (tmp_path / "logs" / LOG_FILE).read_text(encoding="utf-8")
 
 
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_a_folder_that_cannot_be_written_costs_the_log_not_the_run(tmp_path: Path) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the data folder should be", encoding="utf-8")
@@ -76,6 +78,7 @@ def test_a_folder_that_cannot_be_written_costs_the_log_not_the_run(tmp_path: Pat
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mounts a tiny tmpfs: needs root")
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_a_full_disk_costs_the_log_not_the_run(tmp_path: Path) -> None:
     full = tmp_path / "full"
     full.mkdir()

@@ -56,6 +56,7 @@ def _page_faults(report: dict[str, Any], lang: str, keep_rows: bool) -> tuple[bo
 
 
 @pytest.mark.usefixtures("qapp")  # the one Qt application of the test session, as the window's
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_no_row_is_cut_by_a_page_break(pki: LoopbackPki, inspection_ca: trustme.CA) -> None:
     cut_without: list[tuple[str, int]] = []
     still_cut: list[tuple[str, int]] = []
@@ -72,6 +73,7 @@ def test_no_row_is_cut_by_a_page_break(pki: LoopbackPki, inspection_ca: trustme.
 
 
 @pytest.mark.usefixtures("qapp")
+@pytest.mark.long_traffic  # a demo run through the CLI (or a layout sweep): the main Python only
 def test_no_heading_is_left_at_the_foot_of_a_page(pki: LoopbackPki, inspection_ca: trustme.CA) -> None:
     orphans_without, still_orphaned = [], []
     for lang in ("en", "fr"):
