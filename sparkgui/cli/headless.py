@@ -148,21 +148,19 @@ def run_headless(args: argparse.Namespace) -> int:
         return EXIT_FOR_VERDICT[outcome.verdict] if written else EXIT_INTERNAL
 
 
-def _note_signals(stopped: list[int]) -> dict[int, Any]:
-    """From now on Ctrl-C and SIGTERM are noted in `stopped` (for the exit status), not obeyed at once.
+def _note_signals(stopped: list[int]) -> None:
+    """From now on Ctrl-C, SIGTERM and a hang-up are noted in `stopped` (for the exit status), not obeyed at once.
 
-    The run is over and its reports are being written. Returns the handlers it replaced.
+    The run is over and its reports are being written; run_headless puts the handlers of before back after.
     """
 
     def note(number: int, _frame: object) -> None:
         if not stopped:
             stopped.append(number)
 
-    previous: dict[int, Any] = {}
     for number in STOP_SIGNALS:
         with contextlib.suppress(ValueError, OSError):  # not the main thread: signals stay as they were
-            previous[number] = signal.signal(number, note)
-    return previous
+            signal.signal(number, note)
 
 
 @contextlib.contextmanager

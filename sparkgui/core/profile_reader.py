@@ -362,27 +362,22 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+_KIND_WORDS: dict[type, Text] = {
+    int: tr("a whole number"),
+    float: tr("a number"),
+    str: tr("a string"),
+    list: tr("a list"),
+}
+_FOUND = {**_KIND_WORDS, bool: tr("a boolean"), dict: tr("a table")}  # what a value is
+_WANTED = {**_KIND_WORDS, bool: tr("true or false")}  # what a key expects
+
+
 def _kind(value: Any) -> Text:
-    kinds = {
-        bool: tr("a boolean"),
-        int: tr("a whole number"),
-        float: tr("a number"),
-        str: tr("a string"),
-        list: tr("a list"),
-        dict: tr("a table"),
-    }
-    return kinds.get(type(value), Text(type(value).__name__))
+    return _FOUND.get(type(value), Text(type(value).__name__))
 
 
 def _kind_name(kind: type) -> Text:
-    names = {
-        bool: tr("true or false"),
-        int: tr("a whole number"),
-        float: tr("a number"),
-        str: tr("a string"),
-        list: tr("a list"),
-    }
-    return names.get(kind, Text(kind.__name__))
+    return _WANTED.get(kind, Text(kind.__name__))
 
 
 def _too_large(value: int) -> Text:

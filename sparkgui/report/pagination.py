@@ -124,11 +124,7 @@ def break_only_after_the_first_page(document: QTextDocument, page_height: float,
     leave the tail of the previous section alone on a mostly empty page. True when a break was dropped.
     """
     layout = document.documentLayout()
-    for table in _tables(document.rootFrame()):
-        if table.rows() != 1 or table.columns() != 1:
-            continue
-        first = table.cellAt(0, 0).firstCursorPosition().block()
-        breaks = table.format().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+    for table, first, breaks in _headings(document):
         if first.text().strip() != heading or not breaks:
             continue
         before = document.findBlock(max(0, table.firstPosition() - 2))
@@ -169,12 +165,7 @@ def _first_orphan_heading(
     document: QTextDocument, page_height: float, wanted: set[str]
 ) -> tuple[QTextTable, QTextBlock] | None:
     layout = document.documentLayout()
-    for table in _tables(document.rootFrame()):
-        if table.rows() != 1 or table.columns() != 1:
-            continue
-        cell = table.cellAt(0, 0)
-        first = cell.firstCursorPosition().block()
-        breaks = table.format().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+    for table, first, breaks in _headings(document):
         if first.text().strip() not in wanted or breaks:
             continue  # not a heading, or one that starts a page already
         top = layout.blockBoundingRect(first).top()
@@ -190,6 +181,14 @@ def _first_orphan_heading(
             if block.isValid() and math.floor((_first_line_top(layout, block) + EDGE_TOLERANCE) / page_height) > page:
                 return table, following
     return None
+
+
+def _headings(document: QTextDocument) -> Iterator[tuple[QTextTable, QTextBlock, bool]]:
+    """Every one-cell table, as a section heading is: the table, its first block, whether a page starts before."""
+    for table in _tables(document.rootFrame()):
+        if table.rows() == 1 and table.columns() == 1:
+            breaks = table.format().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore
+            yield table, table.cellAt(0, 0).firstCursorPosition().block(), bool(breaks)
 
 
 def _content_after(block: QTextBlock) -> QTextBlock:

@@ -110,7 +110,9 @@ def group_note(
     if not missing and not faulty:
         return trn("{count} of {total} done, no problem", "{count} of {total} done, no problem", len(done), total=total)
     elsewhere = _where_filed(done, problems)
-    if not passed and not faulty and elsewhere is not None and elsewhere.key != group.key:
+    if elsewhere is not None and elsewhere.key == group.key:
+        elsewhere = None  # a group does not send the reader to itself
+    if not passed and not faulty and elsewhere is not None:
         return trn(
             "{count} of {total} not run: see the problem under “{group}”",
             "{count} of {total} not run: see the problem under “{group}”",
@@ -134,7 +136,7 @@ def group_note(
     said = counts[0]
     for more in counts[1:]:
         said = tr("{counts}, {more}", counts=said, more=more)
-    if elsewhere is not None and elsewhere.key != group.key:
+    if elsewhere is not None:
         return tr("{counts}: see the problem under “{group}”", counts=said, group=elsewhere.title)
     return tr("{counts}: see the problem in another group", counts=said)
 

@@ -74,22 +74,23 @@ CASES: dict[str, tuple[Behaviour, str, set[str]]] = {
 }
 
 
+async def _through(proxy_behaviour: Behaviour, folder: Path, *args: str, env: dict[str, str] | None = None) -> object:
+    """Run the CLI with `--proxy` set to a loopback proxy that behaves as told."""
+    proxy = Listener(proxy_behaviour)
+    port = await proxy.start()
+    dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
+    try:
+        text = hostile_profile([Ep("app.test", 443)])
+        return await run_cli(folder, text, dns.port, "--proxy", f"http://127.0.0.1:{port}", *args, env=env)
+    finally:
+        await dns.stop()
+        await proxy.stop()
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_hostile_proxy_ends_in_a_named_cause(case: str, tmp_path: Path) -> None:
     behaviour, where, causes = CASES[case]
-
-    async def scenario() -> object:
-        proxy = Listener(behaviour)
-        port = await proxy.start()
-        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
-        try:
-            text = hostile_profile([Ep("app.test", 443)])
-            return await run_cli(tmp_path / "run", text, dns.port, "--proxy", f"http://127.0.0.1:{port}")
-        finally:
-            await dns.stop()
-            await proxy.stop()
-
-    hostile = run(scenario())
+    hostile = run(_through(behaviour, tmp_path / "run"))
     result = hostile.assert_well_behaved(where, causes)  # type: ignore[attr-defined]
     assert result["status"] == "fail"
     if case in ("reset", "clean close"):
@@ -101,19 +102,6 @@ def test_a_hostile_proxy_ends_in_a_named_cause(case: str, tmp_path: Path) -> Non
 def test_a_proxy_wanting_a_sign_in_sparkgui_cannot_give_says_so_when_credentials_were_given(tmp_path: Path) -> None:
     digest = b'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Digest realm="x", nonce="1"\r\n'
     behaviour = peers.close_after(peers.read_head, digest + b"Content-Length: 0\r\n\r\n")
-
-    async def scenario() -> object:
-        proxy = Listener(behaviour)
-        port = await proxy.start()
-        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
-        try:
-            text = hostile_profile([Ep("app.test", 443)])
-            args = ("--proxy", f"http://127.0.0.1:{port}", "--proxy-user", "alice")
-            return await run_cli(tmp_path / "run", text, dns.port, *args, env={"SPARKGUI_PROXY_PASSWORD": "pw"})
-        finally:
-            await dns.stop()
-            await proxy.stop()
-
-    hostile = run(scenario())
+    hostile = run(_through(behaviour, tmp_path / "run", "--proxy-user", "alice", env={"SPARKGUI_PROXY_PASSWORD": "pw"}))
     result = hostile.assert_well_behaved("tcp:", {"proxy.auth_required"})  # type: ignore[attr-defined]
     assert "sign-in sparkgui cannot give (Digest)" in result["summary"], result["summary"]

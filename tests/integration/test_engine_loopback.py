@@ -14,7 +14,7 @@ from aiohttp import web
 from sparkgui.core.context import NetworkSettings
 from sparkgui.core.engine import prepare_run, run_profile
 from sparkgui.core.events import RecordingSink
-from sparkgui.core.model import Status, Verdict
+from sparkgui.core.model import CheckResult, Status, Verdict
 from sparkgui.core.net.connector import Outcome, happy_eyeballs
 from sparkgui.core.net.resolver import ResolverConfig
 from tests.servers.blackhole import BlackholePort
@@ -219,7 +219,14 @@ def test_working_ipv6_passes(pki: LoopbackPki) -> None:
 
 
 def _tls_case(pki: LoopbackPki, context_host: str, **issue: object) -> tuple[str, Status]:
-    async def scenario() -> tuple[str, Status]:
+    result = _tls_result(pki, context_host, **issue)
+    return result.cause, result.status
+
+
+def _tls_result(pki: LoopbackPki, context_host: str, **issue: object) -> CheckResult:
+    """The TLS check's result against a server whose certificate is for `context_host`, issued with `issue`."""
+
+    async def scenario() -> CheckResult:
         runner, port = await start_https(pki.server_context(context_host, **issue))
         dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
         try:
@@ -231,7 +238,7 @@ def _tls_case(pki: LoopbackPki, context_host: str, **issue: object) -> tuple[str
         assert by_id(outcome)[f"https:app.test:{port}"].result.status is (
             Status.SKIPPED if result.status is Status.FAIL else Status.PASS
         )
-        return result.cause, result.status
+        return result
 
     return run(scenario())
 
@@ -257,22 +264,10 @@ def test_an_out_of_date_certificate_for_another_name_is_a_stranger_not_an_expiry
 
 
 def test_a_certificate_not_valid_yet_says_from_when(pki: LoopbackPki) -> None:
-    async def scenario() -> None:
-        soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
-        runner, port = await start_https(
-            pki.server_context("app.test", not_before=soon, not_after=soon + dt.timedelta(days=90))
-        )
-        dns = await DnsServer({"app.test": ["127.0.0.1"]}).start()
-        try:
-            outcome = await run_checks(make_profile([Ep("app.test", port)]), dns.port)
-        finally:
-            await runner.cleanup()
-            await dns.stop()
-        result = by_id(outcome)[f"tls:app.test:{port}"].result
-        assert (result.status, result.cause) == (Status.FAIL, "tls.expired")
-        assert "is not valid yet (valid from " + soon.date().isoformat() in str(result.summary), result.summary
-
-    run(scenario())
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    result = _tls_result(pki, "app.test", not_before=soon, not_after=soon + dt.timedelta(days=90))
+    assert (result.status, result.cause) == (Status.FAIL, "tls.expired")
+    assert "is not valid yet (valid from " + soon.date().isoformat() in str(result.summary), result.summary
 
 
 def test_untrusted_chain_names_the_issuer(pki: LoopbackPki) -> None:
