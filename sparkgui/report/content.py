@@ -21,6 +21,7 @@ from sparkgui.core.requirements import STATUS_MARKS, RequirementStatus, status_t
 from sparkgui.core.tested_network import network_details
 from sparkgui.report.attendee_section import attendees_html
 from sparkgui.report.evidence_cells import EvidenceCells, by_host
+from sparkgui.report.fixed_texts import CANNOT_SEE, KIND_LABELS, SUBJECT_LABELS
 from sparkgui.report.model import Report
 from sparkgui.report.speed_section import speed_html
 from sparkgui.report.style import (
@@ -37,47 +38,6 @@ from sparkgui.report.style import (
     strip_credentials,
 )
 
-_KIND_LABELS = {
-    "dns": tr("DNS"),
-    "tcp": tr("TCP connection"),
-    "ipv6": tr("IPv6"),
-    "tls": tr("Secure connection (TLS)"),
-    "https": tr("HTTPS request"),
-    "ws": tr("WebSocket"),
-    "ws-hold": tr("WebSocket hold"),
-    "proxy": tr("Proxy"),
-    "quality": tr("Connection quality"),
-}
-# Checks whose target is a name of ours rather than a host: the label says which one, in the reader's language.
-_SUBJECT_LABELS = {
-    ("quality", "latency"): tr("Latency"),
-    ("quality", "download"): tr("Download speed"),
-    ("quality", "upload"): tr("Upload speed"),
-    ("quality", "photo_upload"): tr("A photo's upload"),
-    ("quality", "capacity"): tr("Attendees this link carries"),
-    ("proxy", "discovery"): tr("Proxy settings"),
-    ("proxy", "direct"): tr("Direct access without the proxy"),
-}
-_CANNOT_SEE = (
-    tr(
-        "Attendees' phones on the guest Wi-Fi are on another network, often with other rules: run this test "
-        "from the guest Wi-Fi too, or apply the same rules there."
-    ),
-    tr(
-        "Peak load: hundreds of attendees connecting at once can fill the Internet link, the Wi-Fi access "
-        "points or the DHCP address pool; this test uses one computer."
-    ),
-    tr(
-        "The speed figures are this laptop's path to the platform: they show what the venue's route to the "
-        "Internet carries, not what the Wi-Fi can give hundreds of phones at once."
-    ),
-    tr(
-        "Rules that differ by time of day, by user group or after a sign-in (captive-portal sessions that "
-        "expire) may be different on the day of the event."
-    ),
-    tr("Attendees on mobile data (4G/5G) do not use the venue's network at all."),
-    tr("Changes made to the network after this test ran."),
-)
 FIXED_MARK, BROKE_MARK = "✓", "✗"
 MAX_SINCE_ROWS = 20  # the page is for acting on: the full list is in the JSON
 
@@ -396,8 +356,8 @@ class _Builder:
         for check in self.checks:
             mark, colour, _background = STATUS_STYLE[str(check.status)]
             word = self.t(status_word(check.status, check.cause))
-            subject = _SUBJECT_LABELS.get((check.kind, str(check.target)))
-            label = self.t(subject or _KIND_LABELS[check.kind])
+            subject = SUBJECT_LABELS.get((check.kind, str(check.target)))
+            label = self.t(subject or KIND_LABELS[check.kind])
             target = (
                 ""
                 if subject is not None
@@ -484,7 +444,7 @@ class _Builder:
 
     def cannot_see(self) -> None:
         self.heading(tr("What this test cannot see"))
-        items = "".join(f'<li style="margin-bottom: 2px;">{self.t(text)}</li>' for text in _CANNOT_SEE)
+        items = "".join(f'<li style="margin-bottom: 2px;">{self.t(text)}</li>' for text in CANNOT_SEE)
         self.parts.append(f'<ul style="margin-top: 0px; font-size: 9pt;">{items}</ul>')
 
     # -- helpers ---------------------------------------------------------------------------------------
