@@ -62,14 +62,27 @@ def local_network() -> NetworkIdentity:
 
 
 def _run(*argv: str) -> str:
-    """A command's output, or "" when it is missing, fails or overruns its deadline."""
+    """A command's output, or "" when it is missing, fails or overruns its deadline.
+
+    On Windows the command gets no console window (the windowed app would flash one per command) and its
+    output is read in the console's code page, where netsh and route write; bytes that do not decode are
+    replaced, so an odd Wi-Fi name costs only itself.
+    """
+    windows = sys.platform == "win32"
     try:
         done = subprocess.run(
-            argv, capture_output=True, text=True, timeout=COMMAND_DEADLINE_S, check=False, stdin=subprocess.DEVNULL
+            argv,
+            capture_output=True,
+            timeout=COMMAND_DEADLINE_S,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0) if windows else 0,
         )
     except (OSError, subprocess.SubprocessError):
         return ""
-    return done.stdout if done.returncode == 0 else ""
+    if done.returncode != 0:
+        return ""
+    return done.stdout.decode("oem" if windows else "utf-8", "replace")
 
 
 def _usable(address: str) -> bool:
@@ -128,24 +141,52 @@ def _macos() -> NetworkIdentity:
     if not interface:
         return NetworkIdentity()
     address = _run("ipconfig", "getifaddr", interface).strip()
-    ssid = _run("networksetup", "-getairportnetwork", interface).partition(":")[2].strip()
+    ssid = macos_ssid(_run("networksetup", "-getairportnetwork", interface)) or macos_ssid(
+        _run("ipconfig", "getsummary", interface)
+    )
     return NetworkIdentity(interface, (address,) if address else (), _field(route, "gateway"), ssid)
 
 
+def macos_ssid(output: str) -> str:
+    """The Wi-Fi name in `networksetup -getairportnetwork` or `ipconfig getsummary` output, or "".
+
+    Only the lines that name the network count: networksetup also answers "You are not associated…" or
+    "** Error: …" for a wired interface, and recent macOS shows "<redacted>" to a program without the
+    location permission, which is no name either.
+    """
+    found = re.search(r"^\s*(?:Current (?:Wi-Fi|AirPort) Network|SSID)\s*:\s*(.+?)\s*$", output, re.MULTILINE)
+    name = found.group(1) if found else ""
+    return "" if name.lower() == "<redacted>" else name
+
+
 def _windows() -> NetworkIdentity:
-    gateway, address = "", ""
-    for line in _run("route", "print", "-4", "0.0.0.0").splitlines():
+    gateway, address = windows_default_route(_run("route", "print", "-4", "0.0.0.0"))
+    interface, ssid = windows_wifi(_run("netsh", "wlan", "show", "interfaces"))
+    return NetworkIdentity(interface, (address,) if _usable(address) else (), gateway, ssid)
+
+
+def windows_default_route(output: str) -> tuple[str, str]:
+    """The gateway and local address of the first IPv4 default route in `route print -4` output."""
+    for line in output.splitlines():
         fields = line.split()
         if len(fields) >= 4 and fields[0] == "0.0.0.0" and fields[1] == "0.0.0.0":
-            gateway, address = fields[2], fields[3]
-            break
-    wlan = _run("netsh", "wlan", "show", "interfaces")
-    ssid = next(
-        (m.group(1).strip() for m in re.finditer(r"^\s*SSID\s*:\s*(.*)$", wlan, re.MULTILINE)),
-        "",
-    )
-    interface = _field(wlan, "Name") if ssid else ""
-    return NetworkIdentity(interface, (address,) if _usable(address) else (), gateway, ssid)
+            return fields[2], fields[3]
+    return "", ""
+
+
+def windows_wifi(output: str) -> tuple[str, str]:
+    """The interface name and Wi-Fi name of the connected interface in `netsh wlan show interfaces` output.
+
+    netsh translates its labels ("Name", "Nom", "Nombre"…) but not "SSID", and each interface's block opens
+    with its name: so the name is the first field of the block that holds an SSID, in any language. The
+    block's "BSSID" and physical address are never read.
+    """
+    for block in re.split(r"\n\s*\n", output.replace("\r\n", "\n")):
+        fields = re.findall(r"^\s*([^:\n]+?)\s+:\s*(.*?)\s*$", block, re.MULTILINE)
+        ssid = next((value for label, value in fields if label == "SSID" and value), "")
+        if ssid:
+            return next(value for _, value in fields if value), ssid
+    return "", ""
 
 
 def _field(text: str, name: str) -> str:
