@@ -10,6 +10,7 @@ import argparse
 import getpass
 import os
 import sys
+from urllib.parse import urlsplit
 
 from sparkgui.cli.args import UsageError
 from sparkgui.core.i18n import Text, tr
@@ -36,7 +37,7 @@ def route_config(args: argparse.Namespace) -> RouteConfig:
         proxy = parse_proxy_url(args.proxy, what="--proxy") if args.proxy else None
     except ProxyUrlError as exc:
         raise UsageError(exc.text) from None
-    if args.pac and "://" not in args.pac:
+    if args.pac and not _usable_pac_url(args.pac):
         raise UsageError(
             tr("--pac {pac}: expected a URL such as http://wpad.example/proxy.pac or file:///…", pac=repr(args.pac))
         )
@@ -47,7 +48,10 @@ def route_config(args: argparse.Namespace) -> RouteConfig:
                 "which would go into the report. Give the PAC file's address without it."
             )
         )
-    credentials = _credentials(args.proxy_user) if args.proxy_user else None
+    if args.proxy_user and args.no_proxy:
+        raise UsageError(tr("--proxy-user: there is no proxy to sign in to with --no-proxy; leave one of them out."))
+    user = args.proxy_user or (proxy.credentials.username if proxy and proxy.credentials else "")
+    credentials = _credentials(user) if user else None  # `http://alice@proxy` names the user as --proxy-user does
     from sparkgui.app.system_proxy import system_proxy_for_this_os
 
     return RouteConfig(
@@ -74,6 +78,8 @@ def _credentials(user: str) -> ProxyCredentials:
             password = getpass.getpass(f"Proxy password for {user}: ")
         except (EOFError, KeyboardInterrupt):
             raise UsageError(tr("no proxy password given.")) from None
+    if not password:  # an empty one would be sent, refused, and reported as a wrong password
+        raise UsageError(tr("no proxy password given."))
     for what, text in ((Text("--proxy-user"), user), (tr("the proxy password"), password)):
         try:
             text.encode("utf-8")
@@ -85,7 +91,23 @@ def _credentials(user: str) -> ProxyCredentials:
 
 
 def _has_password(url: str) -> bool:
-    """Whether a proxy URL carries user:password@ (the user alone is harmless)."""
+    """Whether a proxy URL carries user:password@ (the user alone is harmless).
+
+    The last `@` before any `?` or `#` ends the user part, even when the password holds an unencoded `/`
+    (`http://alice:12/34@proxy:3128`), which would otherwise be read as a host and a path and shown.
+    """
     authority = url.partition("://")[2] if "://" in url else url
-    userinfo, at, _ = authority.partition("/")[0].rpartition("@")
+    userinfo, at, _ = authority.split("?", 1)[0].split("#", 1)[0].rpartition("@")
     return bool(at) and ":" in userinfo
+
+
+def _usable_pac_url(url: str) -> bool:
+    """An http(s) URL with a host and a valid port, or a file URL: anything else can never be fetched."""
+    parts = urlsplit(url.strip())
+    try:
+        _ = parts.port  # raises on a port out of range or not a number
+    except ValueError:
+        return False
+    if parts.scheme.lower() == "file":
+        return bool(parts.path)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

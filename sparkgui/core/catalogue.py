@@ -199,13 +199,20 @@ _PROXY_UPSTREAM = RuleSpec(
 )
 _PROXY_UNREACHABLE = RuleSpec(
     tr("Proxy"),
-    tr("Make the proxy {proxy} reachable from this network, or allow direct outgoing TCP 443 to *.{domain}."),
+    tr("Make the proxy {proxy} reachable from this network, or allow direct outgoing TCP {port} to *.{domain}."),
 )
 _PROXY_SILENT = RuleSpec(
     tr("Proxy"),
     tr(
         "Make the proxy {proxy} answer CONNECT requests to {host} on TCP {port} (it accepts connections, then says "
-        "nothing), or allow direct outgoing TCP 443 to *.{domain}."
+        "nothing), or allow direct outgoing TCP {port} to *.{domain}."
+    ),
+)
+_PROXY_NOT_A_PROXY = RuleSpec(
+    tr("Proxy"),
+    tr(
+        "Check that {proxy} is an HTTP proxy that answers CONNECT requests to {host} on TCP {port}: the device "
+        "there answers, but not as a proxy does."
     ),
 )
 _PROXY_SETTING = RuleSpec(
@@ -218,8 +225,8 @@ _PROXY_SETTING = RuleSpec(
 _PROXY_PAC = RuleSpec(
     tr("Proxy"),
     tr(
-        "Fix the proxy auto-configuration (PAC) file so it can be fetched and evaluated, or send *.{domain} "
-        "DIRECT in it."
+        "Fix the proxy auto-configuration (PAC) file so that it can be fetched and evaluated: until then, browsers "
+        "here wait for it, then connect directly."
     ),
 )
 _WS_UPGRADE = RuleSpec(
@@ -357,8 +364,8 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.PROXY_UNREACHABLE, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_UNREACHABLE, LocalFix.SETTING),
         _entry(Cause.PROXY_UPSTREAM_FAILED, Family.PROXY, F, DOM, _PROXY_PHRASE, _PROXY_UPSTREAM),
         _entry(Cause.PROXY_NO_ANSWER, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_SILENT),
-        _entry(Cause.PROXY_PAC_ERROR, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_PAC),
-        _entry(Cause.PROXY_INVALID_RESPONSE, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_UNREACHABLE, LocalFix.SETTING),
+        _entry(Cause.PROXY_PAC_ERROR, Family.PROXY, W, NET, _PROXY_PHRASE, _PROXY_PAC),
+        _entry(Cause.PROXY_INVALID_RESPONSE, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_NOT_A_PROXY, LocalFix.SETTING),
         _entry(Cause.PROXY_BAD_SETTING, Family.PROXY, F, NET, _PROXY_PHRASE, _PROXY_SETTING, LocalFix.SETTING),
         _entry(Cause.WS_UPGRADE_REJECTED, Family.WEBSOCKET, F, DOM, _WS_PHRASE, _WS_UPGRADE),
         _entry(Cause.WS_HANDSHAKE_TIMEOUT, Family.WEBSOCKET, F, DOM, _WS_PHRASE, _WS_UPGRADE),

@@ -56,8 +56,29 @@ CASES: dict[str, tuple[Behaviour, str, set[str]]] = {
     "established, then its own HTTP answer": (
         peers.close_after(peers.read_head, ESTABLISHED + b"HTTP/1.0 403 Forbidden\r\n\r\nBlocked by policy"),
         "tcp:",
-        INVALID,
+        {"proxy.connect_denied"},
     ),
+    "200 OK with a block page": (
+        peers.close_after(
+            peers.read_head,
+            b"HTTP/1.1 200 OK\r\nServer: WebFilter\r\nContent-Type: text/html\r\n\r\n"
+            b"<html><head><title>Access Denied</title></head></html>",
+        ),
+        "tcp:",
+        {"proxy.connect_denied"},
+    ),
+    **{
+        f"{status} to a sign-in page": (
+            peers.close_after(
+                peers.read_head,
+                b"HTTP/1.1 %d Sign in\r\nLocation: http://login.corp.example/auth\r\nContent-Length: 0\r\n\r\n"
+                % status,
+            ),
+            "tcp:",
+            {"http.captive_portal"},
+        )
+        for status in (302, 511)
+    },
     **{
         f"{status} (the proxy cannot reach the host)": (
             peers.close_after(

@@ -21,8 +21,9 @@ from sparkgui.core.engine import prepare_run
 from sparkgui.core.environment import describe_environment
 from sparkgui.core.model import RunOutcome, Status, Verdict
 from sparkgui.core.net.proxy_spec import ProxyCredentials, parse_proxy_url
-from sparkgui.core.net.routes import RouteConfig
+from sparkgui.core.net.routes import PROXY_PROBE_S, RouteConfig
 from sparkgui.core.report import build_report
+from tests.servers.blackhole import BlackholePort
 from tests.servers.dns_server import NXDOMAIN, DnsServer
 from tests.servers.squid import Squid, squid_available
 from tests.servers.tls_servers import LoopbackPki, RawServer, closed_port, start_http, start_https, stay_silent
@@ -313,6 +314,42 @@ def test_a_pac_files_dead_first_proxy_gives_way_to_the_next_entry(
     assert outcome.verdict in (Verdict.READY, Verdict.READY_WITH_WARNINGS)
 
 
+def test_a_long_list_of_silent_pac_proxies_costs_one_deadline_not_one_each(pki: LoopbackPki) -> None:
+    holes = [BlackholePort() for _ in range(8)]
+    try:
+        entries = "; ".join(f"PROXY 127.0.0.1:{hole.port}" for hole in holes) + "; DIRECT"
+        outcome, elapsed, port = _pac_run(pki, f'function FindProxyForURL(url, host) {{ return "{entries}"; }}')
+    finally:
+        for hole in holes:
+            hole.close()
+    assert by_id(outcome)[f"tcp:app.test:{port}"].result.status is Status.PASS  # DIRECT, the first that answers
+    assert elapsed < PROXY_PROBE_S + 4, elapsed  # one probe deadline for all eight, not eight in a row
+
+
+def test_pac_entries_sparkgui_cannot_test_are_named_and_credentials_never_quoted(pki: LoopbackPki) -> None:
+    script = (
+        'function FindProxyForURL(url, host) { return "SOCKS5 127.0.0.1:1080; '
+        'PROXY alice:S3cr3t@127.0.0.1:3128; DIRECT"; }'
+    )
+    outcome, _, port = _pac_run(pki, script)
+    discovery = by_id(outcome)["proxy:discovery"].result
+    said = str(discovery.evidence["routes"]) + str(discovery.summary.render("en"))
+    assert "SOCKS5 127.0.0.1:1080" in said and "cannot test" in said, said
+    assert "S3cr3t" not in said and "alice" not in said
+    assert by_id(outcome)[f"tcp:app.test:{port}"].result.evidence.get("proxy") is None  # DIRECT was tested
+
+
+def test_a_file_pac_url_is_percent_decoded_as_os_settings_write_it(pki: LoopbackPki, tmp_path: Path) -> None:
+    folder = tmp_path / "My PAC"
+    folder.mkdir()
+    (folder / "proxy.pac").write_text('function FindProxyForURL(url, host) { return "DIRECT"; }')
+    url = (folder / "proxy.pac").as_uri()
+    assert "%20" in url
+    outcome, _, _ = run(_run(pki, RouteConfig(pac_url=url, environ={})))
+    discovery = by_id(outcome)["proxy:discovery"].result
+    assert discovery.status is Status.PASS, discovery.evidence
+
+
 def test_a_pac_file_whose_only_proxies_are_dead_names_the_first(pki: LoopbackPki) -> None:
     first, second = closed_port(), closed_port()
     script = f'function FindProxyForURL(url, host) {{ return "PROXY 127.0.0.1:{first}; PROXY 127.0.0.1:{second}"; }}'
@@ -337,8 +374,9 @@ def test_broken_pac_files_fall_back_to_direct_and_say_why(
 ) -> None:
     outcome, elapsed, port = _pac_run(pki, script, status)
     discovery = by_id(outcome)["proxy:discovery"].result
-    assert (discovery.status, discovery.cause) == (Status.FAIL, "proxy.pac_error")
+    assert (discovery.status, discovery.cause) == (Status.WARN, "proxy.pac_error")  # browsers go direct too
     assert words in discovery.evidence["error"]
+    assert outcome.verdict is Verdict.READY_WITH_WARNINGS
     assert by_id(outcome)[f"https:app.test:{port}"].result.status is Status.PASS  # direct, as browsers do
     assert elapsed < 2.0 + 4  # the PAC deadline (the profile's http timeout) holds, even for an endless loop
 

@@ -119,6 +119,19 @@ def test_wrong_password_is_auth_failed(tmp_path: Path, pki: LoopbackPki, basic_s
     assert "not-it" not in out + err
 
 
+def test_a_user_name_in_the_proxy_url_is_signed_in_with_the_password_given(
+    tmp_path: Path, pki: LoopbackPki, basic_squid: Squid
+) -> None:
+    url = basic_squid.url.replace("http://", "http://carol@")
+    code, out, err, _ = run(_cli(tmp_path, pki, ["--proxy", url], {"SPARKGUI_PROXY_PASSWORD": SECRET}))
+    assert code == 0, err
+    assert SECRET not in out + err and "carol" not in out
+    code, _, err, _ = run(
+        _cli(tmp_path, pki, ["--proxy", url, "--proxy-user", "carol"], {"SPARKGUI_PROXY_PASSWORD": ""})
+    )
+    assert code == 3 and "no proxy password given" in err, err
+
+
 def test_no_terminal_and_no_password_says_what_to_do(tmp_path: Path, pki: LoopbackPki, basic_squid: Squid) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SPARKGUI_PROXY_PASSWORD"}
     code, _, err, _ = run(_cli(tmp_path, pki, ["--proxy", basic_squid.url, "--proxy-user", "carol"], env))
@@ -133,6 +146,12 @@ def test_no_terminal_and_no_password_says_what_to_do(tmp_path: Path, pki: Loopba
         (["--proxy", "socks5://127.0.0.1:1080"], "not supported"),
         (["--proxy", "http://:3128"], "has no host"),
         (["--pac", "wpad.dat"], "expected a URL"),
+        (["--pac", "ftp://127.0.0.1/x.pac"], "expected a URL"),
+        (["--pac", "http://127.0.0.1:99999/x.pac"], "expected a URL"),
+        (["--pac", "http:///x.pac"], "expected a URL"),
+        (["--proxy", "https://127.0.0.1:3128"], "https:// proxies"),
+        (["--proxy", "http://alice:12/S3cr3t@127.0.0.1:3128"], "holds a password"),
+        (["--no-proxy", "--proxy-user", "alice"], "no proxy to sign in to"),
     ],
 )
 def test_malformed_proxy_options_exit_3(tmp_path: Path, pki: LoopbackPki, args: list[str], message: str) -> None:

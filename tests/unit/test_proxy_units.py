@@ -6,7 +6,7 @@ import pytest
 
 from sparkgui.core.net.pac import PacError, parse_pac_answer
 from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxyUrlError, parse_proxy_url
-from sparkgui.core.net.proxy_tunnel import _choose_scheme
+from sparkgui.core.net.proxy_tunnel import _usable_schemes, challenges
 from sparkgui.core.net.routes import bypasses_proxy
 
 
@@ -81,13 +81,24 @@ def test_pac_answers() -> None:
             parse_pac_answer(garbage)
 
 
-def test_scheme_choice() -> None:
+def test_scheme_choice_lists_every_usable_scheme_strongest_first() -> None:
     creds = ProxyCredentials("u", "p")
-    assert _choose_scheme(("Basic",), None) is None
-    assert _choose_scheme(("Basic",), creds) == "Basic"
-    assert _choose_scheme(("Basic", "NTLM", "Negotiate"), creds) == "Negotiate"
-    assert _choose_scheme(("NTLM",), creds) == "NTLM"
-    assert _choose_scheme(("Digest",), creds) is None
+    assert _usable_schemes(("Basic",), None) == []
+    assert _usable_schemes(("Basic",), creds) == ["Basic"]
+    assert _usable_schemes(("Basic", "NTLM", "Negotiate"), creds) == ["Negotiate", "NTLM", "Basic"]
+    assert _usable_schemes(("NTLM",), creds) == ["NTLM"]
+    assert _usable_schemes(("Digest",), creds) == []
+
+
+def test_several_challenges_in_one_header_are_told_apart() -> None:
+    assert challenges(['NTLM, Basic realm="corp"']) == [("NTLM", ""), ("Basic", 'realm="corp"')]
+    assert challenges(['Bearer realm="corp", error="x, y", NTLM']) == [("Bearer", 'realm="corp"'), ("NTLM", "")]
+    assert challenges(["Negotiate", "NTLM TlRMTVNTUAACAAAA=="]) == [("Negotiate", ""), ("NTLM", "TlRMTVNTUAACAAAA==")]
+    assert challenges(['Basic realm="a \\" b", charset="UTF-8", Digest nonce="1"']) == [
+        ("Basic", 'realm="a \\" b"'),
+        ("Digest", 'nonce="1"'),
+    ]
+    assert challenges(["", " , ", 'realm="orphan"']) == []
 
 
 def test_a_pac_url_is_quoted_without_its_userinfo() -> None:

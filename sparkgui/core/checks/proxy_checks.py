@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sparkgui.core.causes import Cause
-from sparkgui.core.checks.base import Check, failed, passed, skipped
+from sparkgui.core.checks.base import Check, failed, passed, skipped, warned
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import tr
 from sparkgui.core.ids import CheckId
@@ -44,12 +44,12 @@ class ProxyDiscoveryCheck(Check):
         }
         if table.error:
             evidence["error"] = table.error
-            if table.error_kind == "pac":
-                return failed(
+            if table.error_kind == "pac":  # a warning: browsers connect directly then, and so did the checks
+                return warned(
                     Cause.PROXY_PAC_ERROR,
                     tr(
                         "The proxy auto-configuration (PAC) file cannot be used: {error}. Connections were tried "
-                        "directly, as browsers do.",
+                        "directly, as browsers do after waiting for it; if they fail below, this may be why.",
                         error=table.error,
                     ),
                     tr(

@@ -65,13 +65,29 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
             ),
             evidence,
         )
+    if outcome is TunnelOutcome.AUTH_FAILED and tunnel.auth_broken:
+        return failed(
+            Cause.PROXY_AUTH_FAILED,
+            tr(
+                "sparkgui could not complete the proxy {proxy}'s {scheme} sign-in: the proxy's challenge could not "
+                "be used.",
+                proxy=proxy,
+                scheme=tunnel.auth_used or "?",
+            ),
+            tr(
+                "Ask the venue's IT to accept Basic sign-in on the proxy for this computer, or to let {host} through "
+                "it without authentication.",
+                host=host,
+            ),
+            evidence,
+        )
     if outcome is TunnelOutcome.AUTH_FAILED:
         return failed(
             Cause.PROXY_AUTH_FAILED,
             tr(
                 "The proxy {proxy} refused the credentials given ({scheme}).",
                 proxy=proxy,
-                scheme=tunnel.auth_used or "?",
+                scheme=", ".join(tunnel.auth_tried) or tunnel.auth_used or "?",
             ),
             tr("Check the proxy user name and password with the venue's IT, then run the check again."),
             evidence,
@@ -91,6 +107,40 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
                 host=host,
                 port=port,
                 proxy=proxy,
+            ),
+            evidence,
+        )
+    if outcome is TunnelOutcome.OWN_PAGE:
+        return failed(
+            Cause.PROXY_CONNECT_DENIED,
+            tr(
+                "The proxy {proxy} answers connections to {host} on port {port} with a page of its own (a block "
+                "page) instead of opening them.",
+                proxy=proxy,
+                host=host,
+                port=port,
+            ),
+            tr(
+                "Ask the venue's IT to allow CONNECT to {host}:{port} on the proxy {proxy} (HTTPS and WebSocket).",
+                host=host,
+                port=port,
+                proxy=proxy,
+            ),
+            evidence,
+        )
+    if outcome is TunnelOutcome.SIGN_IN_PAGE:
+        return failed(
+            Cause.HTTP_CAPTIVE_PORTAL,
+            tr(
+                "The proxy {proxy} sends connections to a sign-in page (HTTP {status}): this network wants a "
+                "web sign-in first.",
+                proxy=proxy,
+                status=tunnel.status or "?",
+            ),
+            tr(
+                "Open a web page in a browser on this computer and sign in to the network, then run the check "
+                "again; ask the venue's IT to let {host} through before sign-in, for attendees' phones.",
+                host=host,
             ),
             evidence,
         )

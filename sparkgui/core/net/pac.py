@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from sparkgui.core.net.pac_worker import PARENT_VARIABLE
 from sparkgui.core.net.proxy_spec import ProxySpec, ProxyUrlError, parse_proxy_url
@@ -39,6 +41,7 @@ class PacChoice:
     proxy: ProxySpec | None
     raw: str
     fallbacks: tuple[ProxySpec | None, ...] = ()
+    passed_over: tuple[str, ...] = ()  # entries before the first usable one that sparkgui cannot test (SOCKS…)
 
 
 async def fetch_pac(url: str, timeout: float, addresses: Sequence[str] = ()) -> str:
@@ -48,10 +51,11 @@ async def fetch_pac(url: str, timeout: float, addresses: Sequence[str] = ()) -> 
     """
     parts = urlsplit(url)
     if parts.scheme == "file":
+        path = Path(url2pathname(parts.path))  # `My%20PAC/…`, `/C:/Program%20Files/…` as OS settings write them
         try:  # in a thread, with the deadline: a FIFO or a slow network share must not block the event loop
-            return await asyncio.wait_for(asyncio.to_thread(_read_local, Path(parts.path)), timeout)
+            return await asyncio.wait_for(asyncio.to_thread(_read_local, path), timeout)
         except TimeoutError:
-            raise PacError(f"the PAC file {parts.path} could not be read within {timeout:g} s") from None
+            raise PacError(f"the PAC file {path} could not be read within {timeout:g} s") from None
     if parts.scheme not in ("http", "https"):
         raise PacError(f"the PAC address {url!r} is not an http(s):// or file:// URL")
     import aiohttp
@@ -147,25 +151,39 @@ def parse_pac_answer(answer: str) -> PacChoice:
     """Read `PROXY a:1; PROXY b:2; DIRECT`: the first entry sparkgui can use, then the others as fallbacks.
 
     Entries are split on any whitespace, as browsers do; SOCKS and HTTPS proxies are passed over (sparkgui
-    reaches proxies in plain HTTP), as is a malformed proxy address when a later entry can be used.
+    reaches proxies in plain HTTP), as is a malformed proxy address when a later entry can be used, and each
+    one passed over before the first usable entry is named, since a browser would have used it. An entry
+    with a user name and password is no address browsers accept either: it is passed over, and its
+    credentials never reach the report (`raw` is the answer without them).
     """
-    entries = [entry.strip() for entry in answer.split(";") if entry.strip()]
+    shown = _without_credentials(answer)
+    entries = [entry.strip() for entry in shown.split(";") if entry.strip()]
     if not entries:
-        raise PacError(f"the PAC file returned {answer!r}, which is not a proxy choice")
+        raise PacError(f"the PAC file returned {shown!r}, which is not a proxy choice")
     usable: list[ProxySpec | None] = []
+    skipped: list[str] = []
     unusable = ""
     for entry in entries:
         kind, *rest = entry.split(None, 1)
         address = rest[0].strip() if rest else ""
         if kind.upper() == "DIRECT":
             usable.append(None)
-        elif kind.upper() in ("PROXY", "HTTP") and address:
+            continue
+        if kind.upper() in ("PROXY", "HTTP") and address and "@" not in address:
             try:
                 usable.append(parse_proxy_url(address, what="PAC"))
+                continue
             except ProxyUrlError as exc:
                 unusable = unusable or str(exc)
+        if not usable:
+            skipped.append(" ".join(entry.split()))
     if usable:
-        return PacChoice(usable[0], answer, tuple(usable[1:]))
+        return PacChoice(usable[0], shown, tuple(usable[1:]), tuple(skipped))
     if unusable:
         raise PacError(f"the PAC file returned an unusable proxy: {unusable}")
-    raise PacError(f"the PAC file returned {answer!r}: no DIRECT or HTTP proxy entry sparkgui can use")
+    raise PacError(f"the PAC file returned {shown!r}: no DIRECT or HTTP proxy entry sparkgui can use")
+
+
+def _without_credentials(answer: str) -> str:
+    """The PAC answer with any `user:password@` in its entries replaced by `***@`."""
+    return re.sub(r"[^\s;]*@", "***@", answer)

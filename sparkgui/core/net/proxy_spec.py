@@ -64,7 +64,15 @@ def parse_proxy_url(text: str, *, what: str | Text = "proxy") -> ProxySpec:
         raise ProxyUrlError(
             what, tr("{setting} has an invalid port; expected http://host:port", setting=_redacted(text))
         ) from None
-    if parts.scheme.lower() not in ("http", "https"):
+    if parts.scheme.lower() == "https":  # TLS to the proxy itself: sparkgui speaks plain HTTP to proxies
+        raise ProxyUrlError(
+            what,
+            tr(
+                "https:// proxies (an encrypted link to the proxy itself) are not supported; expected an HTTP "
+                "proxy (http://host:port). If the proxy is an ordinary one, write http:// instead."
+            ),
+        )
+    if parts.scheme.lower() != "http":
         raise ProxyUrlError(
             what,
             tr(
@@ -96,14 +104,16 @@ def parse_proxy_url(text: str, *, what: str | Text = "proxy") -> ProxySpec:
     credentials = None
     if parts.username:
         credentials = ProxyCredentials(unquote(parts.username), unquote(parts.password or ""))
-    return ProxySpec(host, port or (443 if parts.scheme.lower() == "https" else 80), credentials)
+    return ProxySpec(host, port or 80, credentials)
 
 
 def _redacted(text: str) -> str:
-    """The setting as written, with any password replaced, for error messages."""
+    """The setting as written, with any user name and password replaced, for error messages.
+
+    Those reach reports: the venue user's login is theirs, not the report's.
+    """
     if "@" not in text:
         return repr(text)
     head, _, tail = text.rpartition("@")
-    scheme, sep, userinfo = head.rpartition("//")
-    user = userinfo.split(":", 1)[0]
-    return repr(f"{scheme}{sep}{user}:***@{tail}")
+    scheme, sep, _ = head.rpartition("//")
+    return repr(f"{scheme}{sep}***@{tail}")

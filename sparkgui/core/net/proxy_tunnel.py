@@ -11,9 +11,10 @@ import asyncio
 import base64
 import contextlib
 import ipaddress
+import re
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -25,7 +26,8 @@ MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 256 * 1024
 MAX_INTERIM_ANSWERS = 8  # 100 Continue and the like before the real answer
 BODY_DRAIN_S = 1.0  # how long an error page may take to arrive before the connection is given up
-EVIDENCE_HEADERS = ("Server", "Via", "X-Squid-Error", "Proxy-Agent", "Content-Type")
+EVIDENCE_HEADERS = ("Server", "Via", "X-Squid-Error", "Proxy-Agent", "Content-Type", "Location")
+SIGN_IN_PAGE_STATUSES = (301, 302, 303, 307, 308, 511)  # "sign in there first", as a web portal on a proxy says
 
 
 class TunnelOutcome(StrEnum):
@@ -36,6 +38,8 @@ class TunnelOutcome(StrEnum):
     AUTH_REQUIRED = "auth_required"  # 407 and no usable credentials
     AUTH_FAILED = "auth_failed"  # 407 again after credentials
     DENIED = "denied"  # CONNECT refused (403, 405...)
+    OWN_PAGE = "own_page"  # "200", then a page of the proxy's own (a block page) instead of a tunnel
+    SIGN_IN_PAGE = "sign_in_page"  # a redirect or 511: sign in on a web page first (a portal on the proxy)
     UPSTREAM_FAILED = "upstream_failed"  # 502/503/504: the proxy could not resolve or reach the host itself
     BAD_ANSWER = "bad_answer"  # not HTTP
     NO_ANSWER = "no_answer"  # connected, but no answer to CONNECT in time
@@ -65,6 +69,8 @@ class Tunnel:
     reason: str = ""
     auth_schemes: tuple[str, ...] = ()
     auth_used: str = ""
+    auth_tried: tuple[str, ...] = ()  # every scheme signed in with, in order, when one after another failed
+    auth_broken: bool = False  # the last sign-in could not be completed (an unusable challenge), not refused
     headers: dict[str, str] = field(default_factory=dict)
     detail: str = ""
     unanswerable: bool = False  # the proxy wants a sign-in sparkgui cannot give (Digest, Bearer…)
@@ -82,6 +88,8 @@ class Tunnel:
             data["auth_schemes"] = list(self.auth_schemes)
         if self.auth_used:
             data["auth_used"] = self.auth_used
+        if len(self.auth_tried) > 1:
+            data["auth_tried"] = list(self.auth_tried)
         if self.headers:
             data["proxy_headers"] = {name: self._scrubbed(value) for name, value in self.headers.items()}
         if self.detail:
@@ -140,6 +148,8 @@ async def open_tunnel(
         tunnel.secrets.update({credentials.password, f"{credentials.username}:{credentials.password}"})
     try:
         await _open(tunnel, proxy, host, port, connect_timeout, answer_timeout, auth_factory or spnego_auth)
+        if tunnel.outcome is not TunnelOutcome.OPEN:
+            tunnel.close()  # only an open tunnel is the caller's to close
     except BaseException:
         tunnel.close()
         raise
@@ -163,26 +173,74 @@ async def _open(
     answer = await _exchange(tunnel, authority, None, answer_timeout)
     if answer is None or answer.status != 407:
         return
-    tunnel.auth_schemes = tuple(dict.fromkeys(v.split()[0] for v in answer.all("Proxy-Authenticate") if v.split()))
-    scheme = _choose_scheme(tunnel.auth_schemes, proxy.credentials)
-    if scheme is None:
+    tunnel.auth_schemes = tuple(dict.fromkeys(scheme for scheme, _ in challenges(answer.all("Proxy-Authenticate"))))
+    schemes = _usable_schemes(tunnel.auth_schemes, proxy.credentials)
+    if not schemes:
         tunnel.outcome = TunnelOutcome.AUTH_REQUIRED
         tunnel.unanswerable = proxy.credentials is not None  # credentials given, but no scheme to use them in
         tunnel.close()
         return
-    tunnel.auth_used = scheme
-    if not answer.keep_alive or scheme == "Basic":
-        tunnel.close()
-        if not await _connect(tunnel, proxy, connect_timeout):
-            return
-    if scheme == "Basic":
-        assert proxy.credentials is not None
-        answer = await _exchange(tunnel, authority, _basic(proxy.credentials), answer_timeout)
-    else:
-        answer = await _connection_auth(tunnel, authority, scheme, auth_factory(scheme, proxy), answer_timeout)
-    if answer is not None and answer.status == 407:
+    reusable = answer.keep_alive
+    for scheme in schemes:  # as browsers do: when Negotiate or NTLM gets nowhere, the next scheme offered
+        tunnel.auth_used, tunnel.auth_tried = scheme, (*tunnel.auth_tried, scheme)
+        tunnel.auth_broken = False
+        if scheme == "Basic" or not reusable or tunnel.sock is None:
+            tunnel.close()
+            if not await _connect(tunnel, proxy, connect_timeout):
+                return
+        tunnel.outcome = TunnelOutcome.AUTH_FAILED  # unless the proxy says otherwise below
+        if scheme == "Basic":
+            assert proxy.credentials is not None
+            answer = await _exchange(tunnel, authority, _basic(proxy.credentials), answer_timeout)
+        else:
+            answer = await _connection_auth(tunnel, authority, scheme, auth_factory(scheme, proxy), answer_timeout)
+        if answer is not None and answer.status != 407:
+            return  # open, refused, upstream failure: settled by the proxy's answer
+        if answer is None and tunnel.outcome is not TunnelOutcome.AUTH_FAILED:
+            return  # the proxy went quiet, closed or spoke nonsense: that is the finding
         tunnel.outcome = TunnelOutcome.AUTH_FAILED
         tunnel.close()
+        reusable = False
+
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_AUTH_PARAM = re.compile(rf"^{_TOKEN}\s*=")
+
+
+def challenges(values: Iterable[str]) -> list[tuple[str, str]]:
+    """The challenges in Proxy-Authenticate values as (scheme, what follows it: a token or the first parameter).
+
+    One header may list several challenges, comma-separated (RFC 7235), as proxies and load balancers that
+    merge headers send them: `NTLM, Basic realm="corp"`. A comma also separates a challenge's parameters, so a
+    piece that reads `name=value` belongs to the challenge before it; commas inside quotes separate nothing.
+    """
+    found: list[tuple[str, str]] = []
+    for value in values:
+        for piece in _comma_pieces(value):
+            if _AUTH_PARAM.match(piece):
+                continue
+            scheme, _, data = piece.partition(" ")
+            if re.fullmatch(_TOKEN, scheme):
+                found.append((scheme, data.strip()))
+    return found
+
+
+def _comma_pieces(value: str) -> list[str]:
+    pieces, current, quoted, escaped = [], "", False, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            pieces.append(current)
+            current = ""
+            continue
+        current += char
+    pieces.append(current)
+    return [piece.strip().replace("\t", " ") for piece in pieces if piece.strip()]
 
 
 async def _connect(tunnel: Tunnel, proxy: ProxySpec, timeout: float) -> bool:
@@ -245,14 +303,21 @@ async def _exchange(tunnel: Tunnel, authority: str, authorization: str | None, t
     tunnel.status, tunnel.reason = answer.status, answer.reason
     tunnel.headers = {name: answer.first(name) for name in EVIDENCE_HEADERS if answer.first(name)}
     if 200 <= answer.status < 300 and answer.early:
-        # In a TLS tunnel the client speaks first: bytes before its ClientHello are the proxy talking itself.
-        tunnel.outcome = TunnelOutcome.BAD_ANSWER
+        # In a TLS tunnel the client speaks first: bytes before its ClientHello are the proxy talking itself,
+        # a page of its own (a filter's block page) or nonsense.
+        own_page = answer.early.lstrip()[:1] == b"<" or answer.early.startswith(b"HTTP/")
+        tunnel.outcome = TunnelOutcome.OWN_PAGE if own_page else TunnelOutcome.BAD_ANSWER
         tunnel.detail = f"the proxy said the tunnel was open, then answered itself: {answer.early[:80]!r}"
         tunnel.close()
     elif 200 <= answer.status < 300:
         tunnel.outcome = TunnelOutcome.OPEN
     elif answer.status in (502, 503, 504):
         tunnel.outcome = TunnelOutcome.UPSTREAM_FAILED
+        tunnel.close()
+    elif answer.status in SIGN_IN_PAGE_STATUSES:
+        tunnel.outcome = TunnelOutcome.SIGN_IN_PAGE
+        location = answer.first("Location")
+        tunnel.detail = f"the proxy sends to a sign-in page: {location[:200]}" if location else ""
         tunnel.close()
     elif answer.status != 407:
         tunnel.outcome = TunnelOutcome.DENIED
@@ -342,6 +407,7 @@ async def _connection_auth(
             out_token = context.step(in_token)
         except Exception as exc:  # the auth library refused (no credentials, bad challenge)
             tunnel.outcome = TunnelOutcome.AUTH_FAILED
+            tunnel.auth_broken = True
             tunnel.detail = f"{scheme} authentication could not proceed ({type(exc).__name__})"
             tunnel.close()
             return None
@@ -354,28 +420,35 @@ async def _connection_auth(
             return answer
         challenge = next(
             (
-                v.split(None, 1)
-                for v in answer.all("Proxy-Authenticate")
-                if v.split() and v.split()[0].lower() == scheme.lower()
+                data
+                for offered, data in challenges(answer.all("Proxy-Authenticate"))
+                if offered.lower() == scheme.lower()
             ),
-            None,
+            "",
         )
-        if not challenge or len(challenge) < 2 or not answer.keep_alive:
+        if not challenge or not answer.keep_alive:
             return answer  # no challenge to answer: the credentials were refused
         with contextlib.suppress(ValueError):
-            in_token = base64.b64decode(challenge[1])
+            in_token = base64.b64decode(challenge)
+    tunnel.outcome = TunnelOutcome.AUTH_FAILED
+    tunnel.detail = f"the proxy kept asking for {scheme} sign-in"
+    tunnel.close()
     return None
 
 
-def _choose_scheme(offered: tuple[str, ...], credentials: ProxyCredentials | None) -> str | None:
-    """Negotiate, then NTLM, then Basic; Basic needs credentials, the others can use the OS's on Windows."""
-    lowered = {s.lower(): s for s in offered}
-    for wanted in ("negotiate", "ntlm"):
+def _usable_schemes(offered: tuple[str, ...], credentials: ProxyCredentials | None) -> list[str]:
+    """Negotiate, then NTLM, then Basic, of those offered.
+
+    Basic needs credentials; the others can also use the OS's on Windows.
+    """
+    lowered = {s.lower() for s in offered}
+    usable = []
+    for wanted, name in (("negotiate", "Negotiate"), ("ntlm", "NTLM")):
         if wanted in lowered and (credentials is not None or _os_credentials_available()):
-            return "Negotiate" if wanted == "negotiate" else "NTLM"
+            usable.append(name)
     if "basic" in lowered and credentials is not None:
-        return "Basic"
-    return None
+        usable.append("Basic")
+    return usable
 
 
 def _os_credentials_available() -> bool:

@@ -52,6 +52,7 @@ class Route:
 
 DIRECT_BY_DEFAULT = Route(None, "no proxy setting found", words=tr("no proxy setting found"))
 _UNUSABLE_SYSTEM = tr("the system's proxy setting is unusable: direct")
+MAX_PAC_ENTRIES_TRIED = 10  # a browser's list is a few entries; a longer one is not worth a wait
 PROXY_PROBE_S = 3.0  # how long a PAC file's proxy may take to accept a connection before the next entry is used
 
 
@@ -156,7 +157,13 @@ async def discover_routes(
 
 
 def _with(proxy: ProxySpec, credentials: ProxyCredentials | None) -> ProxySpec:
-    return proxy if proxy.credentials is not None or credentials is None else proxy.with_credentials(credentials)
+    """The proxy with the setting's own user:password, else with the credentials given (or none).
+
+    A user name alone in the setting (`http://alice@proxy:3128`) is no sign-in: sending it with an empty
+    password would be refused and reported as a wrong password, so the credentials given win over it.
+    """
+    own = proxy.credentials
+    return proxy if own is not None and own.password else proxy.with_credentials(credentials)
 
 
 def _from_environment(
@@ -274,7 +281,10 @@ async def _from_pac(
         return RouteTable({url: fallback for url in urls}, tuple(considered), str(exc), "pac")
     considered.append(f"{source}: evaluated")
     answering = _AnsweringProxies(min(timeout, PROXY_PROBE_S))
-    routes = {url: await _pac_route(choice, (source, words), credentials, answering) for url, choice in choices.items()}
+    chosen = await asyncio.gather(
+        *(_pac_route(choice, (source, words), credentials, answering) for choice in choices.values())
+    )
+    routes = dict(zip(choices, chosen, strict=True))
     return RouteTable(routes, tuple(considered))
 
 
@@ -294,45 +304,54 @@ async def _pac_route(
     """The route a browser takes for this PAC answer: its first entry, or the next when a proxy does not answer.
 
     Only an answer with fallbacks is tried: a single proxy that does not answer is the checks' to diagnose.
+    The first MAX_PAC_ENTRIES_TRIED proxies are asked at once, within one deadline, so a long list of dead
+    proxies costs one deadline, not one each. Entries sparkgui cannot test (SOCKS, HTTPS) before the one used
+    are named: a browser would have taken them.
     """
-    entries = (choice.proxy, *choice.fallbacks)
-    passed_over: list[str] = []
+    entries = (choice.proxy, *choice.fallbacks)[:MAX_PAC_ENTRIES_TRIED]
+    dead: list[str] = []
     chosen = entries[0]
-    for entry in entries if choice.fallbacks else ():
-        if entry is None or await answering(entry):
-            chosen = entry
-            break
-        passed_over.append(entry.address)
-    else:
-        passed_over = []  # none answers: keep the first, whose failure the checks then name
+    if choice.fallbacks:
+        await answering.ask([entry for entry in entries if entry is not None])
+        for entry in entries:
+            if entry is None or answering.known.get(entry.address, False):
+                chosen = entry
+                break
+            dead.append(entry.address)
+        else:
+            chosen, dead = entries[0], []  # none answers: keep the first, whose failure the checks then name
     source, pac = named
-    answer = choice.raw if chosen is not None or passed_over else "DIRECT"  # a first entry DIRECT is said so
-    if passed_over:
-        dead = ", ".join(passed_over)
-        note = f" ({dead} did not answer: the next entry, as browsers do)"
+    answer = choice.raw if chosen is not None or dead or choice.passed_over else "DIRECT"  # a first DIRECT is said so
+    notes: list[str] = []
+    words = tr("{pac} says {answer}", pac=pac, answer=answer)
+    if choice.passed_over:
+        untested = ", ".join(choice.passed_over)
+        notes.append(f"{untested}: not testable by sparkgui, passed over")
         words = tr(
-            "{pac} says {answer}; {dead} did not answer, so the next entry, as browsers do",
-            pac=pac,
-            answer=answer,
-            dead=dead,
+            "{said}; sparkgui cannot test {untested} (a browser here would use it), so it tested the next entry",
+            said=words,
+            untested=untested,
         )
-    else:
-        note, words = "", tr("{pac} says {answer}", pac=pac, answer=answer)
+    if dead:
+        notes.append(f"{', '.join(dead)} did not answer: the next entry, as browsers do")
+        words = tr("{said}; {dead} did not answer, so the next entry, as browsers do", said=words, dead=", ".join(dead))
+    note = f" ({'; '.join(notes)})" if notes else ""
     proxy = _with(chosen, credentials) if chosen is not None else None
     return Route(proxy, f"{source}: {answer}{note}", "pac", words)
 
 
 class _AnsweringProxies:
-    """Whether a proxy accepts a TCP connection within the deadline, asked once per proxy."""
+    """Whether a proxy accepts a TCP connection within the deadline, asked once per proxy, many at once."""
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self.known: dict[str, bool] = {}
 
-    async def __call__(self, proxy: ProxySpec) -> bool:
-        if proxy.address not in self.known:
-            self.known[proxy.address] = await self._answers(proxy)
-        return self.known[proxy.address]
+    async def ask(self, proxies: Sequence[ProxySpec]) -> None:
+        """Ask every proxy not asked yet, all at once, within one deadline."""
+        new = list({proxy.address: proxy for proxy in proxies if proxy.address not in self.known}.values())
+        answers = await asyncio.gather(*(self._answers(proxy) for proxy in new))
+        self.known.update({proxy.address: answered for proxy, answered in zip(new, answers, strict=True)})
 
     async def _answers(self, proxy: ProxySpec) -> bool:
         try:
