@@ -166,7 +166,7 @@ class Watch:
         self.event = event
         self.max_rounds = rounds
         self.keep = keep
-        self.run_round = run_round or _session_runner
+        self.run_round = run_round or self._session_round
         self.run_hold = run_hold or _session_runner
         self.summary = WatchSummary()
         self.started_at = dt.datetime.now(dt.UTC)
@@ -174,14 +174,34 @@ class Watch:
         self.hold = HoldState(required_s=spec.long_hold_seconds if spec is not None else 0.0)
         self._stopping = asyncio.Event()
         self._hold_stop = StopFlag()
+        self._opened_in_attempt = False  # the held connection opened during the current attempt
+        self._hold_down_told = False  # the outage under way was alerted already
         self._slept_s = 0.0  # asleep since the last round began (noted in the next round)
         self._slept_total = 0.0
         self._last_report: dict[str, Any] | None = None
+        self._round_session: Session | None = None
 
     def stop(self) -> None:
-        """End the watch: the round under way finishes its cleanup, the held connection is judged and closed."""
+        """End the watch now.
+
+        The round under way is cancelled (kept as incomplete, judged on nothing); the held connection is
+        judged and closed.
+        """
         self._stopping.set()
         self._hold_stop.set()
+        if self._round_session is not None:
+            self._round_session.cancel()
+
+    async def _session_round(self, request: RunRequest, sink: ProgressSink) -> SessionOutcome:
+        """A round in a session that `stop()` can cancel."""
+        session = Session(request, sink)
+        self._round_session = session
+        if self.stopping:
+            session.cancel()
+        try:
+            return await session.execute()
+        finally:
+            self._round_session = None
 
     @property
     def stopping(self) -> bool:
@@ -297,7 +317,9 @@ class Watch:
             cut = record is None or record.result.status not in (Status.PASS, Status.WARN)
             slept = self._slept_total > slept_before
             ending = self._hold_stop.is_set()
-            counted = cut and not slept and not ending and record is not None and record.result.status is Status.FAIL
+            failed = cut and not slept and not ending and record is not None and record.result.status is Status.FAIL
+            opened, self._opened_in_attempt = self._opened_in_attempt, False
+            counted = failed and opened  # a connection that never opened again was not cut again
             held = _held_seconds(record)
             self.hold = replace(
                 self.hold,
@@ -309,13 +331,15 @@ class Watch:
             self.sink.hold_changed(self.hold)
             if ending:
                 return
-            if counted and record is not None:
+            if failed and record is not None and (counted or not self._hold_down_told):
+                self._hold_down_told = True  # one alert per outage: the retries while it lasts stay quiet
                 self._alert(len(self.summary.rounds), (_cut_line(record, held),))
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(min(HOLD_RETRY_S, self.interval_s)):
                     await self._hold_stop.wait()
 
     def _hold_opened(self) -> None:
+        self._opened_in_attempt, self._hold_down_told = True, False
         if not self._hold_stop.is_set():
             self.hold = replace(self.hold, since=time.monotonic())
             self.sink.hold_changed(self.hold)

@@ -308,3 +308,24 @@ def test_the_list_says_how_many_older_runs_it_leaves_out(data_folder: Path) -> N
         history.add(_report(n, venue=f"V{n}"))
     lines = _cli("--history", "--lang", "en").stdout.splitlines()
     assert len(lines) == 1001 and lines[-1] == "… and 3 older runs (sparkgui --show ID).", lines[-1]
+
+
+def _checks_report(*checks: tuple[str, str, str], evidence: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "started_at": "2026-12-01T10:00:00+00:00",
+        "checks": [{"id": i, "status": s, "cause": c, "summary": i, "evidence": evidence or {}} for i, s, c in checks],
+    }
+
+
+def test_a_warning_that_became_a_failure_is_a_new_problem() -> None:
+    before = _checks_report(("tls:app.test:443", "warn", "tls.intercepted"), ("dns:app.test", "fail", "dns.timeout"))
+    after = _checks_report(("tls:app.test:443", "fail", "tls.untrusted"), ("dns:app.test", "warn", "dns.slow"))
+    comparison = compare(before, after)
+    assert [c.id for c in comparison.broke] == ["tls:app.test:443"]
+    assert [c.id for c in comparison.still] == ["dns:app.test"]  # better, but still a problem
+
+
+def test_a_skipped_check_has_no_facts_that_moved() -> None:
+    before = _checks_report(("tls:app.test:443", "pass", "ok"), evidence={"issuer": "Test CA"})
+    after = _checks_report(("tls:app.test:443", "skipped", "skipped.prerequisite"))
+    assert compare(before, after).moved == []

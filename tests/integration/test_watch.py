@@ -4,6 +4,7 @@ a few seconds. Rounds are a couple of seconds apart; every round goes to a real 
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
@@ -18,6 +19,7 @@ from sparkgui.app.watch import Alert, HoldState, Watch, WatchRound, WatchSummary
 from sparkgui.core.history.store import History, keep_run
 from sparkgui.core.model import Verdict
 from sparkgui.probe import start_probe
+from tests.servers.blackhole import BlackholePort
 from tests.servers.dns_server import DnsServer
 from tests.servers.tls_servers import LoopbackPki
 from tests.servers.ws_servers import close_after, start_ws_server
@@ -105,6 +107,43 @@ def test_a_cut_held_connection_warns_and_is_opened_again(pki: LoopbackPki) -> No
     assert any("was cut after" in line and "1011" in line for line in cut), cut
     opened = [hold for hold in sink.holds if hold.open]
     assert len(opened) >= 2  # opened again after the cut
+
+
+def test_an_outage_is_one_cut_and_one_alert_however_many_times_the_hold_retries(pki: LoopbackPki) -> None:
+    async def scenario() -> tuple[WatchSummary, Recorder]:
+        context = pki.server_context(WS_HOST)
+        runner, port = await start_ws_server(context, close_after(2.0, 1011))
+        dns = await DnsServer({WS_HOST: ["127.0.0.1"]}).start()
+        sink = Recorder(dns, {2: "127.0.0.2"})  # from round 2 the name points where nothing listens
+        profile = ws_profile(port, hold=1, long_hold=30, heartbeat=0.5)
+        watch = Watch(RunRequest(profile, loopback_network(dns.port)), 1.5, sink, lang="en", rounds=6)
+        return await _watched(watch, dns, runner), sink
+
+    summary, sink = run(scenario(), timeout=120)
+    lines = [line.render("en") for alert in sink.alerts for line in alert.lines]
+    assert sum("was cut after" in line for line in lines) == 1, lines
+    assert sum("could not be opened again" in line for line in lines) <= 1, lines  # not one per retry
+    assert summary.hold is not None and summary.hold.drops == 1
+
+
+def test_stopping_a_watch_cancels_the_round_under_way_and_keeps_it_as_incomplete() -> None:
+    async def scenario() -> tuple[WatchSummary, float]:
+        hole = BlackholePort()  # the round's connection waits for its 4 s deadline
+        dns = await DnsServer({WS_HOST: ["127.0.0.1"]}).start()
+        profile = ws_profile(hole.port, hold=1, long_hold=30, heartbeat=0.5)
+        watch = Watch(RunRequest(profile, loopback_network(dns.port)), 60, Recorder(), lang="en", rounds=3)
+        asyncio.get_running_loop().call_later(1.0, watch.stop)
+        began = time.monotonic()
+        try:
+            return await watch.run(), time.monotonic() - began
+        finally:
+            await dns.stop()
+            hole.close()
+
+    summary, elapsed = run(scenario(), timeout=60)
+    assert [r.verdict for r in summary.rounds] == [Verdict.INCOMPLETE]
+    assert not summary.rounds[0].regressions
+    assert elapsed < 4, elapsed  # stopped at 1 s, not when the connection's own deadline came
 
 
 def test_a_round_that_cannot_start_is_recorded_and_the_watch_goes_on(pki: LoopbackPki) -> None:

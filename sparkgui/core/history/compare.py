@@ -2,8 +2,8 @@
 
 Checks are matched by id (`tcp:app.sparkup.app:443` is the same check on both days). A check that was a
 problem (failed or warned) and now passes is fixed; one that passed, or did not exist, and is now a
-problem broke. For checks in both runs, the facts IT cares about are compared: the addresses, the route,
-the certificate's issuer and the latency.
+problem broke, as did a warning that became a failure. For checks in both runs, the facts IT cares about
+are compared: the addresses, the route, the certificate's issuer and the latency.
 """
 
 from __future__ import annotations
@@ -107,13 +107,18 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Comparison:
         was_problem, is_problem = change.before[0] in PROBLEM, change.after[0] in PROBLEM
         if was_problem and (change.after[0] == "pass" or change.after[1] == NOT_APPLICABLE):  # or no longer applies
             result.fixed.append(change)
-        elif is_problem and not was_problem:
-            result.broke.append(change)
+        elif is_problem and (not was_problem or _worse(change.before[0], change.after[0])):
+            result.broke.append(change)  # new, or a warning that became a failure: the audience notices that
         elif is_problem and was_problem:
             result.still.append(change)
-        if then is not None:
+        if then is not None and "skipped" not in (change.before[0], change.after[0]):  # a skipped check saw nothing
             result.moved.extend(_moved_facts(check_id, then.get("evidence") or {}, now.get("evidence") or {}))
     return result
+
+
+def _worse(before: str, after: str) -> bool:
+    """A warning that became a failure (or an error)."""
+    return before == "warn" and after in ("fail", "error")
 
 
 def _status(check: Mapping[str, Any] | None) -> tuple[str, str]:
