@@ -38,6 +38,7 @@ class CheckList(QScrollArea):
         self.cards: dict[str, CheckCard] = {}  # by check id
         self.headers: dict[str, GroupHeader] = {}
         self.plan_ids: list[CheckId] = []
+        self.top: QWidget | None = None  # shown above the cards, scrolled with them (the speed panel)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -48,6 +49,8 @@ class CheckList(QScrollArea):
         layout = QVBoxLayout(container)
         layout.setContentsMargins(0, 0, 4, 0)
         layout.setSpacing(4)
+        if self.top is not None:
+            layout.addWidget(self.top)  # moved into the new container before the old one is deleted
         by_group: dict[str, list[CheckInfo]] = {}
         for info in infos:
             by_group.setdefault(group_for(info.kind).key, []).append(info)
@@ -67,6 +70,11 @@ class CheckList(QScrollArea):
         layout.addStretch(1)
         self.setWidget(container)  # the previous container and its cards are deleted with it
         self._render_headers()
+
+    def set_top(self, widget: QWidget) -> None:
+        """Show `widget` above the cards, in the same scrolled area: it costs the window no height of its own."""
+        self.top = widget
+        self._build([info for info in (self.cards[i].info for i in self.plan_ids)])
 
     def show_plan(self, infos: Sequence[CheckInfo]) -> None:
         """Show these checks, waiting; reuses the cards when the plan has not changed."""

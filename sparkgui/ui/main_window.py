@@ -135,12 +135,14 @@ class MainWindow(QMainWindow):
             (self.action_bar, 0),
             (self.banner, 0),
             (self.watch_panel, 0),
-            (self.quality_panel, 0),
             (self.checks, 1),
             (self.event_form, 0),
             (self.export_bar, 0),
         ):
             root.addWidget(widget, stretch)
+        # The speed panel scrolls with the results: shown after a run, it must not make the window taller than
+        # a laptop's screen (1366x768, or 1080p at 150 %), pushing the export buttons out of reach.
+        self.checks.set_top(self.quality_panel)
         self.setCentralWidget(central)
         # No fixed minimum size: the layouts set it, so the longest language's buttons are never clipped.
         self.checks.setMinimumHeight(MIN_LIST_HEIGHT)
