@@ -104,11 +104,7 @@ def rate_words(figures: QualityFigures) -> Text | None:
     """The measured speeds in a line."""
     if figures.download_bps is None and figures.upload_bps is None:
         return None
-    return tr(
-        "Download {down} Mbit/s, upload {up} Mbit/s.",
-        down=_mbit(figures.download_bps),
-        up=_mbit(figures.upload_bps),
-    )
+    return tr("Download {down}, upload {up}.", down=_mbit(figures.download_bps), up=_mbit(figures.upload_bps))
 
 
 def latency_words(figures: QualityFigures) -> Text | None:
@@ -125,7 +121,8 @@ def latency_words(figures: QualityFigures) -> Text | None:
 
 
 def _mbit(bps: float | None) -> Text:
-    return tr("not measured") if bps is None else mbit(bps)
+    """`30 Mbit/s`, or `not measured`: the unit belongs to the number, not to the sentence."""
+    return tr("not measured") if bps is None else tr("{rate} Mbit/s", rate=mbit(bps))
 
 
 def _number(value: object) -> float | None:

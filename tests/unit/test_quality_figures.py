@@ -3,6 +3,8 @@ odd values (a report from another version, a check that did not run), and said i
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Any
 
 from sparkgui.core.event import EventInfo
@@ -46,6 +48,9 @@ def test_the_words_in_english_and_french() -> None:
     assert capacity.render("en") == "Not enough for 300 attendees: this link carries about 59."
     assert capacity.render("fr") == "Pas assez pour 300 participants\u00a0: ce lien en porte environ 59."
     assert rates.render("en") == "Download 12 Mbit/s, upload 3.0 Mbit/s."
+    half = rate_words(replace(figures, upload_bps=None))
+    assert half is not None and half.render("en") == "Download 12 Mbit/s, upload not measured."
+    assert half.render("fr") == "Réception 12 Mbit/s, émission non mesurée."
     assert latency.render("en") == "Round trips 42 ms (95% within 62 ms), jitter 3.2 ms, 5% lost."
     assert latency.render("fr").startswith("Allers-retours 42 ms") and "3,2 ms" in latency.render("fr")
     lines = [line.render("en") for line in speed_lines(figures)]
