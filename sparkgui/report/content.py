@@ -36,9 +36,11 @@ from sparkgui.report.style import (
     VERDICT_STYLE,
     esc,
     strip_credentials,
+    unbroken,
 )
 
 FIXED_MARK, BROKE_MARK = "✓", "✗"
+HEADER_CELLS_PER_ROW = 3
 MAX_SINCE_ROWS = 20  # the page is for acting on: the full list is in the JSON
 
 
@@ -147,15 +149,21 @@ class _Builder:
         if network is not None:
             named = [network.ssid or network.interface, network.public_address]
             cells.append((tr("Network tested"), " · ".join(part for part in named if part)))
-        if any(value for _, value in cells):
-            row = "".join(
-                f'<td><span style="color: {MUTED}; font-size: 8pt;">{self.t(label).upper()}</span><br/>'
-                f'<span style="font-size: 10.5pt; font-weight: bold;">{esc(value)}</span></td>'
-                for label, value in cells
-                if value
+        shown = [(label, value) for label, value in cells if value]
+        if shown:
+            # Three to a row, each a third wide: five cells side by side break an e-mail address mid-word.
+            rows = "".join(
+                "<tr>"
+                + "".join(
+                    f'<td width="33%"><span style="color: {MUTED}; font-size: 8pt;">{self.t(label).upper()}</span>'
+                    f'<br/><span style="font-size: 10.5pt; font-weight: bold;">{unbroken(value)}</span></td>'
+                    for label, value in shown[start : start + HEADER_CELLS_PER_ROW]
+                )
+                + "</tr>"
+                for start in range(0, len(shown), HEADER_CELLS_PER_ROW)
             )
             self.parts.append(
-                f'<table width="100%" cellspacing="0" cellpadding="6" style="margin-top: 4px;"><tr>{row}</tr></table>'
+                f'<table width="100%" cellspacing="0" cellpadding="6" style="margin-top: 4px;">{rows}</table>'
             )
 
     def verdict(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 
+MAX_UNBROKEN = 32  # longer words may be cut: kept whole, they would push the table wider than the page
 FONT_FAMILIES = ["DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial"]  # what QFont and the charts ask for
 MONO_FAMILIES = ["DejaVu Sans Mono", "Consolas", "Menlo"]
 FONT_FAMILY = ", ".join(FONT_FAMILIES) + ", sans-serif"  # the same, for rich text
@@ -42,3 +43,17 @@ def strip_credentials(text: str) -> str:
 def esc(text: str) -> str:
     """Text made safe inside the PDF's rich-text HTML."""
     return html.escape(text, quote=True)
+
+
+def unbroken(value: str) -> str:
+    """`value` as HTML whose short words (an e-mail address, "Marie-Christine") line breaking must not cut.
+
+    Qt breaks after a hyphen and inside a word too long for its cell ("it-" / "contact@example.o" / "rg");
+    words of up to MAX_UNBROKEN characters are kept whole, and a space between digits ("+33 6 12 34 56 78")
+    does not break. The characters stay as written, so an address copied from the PDF still works.
+    """
+    words = re.split(r"(?<![\d+]) | (?!\d)", value)
+    return " ".join(
+        f'<span style="white-space: nowrap;">{esc(word)}</span>' if 1 < len(word) <= MAX_UNBROKEN else esc(word)
+        for word in words
+    )

@@ -4,7 +4,6 @@ odd values (a report from another version, a check that did not run), and said i
 from __future__ import annotations
 
 from dataclasses import replace
-
 from typing import Any
 
 from sparkgui.core.event import EventInfo

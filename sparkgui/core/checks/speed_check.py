@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sparkgui.core.causes import Cause
-from sparkgui.core.checks.base import Check, passed, skipped, warned
+from sparkgui.core.checks.base import Check, failed, passed, skipped, warned
 from sparkgui.core.context import CheckScope
 from sparkgui.core.i18n import Number, Text, number, tr
 from sparkgui.core.ids import CheckId
@@ -26,6 +26,8 @@ from sparkgui.core.quality_figures import about, mbit
 DOWNLOAD, UPLOAD, PHOTO, CAPACITY = "download", "upload", "photo_upload", "capacity"
 PLATFORM_SIDE = ("busy", "unsupported")  # faults of the platform's probe, not of the venue's network
 PHOTO_TIME_FACTOR = 2  # a photo may take twice a direction's time budget before it counts as not sent
+
+FAIL_BELOW_SHARE = 0.5  # a link carrying less than half the expected audience fails: the event cannot run
 
 
 def megabytes(size: int) -> Number:
@@ -250,7 +252,9 @@ class CapacityCheck(Check):
         evidence["needed_download_bps"] = round(need_down * self.attendees)
         evidence["needed_upload_bps"] = round(need_up * self.attendees)
         both = down < need_down * self.attendees and up < need_up * self.attendees
-        return warned(
+        # Most of the audience left out is no warning to read past: below half of it, the event cannot run.
+        judged = failed if carried < self.attendees * FAIL_BELOW_SHARE else warned
+        return judged(
             Cause.NET_LOW_BANDWIDTH,
             tr(
                 "At the measured rates ({rates}), this link carries about {count} attendees, fewer than the "
