@@ -64,6 +64,17 @@ def test_a_certificate_that_really_expired_stays_expired(tmp_path: Path, pki: Lo
     )
     tls = checked.assert_well_behaved("tls:", {"tls.expired"})
     assert "clock_offset_s" not in tls["evidence"]
+    assert "platform's own" in tls["remedy"] and "venue's IT" not in tls["remedy"]  # from the expected issuer
+
+
+def test_a_certificate_expired_by_the_servers_time_too_is_not_blamed_on_the_clock(
+    tmp_path: Path, pki: LoopbackPki
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    expired = {"not_before": now - dt.timedelta(days=400), "not_after": now - dt.timedelta(days=3)}
+    checked = run(_check(tmp_path / "run", pki, _faked("+2d"), **expired))  # the clock is off, and the cert dead
+    tls = checked.assert_well_behaved("tls:", {"tls.expired"})
+    assert tls["evidence"]["certificate_valid_at_server_time"] is False
 
 
 def test_a_clock_a_minute_off_changes_nothing(tmp_path: Path, pki: LoopbackPki) -> None:

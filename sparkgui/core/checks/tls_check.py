@@ -261,7 +261,7 @@ class TlsCheck(Check):
         """`host.clock_wrong` when this computer's clock is far from the server's `Date`, else None.
 
         Then the dates are the laptop's fault, not the certificate's, and the fix is here. None too when the
-        server gives no time.
+        server gives no time, and when the certificate is out of date at the server's time as well.
         """
         stream = await open_stream(scope, self.host, self.port)
         sock = stream.take()
@@ -280,6 +280,8 @@ class TlsCheck(Check):
             clock_offset_s=round(offset),
             certificate_valid_at_server_time=cert.is_current(told),
         )
+        if not cert.is_current(told):
+            return None  # out of date by the server's own time too: setting this clock would not help
         return failed(
             Cause.HOST_CLOCK_WRONG,
             tr(
@@ -321,10 +323,18 @@ class TlsCheck(Check):
                 date=cert.not_after.date().isoformat() if cert.not_after else "?",
             )
         )
+        expected = scope.run.profile.expected_issuers
+        platforms_own = bool(expected) and cert.issued_by_any(expected)  # not a device's at the venue
         return failed(
             Cause.TLS_EXPIRED,
             summary,
             tr(
+                "The certificate is the platform's own (from {issuer}): no change at the venue fixes it. Send this "
+                "report to the platform's support; check this computer's date and time too.",
+                issuer=cert.issuer,
+            )
+            if platforms_own
+            else tr(
                 "Check this computer's date and time. If they are right, the certificate comes from a "
                 "device on the venue's network: ask the venue's IT to exempt {host} from it.",
                 host=host,
