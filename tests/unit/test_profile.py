@@ -164,3 +164,10 @@ def test_a_profile_carries_its_published_version() -> None:
         parse(GOOD.replace("schema = 1", "schema = 1\nversion = 'new'"))
     with pytest.raises(ProfileError, match="version: expected a whole number from 0"):
         parse(GOOD.replace("schema = 1", "schema = 1\nversion = -1"))
+
+
+def test_the_bundled_profile_waits_for_dns_as_long_as_a_browser() -> None:
+    # glibc waits 5 s for each try and Chromium longer: a 3.5 s answer loads the page, so it must be dns.slow.
+    from sparkgui.core.profile import load_bundled_profile
+
+    assert load_bundled_profile().timeouts.dns >= 5

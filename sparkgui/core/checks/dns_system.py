@@ -111,7 +111,7 @@ def _slowness_reason(found: Lookup, system: SystemLookup) -> Text | None:
         return None
     if Rcode.TIMEOUT in (found.a.rcode, found.aaaa.rcode):
         kind = "AAAA (IPv6)" if found.aaaa.rcode is Rcode.TIMEOUT else "A (IPv4)"
-        return tr("the DNS server never answers {kind} questions, and the system waits for them.", kind=kind)
+        return tr("the DNS server does not answer {kind} questions in time, and the system waits for them.", kind=kind)
     first = found.resolvers[0] if found.resolvers else ""
     answered = {q.server for q in (found.a, found.aaaa) if q.server}
     if first and answered and first not in answered:
