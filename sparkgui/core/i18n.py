@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from sparkgui.core.plain_text import plain_text
+
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 
@@ -135,7 +137,7 @@ def render(template: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAG
     found = catalog(lang).get(template, template) if lang != DEFAULT_LANGUAGE else template
     translated = found if isinstance(found, str) else template
     if not params:  # verbatim text (an error message, a summary read from a report): braces are not placeholders
-        return translated
+        return plain_text(translated)
     return _fill(translated, template, params, lang)
 
 
@@ -149,8 +151,15 @@ def _fill(translated: str, english: str, params: Mapping[str, Any], lang: str) -
 
 
 def _render_param(value: Any, lang: str) -> Any:
+    """A parameter as the reader sees it.
+
+    Strings often come from the network (a certificate's issuer, a proxy's header, a page title): terminal
+    escapes and direction marks in them never reach a screen.
+    """
     if isinstance(value, float):  # a measure passed as it is: the reader's decimal mark, no false precision
         return amount(value).render(lang)
+    if isinstance(value, str):
+        return plain_text(value)
     return value.render(lang) if isinstance(value, Text) else value
 
 

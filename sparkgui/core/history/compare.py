@@ -15,6 +15,7 @@ from typing import Any
 from sparkgui.core.causes import Cause
 from sparkgui.core.dates import local_when_text
 from sparkgui.core.i18n import Text, tr, trn
+from sparkgui.core.plain_text import plain_text
 
 PROBLEM = ("fail", "warn", "error")
 NOT_APPLICABLE = str(Cause.SKIPPED_NOT_APPLICABLE)  # a check with nothing to test any more: its problem is gone
@@ -71,11 +72,18 @@ class Comparison:
         ):
             if changes:
                 out.append(title.render(lang))
-                out += [f"  {c.summary or c.id} [{_change_note(c, lang)}]" for c in changes]
+                out += [plain_text(f"  {c.summary or c.id} [{_change_note(c, lang)}]") for c in changes]
         if self.moved:
             out.append(tr("Changed:").render(lang))
-            out += [
-                f"  {m.id} ({_FACT_NAMES.get(m.fact, Text(m.fact)).render(lang)}): {m.before or '—'} → {m.after or '—'}"
+            out += [  # the facts come from the network (an issuer's name): rendered Text drops terminal escapes
+                "  "
+                + tr(
+                    "{check} ({fact}): {before} → {after}",
+                    check=m.id,
+                    fact=_FACT_NAMES.get(m.fact, Text(m.fact)),
+                    before=m.before or "—",
+                    after=m.after or "—",
+                ).render(lang)
                 for m in self.moved
             ]
         return out
