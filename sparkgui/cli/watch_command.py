@@ -115,7 +115,8 @@ def run_watch(
 async def _watch(watch: Watch) -> WatchSummary:
     loop = asyncio.get_running_loop()
     caught: list[signal.Signals] = []
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    # SIGHUP too: an ssh session that drops or a terminal closed ends the watch as Ctrl-C does, rounds kept.
+    for signum in (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])):
         try:
             loop.add_signal_handler(signum, watch.stop)
             caught.append(signum)

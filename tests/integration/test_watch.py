@@ -5,6 +5,7 @@ a few seconds. Rounds are a couple of seconds apart; every round goes to a real 
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import sys
 import time
@@ -263,3 +264,23 @@ def test_watch_options_that_cannot_work_are_refused_before_anything_runs() -> No
         [sys.executable, "-m", "sparkgui", "--watch", "5"], capture_output=True, text=True, timeout=30, check=False
     )
     assert window.returncode == 3 and "--watch works with --headless" in window.stderr
+
+
+@pytest.mark.parametrize("how", [signal.SIGHUP, signal.SIGTERM])
+def test_a_watch_ended_by_a_hangup_or_a_signal_still_sums_up_and_exits_by_its_rule(how: signal.Signals) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sparkgui", "--headless", "--demo", "ready", "--watch", "0.05", "--no-history",
+         "--lang", "en"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if "Round 1:" in line:
+                process.send_signal(how)  # an ssh session dropping, or the service manager stopping it
+                break
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert "Watch ended:" in out, out + err
+    assert process.returncode == 0, err  # nothing regressed, however the watch ended
