@@ -152,9 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run_id(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text[:20]) <= MAX_RUN_ID:
+    digits = text.lstrip("0") if text.isascii() and text.isdigit() else ""
+    if not digits or len(digits) > 20 or not 1 <= int(digits) <= MAX_RUN_ID:
         raise argparse.ArgumentTypeError(f"expected a run number from --history, got {text[:40]!r}")
-    return int(text)
+    return int(digits)
 
 
 def _count(text: str) -> int:

@@ -33,10 +33,11 @@ def _dispatch(history: History, args: argparse.Namespace, lang: str) -> int:
             tr("--history lists the runs on the terminal (--json - for JSON); to export one, use --show ID")
         )
     if args.history:
-        runs = history.runs(demo=None)
-        if args.json == "-":
-            _out(json.dumps([run.as_json() for run in runs], ensure_ascii=False, indent=2) + "\n")
+        if args.json == "-":  # for programs: every run (the history's size cap bounds them), none passed over
+            every = history.runs(demo=None, limit=max(1, history.count()))
+            _out(json.dumps([run.as_json() for run in every], ensure_ascii=False, indent=2) + "\n")
             return 0
+        runs = history.runs(demo=None)
         if not runs:
             print(tr("No run kept yet in {path}.", path=str(history.path)).render(lang))
         width = max((len(_verdict_title(run.verdict, lang)) for run in runs), default=0)

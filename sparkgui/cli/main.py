@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 
 from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError, check_action_options, check_demo_options, parse
 from sparkgui.cli.streams import guard_standard_streams
@@ -47,15 +48,15 @@ def _dispatch(argv: list[str] | None) -> int:
     if args.history or args.show or args.compare or args.forget or args.forget_all:
         from sparkgui.cli.history_commands import history_command
 
-        return history_command(args)
+        return _guarded(lambda: history_command(args))
     if args.self_test:
         from sparkgui.ui.self_test import run_self_test
 
-        return run_self_test()
+        return _guarded(run_self_test)
     if args.rules is not None:
         from sparkgui.cli.rules_export import export_rules
 
-        return export_rules(args)
+        return _guarded(lambda: export_rules(args))
     try:
         check_demo_options(args)
     except UsageError as exc:
@@ -75,15 +76,20 @@ def _dispatch(argv: list[str] | None) -> int:
     from sparkgui.app.logs import start_logging
 
     start_logging("headless" if args.headless else "window")
+    if args.headless:
+        from sparkgui.cli.headless import run_headless
+
+        return _guarded(lambda: run_headless(args))
+    from sparkgui.cli.gui_launcher import launch_gui
+
+    return _guarded(lambda: launch_gui(args))
+
+
+def _guarded(action: Callable[[], int]) -> int:
+    """Run one action; a bug's traceback goes to stderr and the log, for support, and the status says so."""
     try:
-        if args.headless:
-            from sparkgui.cli.headless import run_headless
-
-            return run_headless(args)
-        from sparkgui.cli.gui_launcher import launch_gui
-
-        return launch_gui(args)
-    except Exception:  # a bug: the traceback goes to stderr and the log, for support; the status says so
+        return action()
+    except Exception:
         logging.getLogger("sparkgui").exception("unexpected error")
         traceback.print_exc()
         print("sparkgui: internal error (a bug): please send the lines above to support.", file=sys.stderr)

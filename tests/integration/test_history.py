@@ -308,6 +308,28 @@ def test_the_list_says_how_many_older_runs_it_leaves_out(data_folder: Path) -> N
         history.add(_report(n, venue=f"V{n}"))
     lines = _cli("--history", "--lang", "en").stdout.splitlines()
     assert len(lines) == 1001 and lines[-1] == "… and 3 older runs (sparkgui --show ID).", lines[-1]
+    assert len(json.loads(_cli("--history", "--json", "-").stdout)) == 1003  # for programs: every run
+
+
+def test_damaged_rows_and_reports_are_listed_and_compared_without_a_traceback(data_folder: Path) -> None:
+    history = History(data_folder)
+    for n in range(3):
+        history.add(_report(n, venue="Hall"))
+    with contextlib.closing(sqlite3.connect(history.path)) as db, db:
+        db.execute("UPDATE runs SET verdict = X'00ff', event = X'c3' WHERE id = 2")
+        report = json.loads(db.execute("SELECT report FROM runs WHERE id = 3").fetchone()[0])
+        report["checks"] = ["x", {"id": 5}]
+        db.execute("UPDATE runs SET report = ? WHERE id = 3", (json.dumps(report),))
+    for args in (
+        ["--history"],
+        ["--history", "--json", "-"],
+        ["--compare", "1", "3"],
+        ["--show", "0003", "--json", "-"],
+    ):
+        done = _cli(*args)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)
+    huge = _cli("--show", "0" * 30 + "1" + "0" * 30)
+    assert huge.returncode == 3 and "Traceback" not in huge.stderr, huge.stderr
 
 
 def _checks_report(*checks: tuple[str, str, str], evidence: dict[str, Any] | None = None) -> dict[str, Any]:

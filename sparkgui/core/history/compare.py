@@ -106,8 +106,8 @@ class Comparison:
 
 def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Comparison:
     """Compare two reports (`before` the older)."""
-    old = {str(c.get("id")): c for c in before.get("checks", [])}
-    new = {str(c.get("id")): c for c in after.get("checks", [])}
+    old = {str(c.get("id")): c for c in _checks(before)}
+    new = {str(c.get("id")): c for c in _checks(after)}
     result = Comparison(str(before.get("started_at", "")), str(after.get("started_at", "")))
     for check_id, now in new.items():
         then = old.get(check_id)
@@ -120,13 +120,23 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Comparison:
         elif is_problem and was_problem:
             result.still.append(change)
         if then is not None and "skipped" not in (change.before[0], change.after[0]):  # a skipped check saw nothing
-            result.moved.extend(_moved_facts(check_id, then.get("evidence") or {}, now.get("evidence") or {}))
+            result.moved.extend(_moved_facts(check_id, _mapping(then.get("evidence")), _mapping(now.get("evidence"))))
     return result
+
+
+def _checks(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A report's checks; whatever else a damaged or hand-edited history holds there is passed over."""
+    checks = report.get("checks")
+    return [c for c in checks if isinstance(c, Mapping)] if isinstance(checks, list) else []
 
 
 def _worse(before: str, after: str) -> bool:
     """A warning that became a failure (or an error)."""
     return before == "warn" and after in ("fail", "error")
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _status(check: Mapping[str, Any] | None) -> tuple[str, str]:

@@ -59,6 +59,22 @@ class HistoryError(Explained):
     """The history cannot be read or written; the message says why and what to do."""
 
 
+def _summary(row: Sequence[Any]) -> RunSummary:
+    """A row as a summary, whatever a damaged or hand-edited file holds in it (bytes, numbers, NULL)."""
+
+    def text(value: Any) -> str:
+        if isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+        return "" if value is None else str(value)
+
+    def whole(value: Any) -> int:
+        return value if isinstance(value, int) else 0
+
+    return RunSummary(
+        whole(row[0]), text(row[1]), text(row[2]), text(row[3]), text(row[4]), text(row[5]), whole(row[6]), bool(row[7])
+    )
+
+
 @dataclass(frozen=True)
 class RunSummary:
     """One row of the history: enough to list it and pick it."""
@@ -138,7 +154,7 @@ class History:
         )
         with self._connection() as db:
             rows = db.execute(sql, (*params, limit)).fetchall()
-        return [RunSummary(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7])) for r in rows]
+        return [_summary(row) for row in rows]
 
     def count(self) -> int:
         """How many runs are kept, demo runs included."""
