@@ -8,6 +8,7 @@ import sys
 
 from sparkgui.cli.args import EXIT_INTERNAL, EXIT_USAGE, UsageError
 from sparkgui.core.history.compare import compare
+from sparkgui.core.history.since import previous_run
 from sparkgui.core.history.store import History, HistoryError, RunSummary
 from sparkgui.core.i18n import LANGUAGES, system_language, tr, trn
 from sparkgui.core.presentation import verdict_title
@@ -90,11 +91,12 @@ def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
             tr("--compare {first} {second}: give two different runs (older first)", first=ids[0], second=ids[1])
         )
     if len(ids) == 1:
-        previous = history.previous(ids[0])
-        if previous is None:
-            history.report(ids[0])  # "there is no run N" when there is none at all
-            raise HistoryError(tr("run {run} has no earlier run at the same venue to compare with", run=ids[0]))
-        ids.insert(0, previous)
+        earlier = previous_run(history.report(ids[0]), history)  # the report's own "Since the run of …"
+        if earlier is None:
+            raise HistoryError(
+                tr("run {run} has no earlier run of the same platform at the same venue to compare with", run=ids[0])
+            )
+        ids.insert(0, earlier[0].id)
     before, after = history.report(ids[0]), history.report(ids[1])
     if str(before.get("started_at", "")) > str(after.get("started_at", "")):  # older first, whatever the order given
         ids.reverse()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from sparkgui.core.dates import local_when_text
 from sparkgui.core.history.compare import compare
+from sparkgui.core.history.since import previous_run
 from sparkgui.core.history.store import History, HistoryError, RunSummary
 from sparkgui.core.i18n import Text, reason_of, tr, trn
 from sparkgui.core.presentation import verdict_title
@@ -190,11 +191,12 @@ class HistoryDialog(QDialog):
         if run is None:
             return False
         try:
-            previous = self.history.previous(run.id)
-            if previous is None:
+            report = self.history.report(run.id)
+            earlier = previous_run(report, self.history)  # the same rule as the report's "Since the run of …"
+            if earlier is None:
                 self._say(tr("No earlier run at {venue} to compare with.", venue=run.venue or "—"))
                 return False
-            lines = compare(self.history.report(previous), self.history.report(run.id)).lines(self.lang)
+            lines = compare(earlier[1], report).lines(self.lang)
         except HistoryError as exc:
             self._say(reason_of(exc))
             return False

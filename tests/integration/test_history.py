@@ -302,6 +302,19 @@ def test_a_demo_is_compared_with_the_same_scenario_only(tmp_path: Path) -> None:
     assert with_since(again, history)["since"]["run"] == 1
 
 
+def test_compare_with_one_run_picks_the_run_its_report_is_compared_with(data_folder: Path) -> None:
+    history = History(data_folder)
+    history.add(_report(1, venue="Hall"))  # run 1: Sparkup at the Hall
+    history.add({**_report(2, venue="Hall"), "profile": {"name": "Other", "source": "o.toml"}})  # another platform
+    history.add(_report(3, venue="Hall"))
+    history.add(_report(4, venue=""))
+    history.add(_report(5, venue=""))
+    compared = _cli("--compare", "3", "--json", "-")
+    assert compared.returncode == 0 and json.loads(compared.stdout)["runs"] == [1, 3], compared.stderr
+    nowhere = _cli("--compare", "5")  # no venue: the same place is unknown, as in the report's "since"
+    assert nowhere.returncode == 3 and "no earlier run of the same platform" in nowhere.stderr
+
+
 def test_the_list_says_how_many_older_runs_it_leaves_out(data_folder: Path) -> None:
     history = History(data_folder)
     for n in range(1003):

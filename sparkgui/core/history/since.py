@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sparkgui.core.history.compare import compare
-from sparkgui.core.history.store import History, HistoryError
+from sparkgui.core.history.store import History, HistoryError, RunSummary
 
 
 def with_since(report: Mapping[str, Any], history: History | None = None) -> dict[str, Any]:
@@ -20,26 +20,11 @@ def with_since(report: Mapping[str, Any], history: History | None = None) -> dic
     holds no such run, or cannot be read.
     """
     found = dict(report)
-    event = report.get("event") or {}
-    venue = str(event.get("venue", "")) if isinstance(event, Mapping) else ""
-    platform = str((report.get("profile") or {}).get("name", ""))
-    started = str(report.get("started_at", ""))
-    if not venue or not started:
-        return found  # without a venue, "the same place" is unknown: no comparison is better than a wrong one
     try:
-        store = history or History()
-        earlier = [
-            run
-            for run in store.runs(demo=bool(report.get("demo")), venue=venue, limit=50)
-            if run.platform == platform and run.started_at < started
-        ]
-        scenario = report.get("demo_scenario")
-        for previous in earlier:
-            then = store.report(previous.id)
-            if not report.get("demo") or then.get("demo_scenario") == scenario:
-                break  # a demo is compared with the same scenario only: other scenarios are other venues
-        else:
+        earlier = previous_run(report, history or History())
+        if earlier is None:
             return found
+        previous, then = earlier
         comparison = compare(then, report).as_json()
     except (HistoryError, TypeError, ValueError, AttributeError, KeyError):  # a damaged earlier run: no "since"
         return found
@@ -49,3 +34,27 @@ def with_since(report: Mapping[str, Any], history: History | None = None) -> dic
         **{key: comparison[key] for key in ("fixed", "broke", "still", "changed")},
     }
     return found
+
+
+def previous_run(report: Mapping[str, Any], store: History) -> tuple[RunSummary, dict[str, Any]] | None:
+    """The run this one is compared with, and its report.
+
+    It is the latest earlier run of the same platform at the same venue (a demo: of the same scenario); None
+    without a venue: "the same place" is unknown then, and no comparison is better than a wrong one.
+    `--compare ID`, the history window and the report's "since" use this one rule.
+    """
+    event = report.get("event") or {}
+    venue = str(event.get("venue", "")) if isinstance(event, Mapping) else ""
+    profile = report.get("profile")
+    platform = str(profile.get("name", "")) if isinstance(profile, Mapping) else ""
+    started = str(report.get("started_at", ""))
+    if not venue or not started:
+        return None
+    scenario = report.get("demo_scenario")
+    for run in store.runs(demo=bool(report.get("demo")), venue=venue, limit=50):
+        if run.platform != platform or run.started_at >= started:
+            continue
+        then = store.report(run.id)
+        if not report.get("demo") or then.get("demo_scenario") == scenario:
+            return run, then  # a demo is compared with the same scenario only: other scenarios are other venues
+    return None

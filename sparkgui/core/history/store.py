@@ -181,17 +181,6 @@ class History:
             raise HistoryError(tr("run {run} in the history is damaged (its report is not readable JSON)", run=run_id))
         return loaded
 
-    def previous(self, run_id: int) -> int | None:
-        """The run before `run_id` at the same venue (the site visit, for the event day), or None."""
-        with self._connection() as db:
-            row = db.execute(
-                "SELECT b.id FROM runs a JOIN runs b ON b.venue = a.venue AND b.demo = a.demo AND b.id != a.id"
-                " AND (b.started_at < a.started_at OR (b.started_at = a.started_at AND b.id < a.id))"
-                " WHERE a.id = ? ORDER BY b.started_at DESC, b.id DESC LIMIT 1",
-                (run_id,),
-            ).fetchone()
-        return int(row[0]) if row else None
-
     def forget(self, run_id: int) -> bool:
         """Delete one run; False when there was none with that id."""
         with self._connection() as db:
