@@ -90,6 +90,10 @@ def test_a_fault_in_round_two_is_reported_and_its_recovery_shown_in_round_three(
     validate_report(report)  # with its `watch` part
     assert report["watch"]["round"] == 2 and report["watch"]["held"]["open"] is True
     assert not any(c["id"].startswith("ws-hold:") for c in report["checks"])  # the hold is the watch's own
+    last = History().report(third.run_id or 0)  # by round 3 the connection held all along proves the 2 s
+    assert last["watch"]["held"]["requirement_met"] is True
+    websocket = next(r for r in last["requirements"] if r["kind"] == "websocket")
+    assert websocket["status"] == "met" and "action" not in websocket
 
 
 def test_a_cut_held_connection_warns_and_is_opened_again(pki: LoopbackPki) -> None:
