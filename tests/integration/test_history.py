@@ -364,3 +364,23 @@ def test_a_skipped_check_has_no_facts_that_moved() -> None:
     before = _checks_report(("tls:app.test:443", "pass", "ok"), evidence={"issuer": "Test CA"})
     after = _checks_report(("tls:app.test:443", "skipped", "skipped.prerequisite"))
     assert compare(before, after).moved == []
+
+
+def test_a_damaged_page_costs_the_runs_on_it_not_the_whole_history(data_folder: Path) -> None:
+    history = History(data_folder)
+    for n in range(300):
+        history.add(_report(n, venue=f"V{n}", size=3000))  # about one run a page
+    with contextlib.closing(sqlite3.connect(history.path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = int(db.execute("PRAGMA page_count").fetchone()[0])
+        size = int(db.execute("PRAGMA page_size").fetchone()[0])
+    with history.path.open("r+b") as handle:
+        handle.seek(size * (pages // 2))
+        handle.write(b"\xde\xad" * (size // 2))  # one page in the middle, overwritten
+    first = _cli("--history")
+    listed = _cli("--history", "--json", "-")
+    assert "Traceback" not in first.stderr + listed.stderr
+    if first.returncode != 0:  # the damage was met: moved aside, and what could be read was saved
+        assert "corrupt-" in first.stderr and "could still be read" in first.stderr, first.stderr
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) >= 290  # one page lost, not three hundred runs

@@ -49,6 +49,7 @@ MIGRATIONS: Sequence[str] = (
     CREATE INDEX runs_by_venue ON runs (venue, started_at);
     """,
 )
+MAX_SALVAGED_RUNS = 20_000  # a history's size cap holds fewer
 COLUMNS = (  # every column the migrations make: a table without one is not ours
     "id", "started_at", "platform", "profile", "venue", "event", "verdict", "problems", "demo", "sha256", "size",
     "report",
@@ -214,10 +215,17 @@ class History:
             return
         finally:
             db.close()
-        if damaged:  # a damaged page found by this query, not at opening: the same remedy
-            self._move_aside()
+        if damaged:  # a damaged page found by this query, not at opening: a new file, with every run still readable
+            aside = self._move_aside()
+            saved = self._salvage(aside)
             raise HistoryError(
-                tr("the history ({path}) was damaged; a new one is started", path=str(self.path))
+                tr(
+                    "the history ({path}) was damaged: it was moved to {aside}, and the {count} runs that could "
+                    "still be read were copied into a new one. Run the command again.",
+                    path=str(self.path),
+                    aside=str(aside),
+                    count=saved,
+                )
             ) from None
         raise HistoryError(
             tr("the history ({path}) cannot be used: {problem}", path=str(self.path), problem=failure)
@@ -251,7 +259,7 @@ class History:
                 self._move_aside()
         raise AssertionError("unreachable")
 
-    def _move_aside(self) -> None:
+    def _move_aside(self) -> Path:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         aside = self.path.with_name(f"{FILE_NAME}.corrupt-{stamp}")
         for suffix in ("", "-wal", "-shm"):
@@ -260,6 +268,37 @@ class History:
         self.notes.append(
             tr("the history file was damaged: it was moved to {path} and a new one started", path=str(aside))
         )
+        return aside
+
+    def _salvage(self, damaged: Path) -> int:
+        """Copy every run still readable in the damaged file into the new one; return how many.
+
+        One row at a time, within a bound: a damaged page costs the runs on it, not the whole history.
+        """
+        saved = 0
+        try:
+            old = sqlite3.connect(f"file:{damaged}?mode=ro", uri=True, timeout=1)
+        except sqlite3.Error:
+            return 0
+        try:
+            ids = _readable_ids(old)
+            with contextlib.closing(self._open()) as new, new:
+                for run_id in ids[-MAX_SALVAGED_RUNS:]:
+                    try:
+                        row = old.execute(f"SELECT {', '.join(COLUMNS)} FROM runs WHERE id = ?", (run_id,)).fetchone()
+                    except sqlite3.DatabaseError:
+                        continue  # this run sat on the damaged page
+                    if row is None:
+                        continue
+                    new.execute(
+                        f"INSERT INTO runs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", row
+                    )
+                    saved += 1
+        except (sqlite3.Error, HistoryError):
+            pass
+        finally:
+            old.close()
+        return saved
 
     def _prune(self, db: sqlite3.Connection) -> None:
         total = int(db.execute("SELECT COALESCE(SUM(size), 0) FROM runs").fetchone()[0])
@@ -269,6 +308,23 @@ class History:
                 break
             db.execute("DELETE FROM runs WHERE id = ?", (oldest[0],))
             total -= int(oldest[1])
+
+
+def _readable_ids(db: sqlite3.Connection) -> list[int]:
+    """The run ids a damaged file still gives, by the primary key's own order (no index needed)."""
+    ids: list[int] = []
+    last = 0
+    for _ in range(MAX_SALVAGED_RUNS * 2):  # bounded: a page of ids may be lost, the next ones still found
+        try:
+            row = db.execute("SELECT id FROM runs WHERE id > ? ORDER BY id LIMIT 1", (last,)).fetchone()
+        except sqlite3.DatabaseError:
+            last += 1  # step over an unreadable id
+            continue
+        if row is None:
+            break
+        last = int(row[0])
+        ids.append(last)
+    return ids
 
 
 def _prepare(db: sqlite3.Connection) -> None:
