@@ -98,7 +98,7 @@ def _compare(history: History, args: argparse.Namespace, lang: str) -> int:
             )
         ids.insert(0, earlier[0].id)
     before, after = history.report(ids[0]), history.report(ids[1])
-    if str(before.get("started_at", "")) > str(after.get("started_at", "")):  # older first, whatever the order given
+    if ids[0] > ids[1]:  # older first, whatever the order given: by when they were kept, not by a laptop's clock
         ids.reverse()
         before, after = after, before
     if (before.get("demo") is True) != (after.get("demo") is True) or _platform(before) != _platform(after):

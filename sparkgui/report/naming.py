@@ -40,8 +40,15 @@ def free_path(folder: Path, name: str) -> Path:
     return candidate
 
 
+# Letters that do not decompose into an ASCII letter and an accent, spelled as their languages spell them in ASCII.
+_SPELLED = str.maketrans(
+    {"ß": "ss", "Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "Œ": "OE", "œ": "oe", "Ł": "L", "ł": "l", "Đ": "D",
+     "đ": "d", "Þ": "Th", "þ": "th", "ı": "i"}
+)  # fmt: skip
+
+
 def _slug(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = unicodedata.normalize("NFKD", text.translate(_SPELLED)).encode("ascii", "ignore").decode("ascii")
     return _UNSAFE.sub("-", folded).strip("-")[:MAX_PART_LENGTH].strip("-")
 
 

@@ -384,3 +384,11 @@ def test_a_damaged_page_costs_the_runs_on_it_not_the_whole_history(data_folder: 
         assert "corrupt-" in first.stderr and "could still be read" in first.stderr, first.stderr
     assert listed.returncode == 0, listed.stderr
     assert len(json.loads(listed.stdout)) >= 290  # one page lost, not three hundred runs
+
+
+def test_the_run_just_kept_is_never_pruned_even_when_its_clock_says_it_is_the_oldest(tmp_path: Path) -> None:
+    history = History(tmp_path, max_total_bytes=50_000)
+    for n in range(5, 10):
+        history.add(_report(n, size=9_000))
+    kept = history.add({**_report(0, size=9_000), "started_at": "2020-01-01T10:00:00.000+00:00"})  # clock behind
+    assert kept in [run.id for run in history.runs()]

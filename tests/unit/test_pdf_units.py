@@ -28,6 +28,7 @@ from sparkgui.report.style import strip_credentials as _strip_credentials
         ("Spark/up", "  Hall B: «Main» / 2 ", "PDF", "Spark-up_Hall-B-Main-2_2025-03-14_0905.pdf"),
         ("ÉÉ", "東京", "pdf", "EE_2025-03-14_0905.pdf"),
         ("", "", "pdf", "sparkgui_2025-03-14_0905.pdf"),
+        ("Sparkup", "Straße der Ærø, Łódź", "pdf", "Sparkup_Strasse-der-AEro-Lodz_2025-03-14_0905.pdf"),
     ],
 )
 def test_default_file_name(platform: str, venue: str | None, ext: str, expected: str) -> None:

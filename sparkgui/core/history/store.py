@@ -136,7 +136,7 @@ class History:
                 row,
             )
             run_id = int(cursor.lastrowid or 0)
-            self._prune(db)
+            self._prune(db, keep=run_id)
         return run_id
 
     def runs(self, *, demo: bool | None = False, venue: str | None = None, limit: int = 1000) -> list[RunSummary]:
@@ -300,10 +300,13 @@ class History:
             old.close()
         return saved
 
-    def _prune(self, db: sqlite3.Connection) -> None:
+    def _prune(self, db: sqlite3.Connection, keep: int) -> None:
+        """Delete the oldest runs past the size cap, never `keep` (the run just kept, whatever its clock said)."""
         total = int(db.execute("SELECT COALESCE(SUM(size), 0) FROM runs").fetchone()[0])
         while total > self.max_total_bytes:
-            oldest = db.execute("SELECT id, size FROM runs ORDER BY started_at, id LIMIT 1").fetchone()
+            oldest = db.execute(
+                "SELECT id, size FROM runs WHERE id != ? ORDER BY started_at, id LIMIT 1", (keep,)
+            ).fetchone()
             if oldest is None:
                 break
             db.execute("DELETE FROM runs WHERE id = ?", (oldest[0],))
