@@ -37,7 +37,7 @@ log = logging.getLogger("sparkgui.session")
 
 DEMO_LONG_HOLD_SECONDS = 60.0  # the demo's "10-minute test": a demo shows the countdown, not the wait
 # The simulated venue's network, in the address ranges kept for documentation (RFC 5737).
-DEMO_NETWORK = NetworkIdentity("wlan0", ("192.0.2.23/24",), "192.0.2.1", "Venue-Guest (demo)", "203.0.113.7")
+DEMO_NETWORK = NetworkIdentity("wlan0", ("192.0.2.23/24",), "192.0.2.1", "Venue-Guest-DEMO", "203.0.113.7")
 
 RunFactory = Callable[[Profile, NetworkSettings, ProgressSink, bool], Run]
 """Makes the run of a real (not demo) session: (profile, network, sink, long_hold). Tests replace it."""

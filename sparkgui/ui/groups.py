@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sparkgui.core.catalogue import Family
 from sparkgui.core.causes import Cause
 from sparkgui.core.i18n import Text, tr, trn
-from sparkgui.core.ids import CheckKind
+from sparkgui.core.ids import CheckId, CheckKind
 from sparkgui.core.model import CheckInfo, CheckRecord, Status
 from sparkgui.core.problems import Problem
 
@@ -68,7 +68,7 @@ def filed_under(problem: Problem) -> Group:
     return _BY_FAMILY.get(problem.family, where)
 
 
-def group_title(group: Group, infos: Sequence[CheckInfo]) -> Text:
+def group_title(group: Group, infos: Sequence[CheckInfo | CheckId]) -> Text:
     """The group's title; the firewall's names the ports its checks test (the platform's, 443 for Sparkup)."""
     if group.key != "firewall":
         return group.title
@@ -95,7 +95,7 @@ def group_note(
         shown_in = {g.key: g for g in (group_for(check_id.kind) for p in here for check_id in p.check_ids)}
         if group.key not in shown_in and len(shown_in) == 1:  # a proxy's refusal, met by the firewall's checks
             (other,) = shown_in.values()
-            return tr("{found}: it stopped the checks under “{group}”", found=found, group=other.title)
+            return tr("{found}: it stopped the checks under “{group}”", found=found, group=_title_seen(other, problems))
         return found
     total = len(members)
     passed = sum(1 for r in done if r.result.status is Status.PASS)
@@ -118,7 +118,7 @@ def group_note(
             "{count} of {total} not run: see the problem under “{group}”",
             missing,
             total=total,
-            group=elsewhere.title,
+            group=_title_seen(elsewhere, problems),
         )
     if not passed and not faulty:
         return trn(
@@ -137,8 +137,13 @@ def group_note(
     for more in counts[1:]:
         said = tr("{counts}, {more}", counts=said, more=more)
     if elsewhere is not None:
-        return tr("{counts}: see the problem under “{group}”", counts=said, group=elsewhere.title)
+        return tr("{counts}: see the problem under “{group}”", counts=said, group=_title_seen(elsewhere, problems))
     return tr("{counts}: see the problem in another group", counts=said)
+
+
+def _title_seen(group: Group, problems: Sequence[Problem]) -> Text:
+    """A group's title as its header shows it (the firewall's with its ports), from the problems' checks."""
+    return group_title(group, [check_id for problem in problems for check_id in problem.check_ids])
 
 
 def _where_filed(done: Sequence[CheckRecord], problems: Sequence[Problem]) -> Group | None:

@@ -117,5 +117,7 @@ def test_where_a_route_comes_from_is_said_in_the_readers_language() -> None:
     assert chosen.source == "no proxy, as chosen: direct connections"  # the evidence stays data, in English
     said, default = chosen.said, DIRECT_BY_DEFAULT.said
     assert isinstance(said, Text) and isinstance(default, Text)
-    assert said.render("fr") == "pas de proxy, comme choisi\u00a0: connexions directes"
+    assert said.render("fr") == "comme choisi dans sparkgui"  # after "No proxy: … connects directly", once
+    demo = run(discover_routes(RouteConfig(no_proxy=True, simulated=True), ["https://app.test/"], 1.0))
+    assert str(demo.summary_route().said) == "the simulated venue has no proxy"
     assert default.render("fr") == "aucun réglage de proxy trouvé"

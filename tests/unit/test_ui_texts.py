@@ -132,7 +132,7 @@ def test_a_group_whose_checks_failed_of_a_problem_filed_elsewhere_says_they_fail
     assert note.render("fr") == "2 échecs, 2 non effectuées\u00a0: voir le problème sous «\u00a0Proxy\u00a0»"
     discovery = record("proxy", "discovery", passed(tr("no proxy")))
     proxy = group_note(group_for("proxy"), [(discovery.info, discovery)], problems_of([*tcp, *ipv6, discovery]))
-    assert str(proxy) == "1 problem to look at: it stopped the checks under “Firewall (HTTPS)”"
+    assert str(proxy) == "1 problem to look at: it stopped the checks under “Firewall (HTTPS 443)”"  # as shown
 
 
 def test_the_capacity_rule_names_the_figure_it_needs() -> None:
@@ -151,3 +151,10 @@ def test_a_link_short_both_ways_names_both_figures() -> None:
     capacity = record("quality", "capacity", warned(Cause.NET_LOW_BANDWIDTH, tr("x"), tr("y"), evidence))
     rule = problems_of([capacity])[0].rule()
     assert "at least 30 Mbit/s of download and 8.4 Mbit/s of upload (measured: 3.0 and 3.0 Mbit/s)" in str(rule.action)
+
+
+def test_a_note_names_the_firewall_group_as_its_header_shows_it() -> None:
+    from sparkgui.ui.groups import _title_seen
+
+    tcp = record("tcp", "app.test:8443", failed(Cause.TCP_REFUSED, tr("refused"), tr("allow")))
+    assert str(_title_seen(group_for("tcp"), problems_of([tcp]))) == "Firewall (HTTPS 8443)"

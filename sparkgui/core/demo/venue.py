@@ -95,7 +95,7 @@ class DemoVenue:
         )
         self.network = NetworkSettings(
             resolvers=ResolverConfig(("127.0.0.1",), self._dns.port),
-            route=RouteConfig(no_proxy=True),
+            route=RouteConfig(no_proxy=True, simulated=True),
             connect_to=connect_to,
         )
         return self

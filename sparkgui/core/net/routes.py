@@ -67,6 +67,7 @@ class RouteConfig:
     system_lookup: SystemProxyLookup | None = None
     wpad: bool = True
     environ: Mapping[str, str] | None = None  # None: this process's environment
+    simulated: bool = False  # a demo venue: its direct route is the simulation's, not a choice made here
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,10 @@ async def discover_routes(
         return {url: route for url in urls}
 
     if config.no_proxy:
-        chosen = Route(
-            None, "no proxy, as chosen: direct connections", words=tr("no proxy, as chosen: direct connections")
+        chosen = (
+            Route(None, "demo: the simulated venue has no proxy", words=tr("the simulated venue has no proxy"))
+            if config.simulated
+            else Route(None, "no proxy, as chosen: direct connections", words=tr("as chosen in sparkgui"))
         )
         return RouteTable(everywhere(chosen), ("no proxy, as chosen",))
     if config.proxy is not None:

@@ -64,6 +64,9 @@ class AttendeeDialog(QDialog):
         self.where = QLabel(self)
         self.where.setWordWrap(True)
         self.phones = QListWidget(self)
+        self.phones.setWordWrap(True)  # a failed phone's reason is the row that matters: never cut off
+        self.phones.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.phones.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.phones.setMinimumHeight(110)
         self.note = QLabel(self)
         self.note.setWordWrap(True)
