@@ -94,8 +94,11 @@ def run_watch(
     watch = Watch(
         request, minutes * 60, sink, lang=lang, event=event, rounds=rounds, keep=keep if keep_history else None
     )
+    if keep_history:
+        _say_if_rounds_cannot_be_kept(lang)
     print(
-        tr(
+        sink.mark
+        + tr(
             "Watching {platform} every {minutes} min; Ctrl-C ends the watch.",
             platform=request.profile.name,
             minutes=minutes_number(minutes),
@@ -108,8 +111,25 @@ def run_watch(
     except KeyboardInterrupt:  # where the loop takes no signal handlers (Windows)
         return EXIT_REGRESSION if watch.summary.regressed else EXIT_READY
     for line in summary_lines(summary, lang):
-        print(line, file=out)
+        print(sink.mark + line, file=out)
     return EXIT_REGRESSION if summary.regressed else EXIT_READY
+
+
+def _say_if_rounds_cannot_be_kept(lang: str) -> None:
+    """A watch keeps its rounds only in the history (it writes no --json): an unusable one is said up front."""
+    from sparkgui.core.history.store import History, HistoryError
+
+    try:
+        History().count()
+    except HistoryError as exc:
+        print(
+            "sparkgui: "
+            + tr(
+                "the watch's rounds cannot be kept, so the event day will leave no record: {problem}",
+                problem=exc.text,
+            ).render(lang),
+            file=sys.stderr,
+        )
 
 
 async def _watch(watch: Watch) -> WatchSummary:

@@ -5,6 +5,7 @@ a few seconds. Rounds are a couple of seconds apart; every round goes to a real 
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -288,3 +289,18 @@ def test_a_watch_ended_by_a_hangup_or_a_signal_still_sums_up_and_exits_by_its_ru
         process.kill()
     assert "Watch ended:" in out, out + err
     assert process.returncode == 0, err  # nothing regressed, however the watch ended
+
+
+def test_a_demo_watch_marks_every_line_and_says_up_front_when_its_rounds_cannot_be_kept(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the history's folder should be")
+    done = subprocess.run(
+        [sys.executable, "-m", "sparkgui", "--headless", "--demo", "ready", "--watch", "0.02", "--watch-rounds", "1",
+         "--lang", "en"],
+        capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "SPARKGUI_DATA_DIR": str(blocked)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.strip() and not line.startswith("  ")]
+    assert lines and all(line.startswith("DEMO") or "DEMO" in line.split("]")[-1][:8] for line in lines), lines
+    said = [line for line in done.stderr.splitlines() if line.startswith("sparkgui:")]
+    assert said and "the event day will leave no record" in said[0], done.stderr  # before any round's own note
