@@ -121,3 +121,10 @@ def test_where_a_route_comes_from_is_said_in_the_readers_language() -> None:
     demo = run(discover_routes(RouteConfig(no_proxy=True, simulated=True), ["https://app.test/"], 1.0))
     assert str(demo.summary_route().said) == "the simulated venue has no proxy"
     assert default.render("fr") == "aucun réglage de proxy trouvé"
+
+
+def test_a_pac_error_is_said_in_the_readers_language() -> None:
+    with pytest.raises(PacError) as caught:
+        parse_pac_answer("BANANA 1.2.3.4")
+    assert caught.value.render("fr").startswith("le fichier PAC a renvoyé 'BANANA 1.2.3.4'\u00a0: aucune entrée")
+    assert str(caught.value).startswith("the PAC file returned 'BANANA 1.2.3.4': no DIRECT")  # logs: English

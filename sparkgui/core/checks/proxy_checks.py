@@ -42,8 +42,8 @@ class ProxyDiscoveryCheck(Check):
             "routes": {url: route.as_evidence() for url, route in table.routes.items()},
             "considered": list(table.considered),
         }
-        if table.error:
-            evidence["error"] = table.error
+        if table.error is not None:
+            evidence["error"] = table.error.render()  # evidence is data, in English
             if table.error_kind == "pac":  # a warning: browsers connect directly then, and so did the checks
                 return warned(
                     Cause.PROXY_PAC_ERROR,

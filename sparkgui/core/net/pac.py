@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from sparkgui.core.i18n import Explained, Text, tr
 from sparkgui.core.net.pac_worker import PARENT_VARIABLE
 from sparkgui.core.net.proxy_spec import ProxySpec, ProxyUrlError, parse_proxy_url
 
@@ -26,8 +27,8 @@ MAX_PAC_BYTES = 1024 * 1024
 MAX_WORKER_OUTPUT = 1024 * 1024
 
 
-class PacError(Exception):
-    """The PAC file cannot be fetched or evaluated; the message says why, for the report."""
+class PacError(Explained):
+    """The PAC file cannot be fetched or evaluated; the message says why, for the report, in its language."""
 
 
 @dataclass(frozen=True)
@@ -55,9 +56,11 @@ async def fetch_pac(url: str, timeout: float, addresses: Sequence[str] = ()) -> 
         try:  # in a thread, with the deadline: a FIFO or a slow network share must not block the event loop
             return await asyncio.wait_for(asyncio.to_thread(_read_local, path), timeout)
         except TimeoutError:
-            raise PacError(f"the PAC file {path} could not be read within {timeout:g} s") from None
+            raise PacError(
+                tr("the PAC file {path} could not be read within {seconds} s", path=str(path), seconds=float(timeout))
+            ) from None
     if parts.scheme not in ("http", "https"):
-        raise PacError(f"the PAC address {url!r} is not an http(s):// or file:// URL")
+        raise PacError(tr("the PAC address {url} is not an http(s):// or file:// URL", url=repr(url)))
     import aiohttp
 
     from sparkgui.core.net.http_client import read_at_most
@@ -72,27 +75,35 @@ async def fetch_pac(url: str, timeout: float, addresses: Sequence[str] = ()) -> 
             session.get(url, allow_redirects=True, max_redirects=3) as response,
         ):
             if response.status != 200:
-                raise PacError(f"the PAC file at {url} answered HTTP {response.status}")
+                raise PacError(tr("the PAC file at {url} answered HTTP {status}", url=url, status=response.status))
             data = await read_at_most(response.content, MAX_PAC_BYTES + 1)
     except TimeoutError:
-        raise PacError(f"the PAC file at {url} did not arrive within {timeout:g} s") from None
+        raise PacError(
+            tr("the PAC file at {url} did not arrive within {seconds} s", url=url, seconds=float(timeout))
+        ) from None
     except aiohttp.ClientError as exc:
-        raise PacError(f"the PAC file at {url} cannot be fetched ({type(exc).__name__}: {exc})") from None
+        raise PacError(
+            tr("the PAC file at {url} cannot be fetched ({problem})", url=url, problem=f"{type(exc).__name__}: {exc}")
+        ) from None
     if len(data) > MAX_PAC_BYTES:
-        raise PacError(f"the PAC file at {url} is larger than {MAX_PAC_BYTES // 1024} KiB")
+        raise PacError(tr("the PAC file at {url} is larger than {size} KiB", url=url, size=MAX_PAC_BYTES // 1024))
     return data.decode("utf-8", "replace")
 
 
 def _read_local(path: Path) -> str:
     try:
         if not stat.S_ISREG(path.stat().st_mode):
-            raise PacError(f"the PAC file {path} is not a regular file (a pipe, a device or a folder)")
+            raise PacError(
+                tr("the PAC file {path} is not a regular file (a pipe, a device or a folder)", path=str(path))
+            )
         with path.open("rb") as handle:
             data = handle.read(MAX_PAC_BYTES + 1)
     except OSError as exc:
-        raise PacError(f"the PAC file {path} cannot be read ({exc.strerror or exc})") from None
+        raise PacError(
+            tr("the PAC file {path} cannot be read ({problem})", path=str(path), problem=str(exc.strerror or exc))
+        ) from None
     if len(data) > MAX_PAC_BYTES:
-        raise PacError(f"the PAC file {path} is larger than {MAX_PAC_BYTES // 1024} KiB")
+        raise PacError(tr("the PAC file {path} is larger than {size} KiB", path=str(path), size=MAX_PAC_BYTES // 1024))
     return data.decode("utf-8", "replace")
 
 
@@ -127,7 +138,9 @@ async def evaluate_pac(script: str, urls: Sequence[str], timeout: float) -> dict
             while stdout and len(stdout) <= MAX_WORKER_OUTPUT and (more := await process.stdout.read(65536)):
                 stdout += more
     except TimeoutError:
-        raise PacError(f"the PAC file did not finish evaluating within {timeout:g} s (an endless loop?)") from None
+        raise PacError(
+            tr("the PAC file did not finish evaluating within {seconds} s (an endless loop?)", seconds=float(timeout))
+        ) from None
     except (BrokenPipeError, ConnectionResetError):
         stdout = b""
     finally:
@@ -136,13 +149,13 @@ async def evaluate_pac(script: str, urls: Sequence[str], timeout: float) -> dict
             process.kill()
         await process.wait()
     if len(stdout) > MAX_WORKER_OUTPUT:
-        raise PacError("the PAC file returned an unreasonably long answer")
+        raise PacError(tr("the PAC file returned an unreasonably long answer"))
     try:
         answer = json.loads(stdout or b"{}")
     except ValueError:
-        raise PacError("the PAC evaluator gave no readable answer") from None
+        raise PacError(tr("the PAC evaluator gave no readable answer")) from None
     if "error" in answer:
-        raise PacError(f"the PAC file cannot be evaluated: {answer['error']}")
+        raise PacError(tr("the PAC file cannot be evaluated: {problem}", problem=str(answer["error"])))
     results = answer.get("results", {})
     return {url: parse_pac_answer(str(results.get(url, ""))) for url in urls}
 
@@ -159,10 +172,10 @@ def parse_pac_answer(answer: str) -> PacChoice:
     shown = _without_credentials(answer)
     entries = [entry.strip() for entry in shown.split(";") if entry.strip()]
     if not entries:
-        raise PacError(f"the PAC file returned {shown!r}, which is not a proxy choice")
+        raise PacError(tr("the PAC file returned {answer}, which is not a proxy choice", answer=repr(shown)))
     usable: list[ProxySpec | None] = []
     skipped: list[str] = []
-    unusable = ""
+    unusable: Text | None = None
     for entry in entries:
         kind, *rest = entry.split(None, 1)
         address = rest[0].strip() if rest else ""
@@ -174,14 +187,16 @@ def parse_pac_answer(answer: str) -> PacChoice:
                 usable.append(parse_proxy_url(address, what="PAC"))
                 continue
             except ProxyUrlError as exc:
-                unusable = unusable or str(exc)
+                unusable = unusable or exc.text
         if not usable:
             skipped.append(" ".join(entry.split()))
     if usable:
         return PacChoice(usable[0], shown, tuple(usable[1:]), tuple(skipped))
     if unusable:
-        raise PacError(f"the PAC file returned an unusable proxy: {unusable}")
-    raise PacError(f"the PAC file returned {shown!r}: no DIRECT or HTTP proxy entry sparkgui can use")
+        raise PacError(tr("the PAC file returned an unusable proxy: {problem}", problem=unusable))
+    raise PacError(
+        tr("the PAC file returned {answer}: no DIRECT or HTTP proxy entry sparkgui can use", answer=repr(shown))
+    )
 
 
 def _without_credentials(answer: str) -> str:

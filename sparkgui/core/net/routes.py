@@ -76,7 +76,7 @@ class RouteTable:
 
     routes: Mapping[str, Route]
     considered: tuple[str, ...]  # each source looked at, and what it said
-    error: str = ""  # a setting that could not be used (PAC, malformed variable)
+    error: Text | None = None  # why a setting could not be used (PAC, malformed variable), in the reader's language
     error_kind: str = ""  # "pac" or "setting"
 
     def for_url(self, url: str) -> Route:
@@ -139,7 +139,7 @@ async def discover_routes(
                 )
             ),
             tuple(considered),
-            str(exc),
+            exc.text,
             "setting",
         )
     if from_env is not None:
@@ -248,7 +248,7 @@ async def _from_system(
             return RouteTable(
                 {u: Route(None, "system settings (unusable; direct)", words=_UNUSABLE_SYSTEM) for u in urls},
                 tuple(considered),
-                str(exc),
+                exc.text,
                 "setting",
             )
     if not any(route.via_proxy for route in routes.values()):
@@ -281,7 +281,7 @@ async def _from_pac(
             "pac",
             tr("{pac} failed: direct, as browsers fall back", pac=words),
         )
-        return RouteTable({url: fallback for url in urls}, tuple(considered), str(exc), "pac")
+        return RouteTable({url: fallback for url in urls}, tuple(considered), exc.text, "pac")
     considered.append(f"{source}: evaluated")
     answering = _AnsweringProxies(min(timeout, PROXY_PROBE_S))
     chosen = await asyncio.gather(
