@@ -118,6 +118,10 @@ def test_a_hostile_proxy_ends_in_a_named_cause(case: str, tmp_path: Path) -> Non
         assert "closed the connection without answering" in result["summary"]
     elif case in ("silence", "trickled answer"):
         assert "never answered" in result["summary"]
+    elif case.startswith("established, then a"):  # the tunnel opened, then was cut: the proxy is named
+        assert (
+            "The proxy 127.0.0.1:" in result["summary"] and "the proxy, or the network behind it" in result["summary"]
+        )
 
 
 def test_a_proxy_wanting_a_sign_in_sparkgui_cannot_give_says_so_when_credentials_were_given(tmp_path: Path) -> None:

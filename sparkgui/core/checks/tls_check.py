@@ -77,7 +77,31 @@ class TlsCheck(Check):
             black_hole = await self._mtu_black_hole(scope, evidence)
             if black_hole is not None:
                 return black_hole
+        route = await route_to(scope, self.host, self.port)
+        if route.proxy is not None and main.fault in (HandshakeFault.RESET, HandshakeFault.REFUSED):
+            return self._cut_through_proxy(route.proxy.address, evidence)
         return self._broken(main, evidence)
+
+    def _cut_through_proxy(self, proxy: str, evidence: dict[str, Any]) -> CheckResult:
+        """The proxy opened the tunnel, then the handshake was cut: the proxy, or what is behind it, did it."""
+        evidence["proxy"] = proxy
+        return failed(
+            Cause.TLS_BLOCKED,
+            tr(
+                "The proxy {proxy} accepted the connection to {host}, then the secure handshake was cut off: the "
+                "proxy, or the network behind it, blocks it (often SNI or URL-category filtering).",
+                proxy=proxy,
+                host=self.host,
+            ),
+            tr(
+                "Ask the venue's IT to let the proxy {proxy} carry TLS to {host} on TCP {port}: check its SNI, "
+                "URL-category and application-control rules.",
+                proxy=proxy,
+                host=self.host,
+                port=self.port,
+            ),
+            evidence,
+        )
 
     async def _mtu_black_hole(self, scope: CheckScope, evidence: dict[str, Any]) -> CheckResult | None:
         """`net.mtu_blackhole` when the stalled handshake completes on a connection with small segments.
@@ -345,9 +369,10 @@ class TlsCheck(Check):
     def _broken(self, main: Handshake, evidence: dict[str, Any]) -> CheckResult:
         host = self.host
         exempt = tr(
-            "Ask the venue's IT to allow TLS to {host} on TCP 443 (check SNI / URL filtering and "
+            "Ask the venue's IT to allow TLS to {host} on TCP {port} (check SNI / URL filtering and "
             "application-control rules).",
             host=host,
+            port=self.port,
         )
         if main.fault is HandshakeFault.RESET:
             return failed(
