@@ -136,6 +136,21 @@ def cname_loop(query: dns.message.Message) -> bytes:
     return response.to_wire()
 
 
+def long_cname_chain(query: dns.message.Message) -> bytes:
+    """A CDN's 20-link alias chain ending in an address (AAAA: in none), longer than dnspython's own walk."""
+    if query.question[0].name != PLATFORM:
+        return rcode(dns.rcode.NXDOMAIN)(query)
+    response = dns.message.make_response(query)
+    name = query.question[0].name
+    for link in range(20):
+        target = dns.name.from_text(f"c{link}.cdn.app.test")
+        response.answer.append(dns.rrset.from_text(name, 30, "IN", "CNAME", target.to_text()))
+        name = target
+    if query.question[0].rdtype == dns.rdatatype.A:
+        response.answer.append(dns.rrset.from_text(name, 30, "IN", "A", "127.0.0.1"))
+    return response.to_wire()
+
+
 def rcode(code: dns.rcode.Rcode) -> Answer:
     def answer(query: dns.message.Message) -> bytes:
         response = dns.message.make_response(query)

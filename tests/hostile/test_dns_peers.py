@@ -23,6 +23,7 @@ CASES: dict[str, tuple[d.Answer, d.Answer | None, set[str]]] = {
     "garbage": (d.garbage_with_id, None, {"dns.timeout", "dns.servfail"}),
     "refused": (d.rcode(d.REFUSED), None, {"dns.servfail"}),
     "alias loop": (d.cname_loop, None, {"dns.servfail"}),
+    "a 20-link alias chain": (d.long_cname_chain, None, {"ok"}),
     "a thousand records": (d.truncated, d.many_records, {"ok"}),
 }
 

@@ -172,3 +172,28 @@ def test_typed_text_loses_terminal_escapes_and_direction_marks() -> None:
 
     event = EventInfo("\x1b]0;pwned\x07Gala", "Palais\u202edes\u2066 Congrès", "a@b.c\x1b[31m")
     assert (event.name, event.venue, event.contact) == ("]0;pwnedGala", "Palaisdes Congrès", "a@b.c[31m")
+
+
+def test_a_long_cname_chain_is_followed_as_stub_resolvers_do_and_a_loop_is_named() -> None:
+    import dns.message
+    import dns.rrset
+    import pytest
+
+    from sparkgui.core.net.resolver import CnameChainError, chained_addresses
+
+    def answer(links: list[tuple[str, str]], final: str | None) -> dns.message.QueryMessage:
+        query = dns.message.make_query("app.test.", "A")
+        response = dns.message.make_response(query)
+        for name, target in links:
+            response.answer.append(dns.rrset.from_text(name, 60, "IN", "CNAME", target))
+        if final is not None:
+            response.answer.append(dns.rrset.from_text(links[-1][1] if links else "app.test.", 60, "IN", "A", final))
+        assert isinstance(response, dns.message.QueryMessage)
+        return response
+
+    chain = [("app.test." if i == 0 else f"c{i}.cdn.test.", f"c{i + 1}.cdn.test.") for i in range(20)]
+    assert chained_addresses(answer(chain, "192.0.2.7")) == ("192.0.2.7",)  # 20 links: dnspython stops at 16
+    assert chained_addresses(answer([], "192.0.2.8")) == ("192.0.2.8",)
+    assert chained_addresses(answer(chain[:3], None)) == ()  # no address at its end: no answer
+    with pytest.raises(CnameChainError, match="loops"):
+        chained_addresses(answer([("app.test.", "b.test."), ("b.test.", "app.test.")], None))

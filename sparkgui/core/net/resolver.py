@@ -18,10 +18,14 @@ import dns.message
 import dns.name
 import dns.nameserver
 import dns.rcode
+import dns.rdataclass
 import dns.rdatatype
 import dns.resolver
+import dns.rrset
 
 from sparkgui.core.net.dns_race import AllServersFailed, ask
+
+MAX_CNAME_CHAIN = 32  # links followed; stub resolvers and browsers follow long CDN chains
 
 
 class Rcode(StrEnum):
@@ -214,13 +218,46 @@ async def _raced(
     if not isinstance(response, dns.message.QueryMessage):
         return outcome(Rcode.SERVFAIL, detail=f"{won.server}: not an answer to a query", server=won.server)
     try:
-        chain = response.resolve_chaining()  # follows CNAMEs from the question; a loop is an error
-    except dns.exception.DNSException as exc:
-        return outcome(Rcode.SERVFAIL, detail=f"{won.server}: {_first_line(exc)}", server=won.server)
-    addresses = tuple(rdata.to_text() for rdata in chain.answer) if chain.answer is not None else ()
+        addresses = chained_addresses(response)
+    except CnameChainError as exc:
+        return outcome(Rcode.SERVFAIL, detail=f"{won.server}: {exc}", server=won.server)
     return outcome(
         Rcode.ANSWER if addresses else Rcode.NO_ANSWER, addresses, server=won.server, server_ms=won.latency_ms
     )
+
+
+class CnameChainError(Exception):
+    """The answer's CNAMEs loop, or run past MAX_CNAME_CHAIN."""
+
+
+def chained_addresses(response: dns.message.QueryMessage) -> tuple[str, ...]:
+    """The addresses at the end of the answer's CNAME chain, from the question's name.
+
+    Followed as the system's stub resolver does, up to MAX_CNAME_CHAIN links: dnspython's own walk stops at
+    16, where glibc and browsers go on, so a 20-link CDN chain would read as a failing DNS server.
+    """
+    question = response.question[0]
+    name, rdtype = question.name, question.rdtype
+
+    def rrset(owner: dns.name.Name, kind: int) -> dns.rrset.RRset | None:
+        return next(
+            (r for r in response.answer if r.name == owner and r.rdtype == kind and r.rdclass == dns.rdataclass.IN),
+            None,
+        )
+
+    seen = {name}
+    for _ in range(MAX_CNAME_CHAIN + 1):
+        found = rrset(name, rdtype)
+        if found is not None:
+            return tuple(rdata.to_text() for rdata in found)
+        alias = rrset(name, dns.rdatatype.CNAME)
+        if alias is None or not len(alias):
+            return ()
+        name = alias[0].target
+        if name in seen:
+            raise CnameChainError(f"the CNAME chain loops at {name}")
+        seen.add(name)
+    raise CnameChainError(f"the CNAME chain is longer than {MAX_CNAME_CHAIN} links")
 
 
 def _first_line(exc: BaseException) -> str:
