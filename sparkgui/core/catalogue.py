@@ -97,6 +97,7 @@ _PROXY_PHRASE = tr("the proxy does not let {platform} through")
 _WS_PHRASE = tr("WebSockets are blocked")
 _WS_CUT_PHRASE = tr("live connections (WebSockets) are cut during the session")
 _QUALITY_PHRASE = tr("the connection is too slow or unstable")
+_SLOW_LINK_PHRASE = tr("the Internet link is too slow for the event")
 _CHECKER_PHRASE = tr("some checks failed")
 
 # -- rules -----------------------------------------------------------------------------------------------------
@@ -383,7 +384,9 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.NET_HIGH_LATENCY, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
         _entry(Cause.NET_JITTER, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
         _entry(Cause.NET_PACKET_LOSS, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
-        _entry(Cause.NET_LOW_BANDWIDTH, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
+        _entry(
+            Cause.NET_LOW_BANDWIDTH, Family.QUALITY, W, NET, tr("the Internet link is too slow for the event"), _QUALITY
+        ),
         _entry(Cause.NET_TRANSFER_INTERRUPTED, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
         _entry(Cause.SKIPPED_PREREQUISITE, Family.CHECKER, N, HOST, None, None),
         _entry(Cause.SKIPPED_CANCELLED, Family.CHECKER, N, HOST, None, None),

@@ -136,7 +136,7 @@ def cname_loop(query: dns.message.Message) -> bytes:
     return response.to_wire()
 
 
-def long_cname_chain(query: dns.message.Message) -> bytes:
+def long_cname_chain(query: dns.message.Message) -> bytes | None:
     """A CDN's 20-link alias chain ending in an address (AAAA: in none), longer than dnspython's own walk."""
     if query.question[0].name != PLATFORM:
         return rcode(dns.rcode.NXDOMAIN)(query)
