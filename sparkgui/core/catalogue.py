@@ -384,9 +384,7 @@ CATALOGUE: dict[Cause, CauseEntry] = dict(
         _entry(Cause.NET_HIGH_LATENCY, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
         _entry(Cause.NET_JITTER, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
         _entry(Cause.NET_PACKET_LOSS, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
-        _entry(
-            Cause.NET_LOW_BANDWIDTH, Family.QUALITY, W, NET, tr("the Internet link is too slow for the event"), _QUALITY
-        ),
+        _entry(Cause.NET_LOW_BANDWIDTH, Family.QUALITY, W, NET, _SLOW_LINK_PHRASE, _QUALITY),
         _entry(Cause.NET_TRANSFER_INTERRUPTED, Family.QUALITY, W, NET, _QUALITY_PHRASE, _QUALITY),
         _entry(Cause.SKIPPED_PREREQUISITE, Family.CHECKER, N, HOST, None, None),
         _entry(Cause.SKIPPED_CANCELLED, Family.CHECKER, N, HOST, None, None),

@@ -92,34 +92,27 @@ def diagnose_tunnel(tunnel: Tunnel, host: str, port: int, route: Route) -> Check
             tr("Check the proxy user name and password with the venue's IT, then run the check again."),
             evidence,
         )
-    if outcome is TunnelOutcome.DENIED:
-        return failed(
-            Cause.PROXY_CONNECT_DENIED,
-            tr(
-                "The proxy {proxy} refuses connections to {host} on port {port} (HTTP {status}).",
-                proxy=proxy,
-                host=host,
-                port=port,
-                status=tunnel.status or "?",
-            ),
-            tr(
-                "Ask the venue's IT to allow CONNECT to {host}:{port} on the proxy {proxy} (HTTPS and WebSocket).",
-                host=host,
-                port=port,
-                proxy=proxy,
-            ),
-            evidence,
-        )
-    if outcome is TunnelOutcome.OWN_PAGE:
-        return failed(
-            Cause.PROXY_CONNECT_DENIED,
+    if outcome in (TunnelOutcome.DENIED, TunnelOutcome.OWN_PAGE):  # a refusal, said outright or with a page
+        refusal = (
             tr(
                 "The proxy {proxy} answers connections to {host} on port {port} with a page of its own (a block "
                 "page) instead of opening them.",
                 proxy=proxy,
                 host=host,
                 port=port,
-            ),
+            )
+            if outcome is TunnelOutcome.OWN_PAGE
+            else tr(
+                "The proxy {proxy} refuses connections to {host} on port {port} (HTTP {status}).",
+                proxy=proxy,
+                host=host,
+                port=port,
+                status=tunnel.status or "?",
+            )
+        )
+        return failed(
+            Cause.PROXY_CONNECT_DENIED,
+            refusal,
             tr(
                 "Ask the venue's IT to allow CONNECT to {host}:{port} on the proxy {proxy} (HTTPS and WebSocket).",
                 host=host,

@@ -77,9 +77,10 @@ class TlsCheck(Check):
             black_hole = await self._mtu_black_hole(scope, evidence)
             if black_hole is not None:
                 return black_hole
-        route = await route_to(scope, self.host, self.port)
-        if route.proxy is not None and main.fault in (HandshakeFault.RESET, HandshakeFault.REFUSED):
-            return self._cut_through_proxy(route.proxy.address, evidence)
+        if main.fault in (HandshakeFault.RESET, HandshakeFault.REFUSED):
+            route = await route_to(scope, self.host, self.port)
+            if route.proxy is not None:
+                return self._cut_through_proxy(route.proxy.address, evidence)
         return self._broken(main, evidence)
 
     def _cut_through_proxy(self, proxy: str, evidence: dict[str, Any]) -> CheckResult:

@@ -54,6 +54,8 @@ COLUMNS = (  # every column the migrations make: a table without one is not ours
     "id", "started_at", "platform", "profile", "venue", "event", "verdict", "problems", "demo", "sha256", "size",
     "report",
 )  # fmt: skip
+SELECT_ROW = f"SELECT {', '.join(COLUMNS)} FROM runs WHERE id = ?"  # a whole row, as salvage copies it
+INSERT_ROW = f"INSERT INTO runs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
 
 class HistoryError(Explained):
@@ -285,14 +287,12 @@ class History:
             with contextlib.closing(self._open()) as new, new:
                 for run_id in ids[-MAX_SALVAGED_RUNS:]:
                     try:
-                        row = old.execute(f"SELECT {', '.join(COLUMNS)} FROM runs WHERE id = ?", (run_id,)).fetchone()
+                        row = old.execute(SELECT_ROW, (run_id,)).fetchone()
                     except sqlite3.DatabaseError:
                         continue  # this run sat on the damaged page
                     if row is None:
                         continue
-                    new.execute(
-                        f"INSERT INTO runs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", row
-                    )
+                    new.execute(INSERT_ROW, row)
                     saved += 1
         except (sqlite3.Error, HistoryError):
             pass

@@ -68,8 +68,7 @@ class Tunnel:
     status: int | None = None
     reason: str = ""
     auth_schemes: tuple[str, ...] = ()
-    auth_used: str = ""
-    auth_tried: tuple[str, ...] = ()  # every scheme signed in with, in order, when one after another failed
+    auth_tried: tuple[str, ...] = ()  # every scheme signed in with, in order (the next when one got nowhere)
     auth_broken: bool = False  # the last sign-in could not be completed (an unusable challenge), not refused
     headers: dict[str, str] = field(default_factory=dict)
     detail: str = ""
@@ -78,6 +77,11 @@ class Tunnel:
     # What was sent to prove who we are (the password, user:password, every Proxy-Authorization value): never
     # written to evidence, even when a proxy copies it into its own headers.
     secrets: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    @property
+    def auth_used(self) -> str:
+        """The scheme of the last sign-in tried, or "" when none was."""
+        return self.auth_tried[-1] if self.auth_tried else ""
 
     def evidence(self) -> dict[str, Any]:
         """Return the tunnel's outcome and the proxy's answer as report evidence."""
@@ -182,7 +186,7 @@ async def _open(
         return
     reusable = answer.keep_alive
     for scheme in schemes:  # as browsers do: when Negotiate or NTLM gets nowhere, the next scheme offered
-        tunnel.auth_used, tunnel.auth_tried = scheme, (*tunnel.auth_tried, scheme)
+        tunnel.auth_tried = (*tunnel.auth_tried, scheme)
         tunnel.auth_broken = False
         if scheme == "Basic" or not reusable or tunnel.sock is None:
             tunnel.close()
