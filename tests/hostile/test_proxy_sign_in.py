@@ -14,8 +14,9 @@ import warnings
 from collections.abc import Callable
 
 from sparkgui.core.demo.listener import Listener
+from sparkgui.core.net.proxy_auth import AuthContext
 from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxySpec
-from sparkgui.core.net.proxy_tunnel import AuthContext, Tunnel, TunnelOutcome, open_tunnel
+from sparkgui.core.net.proxy_tunnel import Tunnel, TunnelOutcome, open_tunnel
 from tests.hostile import peers
 from tests.support import run
 

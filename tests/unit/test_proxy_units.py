@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sparkgui.core.net.pac import PacError, parse_pac_answer
+from sparkgui.core.net.proxy_auth import challenges, usable_schemes
 from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxyUrlError, parse_proxy_url
-from sparkgui.core.net.proxy_tunnel import _usable_schemes, challenges
 from sparkgui.core.net.routes import bypasses_proxy
 
 
@@ -83,11 +83,11 @@ def test_pac_answers() -> None:
 
 def test_scheme_choice_lists_every_usable_scheme_strongest_first() -> None:
     creds = ProxyCredentials("u", "p")
-    assert _usable_schemes(("Basic",), None) == []
-    assert _usable_schemes(("Basic",), creds) == ["Basic"]
-    assert _usable_schemes(("Basic", "NTLM", "Negotiate"), creds) == ["Negotiate", "NTLM", "Basic"]
-    assert _usable_schemes(("NTLM",), creds) == ["NTLM"]
-    assert _usable_schemes(("Digest",), creds) == []
+    assert usable_schemes(("Basic",), None) == []
+    assert usable_schemes(("Basic",), creds) == ["Basic"]
+    assert usable_schemes(("Basic", "NTLM", "Negotiate"), creds) == ["Negotiate", "NTLM", "Basic"]
+    assert usable_schemes(("NTLM",), creds) == ["NTLM"]
+    assert usable_schemes(("Digest",), creds) == []
 
 
 def test_several_challenges_in_one_header_are_told_apart() -> None:

@@ -1,8 +1,8 @@
 """Open a TCP tunnel through an HTTP proxy with CONNECT, authenticating with Basic, NTLM or Negotiate.
 
 Each failure is told apart (proxy unreachable, credentials wanted or refused, CONNECT refused, nonsense, no
-answer) so the report can say exactly where the path breaks. Credentials never leave this module except in
-the Proxy-Authorization header sent to the proxy.
+answer) so the report can say exactly where the path breaks. Credentials never leave this module and
+proxy_auth (which makes the sign-in tokens) except in the Proxy-Authorization header sent to the proxy.
 """
 
 from __future__ import annotations
@@ -11,16 +11,22 @@ import asyncio
 import base64
 import contextlib
 import ipaddress
-import re
 import socket
 import time
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from sparkgui.core.net.connector import Attempt, happy_eyeballs
-from sparkgui.core.net.proxy_spec import ProxyCredentials, ProxySpec
+from sparkgui.core.net.proxy_auth import (
+    AuthContext,
+    AuthFactory,
+    basic_authorization,
+    challenges,
+    spnego_auth,
+    usable_schemes,
+)
+from sparkgui.core.net.proxy_spec import ProxySpec
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 256 * 1024
@@ -44,17 +50,6 @@ class TunnelOutcome(StrEnum):
     BAD_ANSWER = "bad_answer"  # not HTTP
     NO_ANSWER = "no_answer"  # connected, but no answer to CONNECT in time
     CLOSED = "closed"  # connected, then closed or reset without answering CONNECT
-
-
-class AuthContext(Protocol):
-    """A connection-oriented authentication exchange (NTLM, Negotiate): one token in, one token out."""
-
-    def step(self, in_token: bytes | None = None) -> bytes | None:
-        """Return the next token to send, given the proxy's last one; None when the exchange is done."""
-        ...
-
-
-AuthFactory = Callable[[str, ProxySpec], AuthContext]
 
 
 @dataclass
@@ -178,7 +173,7 @@ async def _open(
     if answer is None or answer.status != 407:
         return
     tunnel.auth_schemes = tuple(dict.fromkeys(scheme for scheme, _ in challenges(answer.all("Proxy-Authenticate"))))
-    schemes = _usable_schemes(tunnel.auth_schemes, proxy.credentials)
+    schemes = usable_schemes(tunnel.auth_schemes, proxy.credentials)
     if not schemes:
         tunnel.outcome = TunnelOutcome.AUTH_REQUIRED
         tunnel.unanswerable = proxy.credentials is not None  # credentials given, but no scheme to use them in
@@ -195,7 +190,7 @@ async def _open(
         tunnel.outcome = TunnelOutcome.AUTH_FAILED  # unless the proxy says otherwise below
         if scheme == "Basic":
             assert proxy.credentials is not None
-            answer = await _exchange(tunnel, authority, _basic(proxy.credentials), answer_timeout)
+            answer = await _exchange(tunnel, authority, basic_authorization(proxy.credentials), answer_timeout)
         else:
             answer = await _connection_auth(tunnel, authority, scheme, auth_factory(scheme, proxy), answer_timeout)
         if answer is not None and answer.status != 407:
@@ -205,46 +200,6 @@ async def _open(
         tunnel.outcome = TunnelOutcome.AUTH_FAILED
         tunnel.close()
         reusable = False
-
-
-_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-_AUTH_PARAM = re.compile(rf"^{_TOKEN}\s*=")
-
-
-def challenges(values: Iterable[str]) -> list[tuple[str, str]]:
-    """The challenges in Proxy-Authenticate values as (scheme, what follows it: a token or the first parameter).
-
-    One header may list several challenges, comma-separated (RFC 7235), as proxies and load balancers that
-    merge headers send them: `NTLM, Basic realm="corp"`. A comma also separates a challenge's parameters, so a
-    piece that reads `name=value` belongs to the challenge before it; commas inside quotes separate nothing.
-    """
-    found: list[tuple[str, str]] = []
-    for value in values:
-        for piece in _comma_pieces(value):
-            if _AUTH_PARAM.match(piece):
-                continue
-            scheme, _, data = piece.partition(" ")
-            if re.fullmatch(_TOKEN, scheme):
-                found.append((scheme, data.strip()))
-    return found
-
-
-def _comma_pieces(value: str) -> list[str]:
-    pieces, current, quoted, escaped = [], "", False, False
-    for char in value:
-        if escaped:
-            escaped = False
-        elif quoted and char == "\\":
-            escaped = True
-        elif char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            pieces.append(current)
-            current = ""
-            continue
-        current += char
-    pieces.append(current)
-    return [piece.strip().replace("\t", " ") for piece in pieces if piece.strip()]
 
 
 async def _connect(tunnel: Tunnel, proxy: ProxySpec, timeout: float) -> bool:
@@ -438,54 +393,3 @@ async def _connection_auth(
     tunnel.detail = f"the proxy kept asking for {scheme} sign-in"
     tunnel.close()
     return None
-
-
-def _usable_schemes(offered: tuple[str, ...], credentials: ProxyCredentials | None) -> list[str]:
-    """Negotiate, then NTLM, then Basic, of those offered.
-
-    Basic needs credentials; the others can also use the OS's on Windows.
-    """
-    lowered = {s.lower() for s in offered}
-    usable = []
-    for wanted, name in (("negotiate", "Negotiate"), ("ntlm", "NTLM")):
-        if wanted in lowered and (credentials is not None or _os_credentials_available()):
-            usable.append(name)
-    if "basic" in lowered and credentials is not None:
-        usable.append("Basic")
-    return usable
-
-
-def _os_credentials_available() -> bool:
-    """Windows logs the user on with credentials SSPI can use; elsewhere they must be given."""
-    import sys
-
-    return sys.platform == "win32"
-
-
-def _basic(credentials: ProxyCredentials) -> str:
-    token = base64.b64encode(f"{credentials.username}:{credentials.password}".encode()).decode("ascii")
-    return f"Basic {token}"
-
-
-def spnego_auth(scheme: str, proxy: ProxySpec) -> AuthContext:
-    """An NTLM or Negotiate client from pyspnego: the given credentials, or the logged-on user's (SSPI)."""
-    import spnego
-
-    credentials = proxy.credentials
-    client = spnego.client(
-        username=credentials.username if credentials else None,
-        password=credentials.password if credentials else None,
-        hostname=proxy.host,
-        service="HTTP",
-        protocol="ntlm" if scheme == "NTLM" else "negotiate",
-    )
-    return _SpnegoContext(client)
-
-
-class _SpnegoContext:
-    def __init__(self, client: Any) -> None:
-        self.client = client
-
-    def step(self, in_token: bytes | None = None) -> bytes | None:
-        token = self.client.step(in_token)
-        return bytes(token) if token else None
